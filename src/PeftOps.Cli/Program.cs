@@ -1,0 +1,3 @@
+using PeftOps.Cli;
+
+return await PeftOpsCli.RunAsync(args).ConfigureAwait(false);

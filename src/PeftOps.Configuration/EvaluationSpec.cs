@@ -1,0 +1,30 @@
+namespace PeftOps.Configuration;
+
+public enum SuiteKind
+{
+    /// <summary>Labelled text: accuracy, macro-F1, per-class precision/recall/F1, confusion matrix.</summary>
+    Classification,
+    /// <summary>Sentence pairs with gold scores: Spearman of cosine similarity.</summary>
+    EmbeddingSimilarity,
+    /// <summary>Off-topic messages: share rejected at a confidence threshold calibrated on validation data.</summary>
+    OutOfScope,
+    /// <summary>General text for causal LMs: perplexity.</summary>
+    Perplexity,
+}
+
+public sealed record EvaluationSpec
+{
+    public IReadOnlyList<SuiteSpec> Target { get; init; } = [];
+    public IReadOnlyList<SuiteSpec> NonTarget { get; init; } = [];
+}
+
+/// <param name="Threshold">out-of-scope only: a fixed confidence threshold instead of calibrating one.</param>
+/// <param name="Quantile">out-of-scope only: the share of validation examples the calibrated threshold may reject (default 0.05).</param>
+public sealed record SuiteSpec
+{
+    public required string Name { get; init; }
+    public SuiteKind Kind { get; init; } = SuiteKind.Classification;
+    public required string Data { get; init; }
+    public double? Threshold { get; init; }
+    public double Quantile { get; init; } = 0.05;
+}

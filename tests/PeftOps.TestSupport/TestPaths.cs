@@ -1,0 +1,33 @@
+namespace PeftOps.TestSupport;
+
+/// <summary>Where the repository, its test data and the optional <c>../shared</c> folder are.</summary>
+public static class TestPaths
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary><c>tests/data</c>: fixtures committed with the repository.</summary>
+    public static string TestData => Path.Combine(RepoRoot, "tests", "data");
+
+    /// <summary><c>tests/data/hf-peft</c>: Hugging Face PEFT reference fixtures (see its README).</summary>
+    public static string HfPeftFixtures => Path.Combine(TestData, "hf-peft");
+
+    /// <summary>The shared folder beside the checkout (public datasets), or null when absent.</summary>
+    public static string? SharedDirectory
+    {
+        get
+        {
+            var shared = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
+            return Directory.Exists(Path.Combine(shared, "datasets")) ? shared : null;
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PeftOps.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"PeftOps.sln not found above {AppContext.BaseDirectory}");
+    }
+}
