@@ -1,0 +1,42 @@
+using PeftOps.Modeling.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Bert;
+
+/// <summary>Hugging Face's <c>BertForSequenceClassification</c>: classifier(dropout(pooled)) -> [B, labels].</summary>
+public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertModel bert;
+    private readonly Dropout dropout;
+    private readonly AdaptableLinear classifier;
+
+    public BertForSequenceClassification(BertConfig config) : base(nameof(BertForSequenceClassification))
+    {
+        Config = config;
+        bert = new BertModel(config);
+        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        classifier = new AdaptableLinear(config.HiddenSize, config.Labels.Count);
+        RegisterComponents();
+    }
+
+    public BertConfig Config { get; }
+
+    public BertModel Encoder => bert;
+
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var (_, pooled) = bert.forward(inputIds, attentionMask);
+        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Initialises the classifier as transformers does for a new head: N(0, 0.02) weights, zero bias.</summary>
+    public void InitializeClassifier(Generator generator)
+    {
+        using var _ = no_grad();
+        classifier.weight.normal_(0.0, 0.02, generator);
+        classifier.bias!.zero_();
+    }
+}

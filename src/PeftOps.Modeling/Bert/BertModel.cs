@@ -1,0 +1,59 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Bert;
+
+/// <summary>Hugging Face's <c>BertModel</c>: embeddings, encoder and pooler, with its state-dict names.</summary>
+public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Tensor Pooled)>
+{
+    private readonly BertEmbeddings embeddings;
+    private readonly BertEncoder encoder;
+    private readonly BertPooler pooler;
+
+    public BertModel(BertConfig config) : base(nameof(BertModel))
+    {
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertEncoder(config);
+        pooler = new BertPooler(config);
+        RegisterComponents();
+    }
+
+    public BertConfig Config { get; }
+
+    /// <param name="inputIds">[B, T] int64</param>
+    /// <param name="attentionMask">[B, T], 1 for tokens and 0 for padding</param>
+    /// <returns>last hidden state [B, T, H] and pooled [CLS] output [B, H]</returns>
+    public override (Tensor LastHidden, Tensor Pooled) forward(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = encoder.forward(embeddings.forward(inputIds), AdditiveMask(attentionMask, embeddings.parameters().First().dtype));
+        var pooled = pooler.forward(hidden);
+        return (hidden.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>[B, T] -> [B, 1, 1, T]: 0 where attended, the dtype's most negative value where masked.</summary>
+    public static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
+        var min = dtype switch
+        {
+            ScalarType.Float64 => double.MinValue,
+            ScalarType.Float16 => -65504.0,
+            ScalarType.BFloat16 => -3.3895313892515355e38,
+            _ => float.MinValue,
+        };
+        return ((1.0 - keep) * min).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[B, T, H] -> [B, H]: the mean over attended tokens, L2-normalised (sentence-transformers' pooling).</summary>
+    public static Tensor MeanPoolNormalized(Tensor lastHidden, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var mask = attentionMask.to(lastHidden.dtype).unsqueeze(-1);
+        var summed = (lastHidden * mask).sum(1);
+        var counts = mask.sum(1).clamp_min(1e-9);
+        return nn.functional.normalize(summed / counts, p: 2, dim: 1).MoveToOuterDisposeScope();
+    }
+}

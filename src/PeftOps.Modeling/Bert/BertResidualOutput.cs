@@ -1,0 +1,28 @@
+using PeftOps.Modeling.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Bert;
+
+/// <summary>LayerNorm(dropout(dense(x)) + residual): BERT's attention.output and output blocks (post-LayerNorm).</summary>
+public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly AdaptableLinear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertResidualOutput(BertConfig config, int inFeatures) : base(nameof(BertResidualOutput))
+    {
+        dense = new AdaptableLinear(inFeatures, config.HiddenSize);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        return LayerNorm.forward(dropout.forward(dense.forward(x)) + residual).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,83 @@
+using PeftOps.Modeling.Bert;
+using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Llama;
+using PeftOps.Modeling.Tokenization;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Checkpoints;
+
+/// <summary>A loaded base model: the TorchSharp module, where it came from, and its task-level operations.</summary>
+public sealed class TransformerModel : IDisposable
+{
+    internal TransformerModel(nn.Module module, ModelArchitecture architecture, ModelSource source)
+    {
+        Module = module;
+        Architecture = architecture;
+        Source = source;
+    }
+
+    public nn.Module Module { get; }
+    public ModelArchitecture Architecture { get; }
+    public ModelSource Source { get; }
+    public BertConfig? Bert { get; init; }
+    public LlamaConfig? Llama { get; init; }
+    public BertWordPieceTokenizer? Tokenizer { get; init; }
+
+    /// <summary>Class labels of a sequence classifier, in id order; empty otherwise.</summary>
+    public IReadOnlyList<string> Labels => Architecture == ModelArchitecture.BertSequenceClassifier ? Bert!.Labels : [];
+
+    public Device Device => Module.parameters().First().device;
+
+    public long ParameterCount => Module.parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Classifier: [B, labels]; causal LM: [B, T, vocab]; bare encoder: the last hidden state [B, T, H].
+    /// </summary>
+    public Tensor Logits(Tensor inputIds, Tensor attentionMask) => Module switch
+    {
+        BertForSequenceClassification m => m.forward(inputIds, attentionMask),
+        LlamaForCausalLM m => m.forward(inputIds, attentionMask),
+        BertModel m => m.forward(inputIds, attentionMask).LastHidden,
+        _ => throw new InvalidOperationException($"unexpected module {Module.GetType().Name}"),
+    };
+
+    /// <summary>
+    /// Classifier: cross-entropy against [B] labels. Causal LM: next-token loss against [B, T] labels,
+    /// or, when <paramref name="labels"/> is null, against the inputs with padding set to -100.
+    /// </summary>
+    public Tensor Loss(Tensor logits, Tensor? labels, Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        Tensor loss = Architecture switch
+        {
+            ModelArchitecture.BertSequenceClassifier when labels is null => throw new ArgumentNullException(nameof(labels)),
+            ModelArchitecture.BertSequenceClassifier when logits.shape[^1] == 1 =>
+                nn.functional.mse_loss(logits.squeeze(-1), labels.to(logits.dtype)),
+            ModelArchitecture.BertSequenceClassifier => nn.functional.cross_entropy(logits, labels),
+            ModelArchitecture.LlamaCausalLm => LlamaForCausalLM.NextTokenLoss(logits,
+                labels ?? inputIds.masked_fill(attentionMask.eq(0), -100)),
+            _ => throw new InvalidOperationException("a bare encoder has no loss"),
+        };
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean-pooled, L2-normalised sentence embeddings [B, H] from the BERT encoder.</summary>
+    public Tensor Embed(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var encoder = Module switch
+        {
+            BertForSequenceClassification m => m.Encoder,
+            BertModel m => m,
+            _ => throw new InvalidOperationException("sentence embeddings need a BERT encoder"),
+        };
+        var (hidden, _) = encoder.forward(inputIds, attentionMask);
+        return BertModel.MeanPoolNormalized(hidden, attentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every linear layer, by its full Hugging Face module name.</summary>
+    public IEnumerable<(string Name, AdaptableLinear Layer)> LinearLayers() =>
+        Module.named_modules().Where(m => m.module is AdaptableLinear).Select(m => (m.name, (AdaptableLinear)m.module));
+
+    public void Dispose() => Module.Dispose();
+}

@@ -1,0 +1,54 @@
+using PeftOps.Modeling.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Llama;
+
+/// <summary>
+/// Causal grouped-query self-attention with RoPE. Keys and values have NumKeyValueHeads heads, each
+/// repeated for heads / kv_heads query heads; softmax runs in float32 as transformers' eager path does.
+/// </summary>
+public sealed class LlamaAttention : nn.Module<Tensor, Tensor, (Tensor Cos, Tensor Sin), Tensor>
+{
+    private readonly AdaptableLinear q_proj;
+    private readonly AdaptableLinear k_proj;
+    private readonly AdaptableLinear v_proj;
+    private readonly AdaptableLinear o_proj;
+    private readonly int heads;
+    private readonly int kvHeads;
+    private readonly int headDim;
+
+    public LlamaAttention(LlamaConfig config) : base(nameof(LlamaAttention))
+    {
+        heads = config.NumAttentionHeads;
+        kvHeads = config.NumKeyValueHeads;
+        headDim = config.HeadDim;
+        q_proj = new AdaptableLinear(config.HiddenSize, heads * headDim, config.AttentionBias);
+        k_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
+        v_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
+        o_proj = new AdaptableLinear(heads * headDim, config.HiddenSize, config.AttentionBias);
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">[B, T, H]</param>
+    /// <param name="additiveMask">[B, 1, T, T]: causal and padding mask, 0 or the dtype's minimum</param>
+    public override Tensor forward(Tensor hidden, Tensor additiveMask, (Tensor Cos, Tensor Sin) rope)
+    {
+        using var scope = NewDisposeScope();
+        var (b, t) = (hidden.shape[0], hidden.shape[1]);
+        var q = q_proj.forward(hidden).view(b, t, heads, headDim).transpose(1, 2);
+        var k = k_proj.forward(hidden).view(b, t, kvHeads, headDim).transpose(1, 2);
+        var v = v_proj.forward(hidden).view(b, t, kvHeads, headDim).transpose(1, 2);
+        q = RotaryEmbedding.Apply(q, rope.Cos, rope.Sin);
+        k = RotaryEmbedding.Apply(k, rope.Cos, rope.Sin);
+        if (kvHeads != heads)
+        {
+            k = k.repeat_interleave(heads / kvHeads, dim: 1);
+            v = v.repeat_interleave(heads / kvHeads, dim: 1);
+        }
+        var scores = matmul(q, k.transpose(2, 3)) / Math.Sqrt(headDim) + additiveMask;
+        var probs = nn.functional.softmax(scores, -1, ScalarType.Float32).to(q.dtype);
+        var context = matmul(probs, v).transpose(1, 2).contiguous().view(b, t, heads * headDim);
+        return o_proj.forward(context).MoveToOuterDisposeScope();
+    }
+}

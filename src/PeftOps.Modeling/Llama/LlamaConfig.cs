@@ -1,0 +1,22 @@
+namespace PeftOps.Modeling.Llama;
+
+/// <summary>The fields of a Hugging Face <c>LlamaConfig</c> that the forward pass uses.</summary>
+public sealed record LlamaConfig
+{
+    public int VocabSize { get; init; } = 32000;
+    public int HiddenSize { get; init; } = 4096;
+    public int IntermediateSize { get; init; } = 11008;
+    public int NumHiddenLayers { get; init; } = 32;
+    public int NumAttentionHeads { get; init; } = 32;
+    /// <summary>Grouped-query attention: each key/value head serves NumAttentionHeads / NumKeyValueHeads query heads.</summary>
+    public int NumKeyValueHeads { get; init; } = 32;
+    public int? HeadDimOverride { get; init; }
+    public int MaxPositionEmbeddings { get; init; } = 2048;
+    public double RmsNormEps { get; init; } = 1e-6;
+    public double RopeTheta { get; init; } = 10000.0;
+    public bool TieWordEmbeddings { get; init; }
+    public bool AttentionBias { get; init; }
+    public bool MlpBias { get; init; }
+
+    public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
+}

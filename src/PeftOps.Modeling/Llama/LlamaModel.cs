@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftOps.Modeling.Llama;
+
+/// <summary>Hugging Face's <c>LlamaModel</c>: token embeddings, decoder layers, final RMSNorm.</summary>
+public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Embedding embed_tokens;
+    private readonly ModuleList<LlamaDecoderLayer> layers;
+    private readonly RmsNorm norm;
+    private readonly LlamaConfig config;
+
+    public LlamaModel(LlamaConfig config) : base(nameof(LlamaModel))
+    {
+        this.config = config;
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize);
+        layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(config)).ToArray());
+        norm = new RmsNorm(config.HiddenSize, config.RmsNormEps);
+        RegisterComponents();
+    }
+
+    internal Embedding EmbedTokens => embed_tokens;
+
+    /// <returns>[B, T, H] final hidden states</returns>
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var h = embed_tokens.forward(inputIds);
+        var t = inputIds.shape[1];
+        var rope = RotaryEmbedding.Angles(t, config.HeadDim, config.RopeTheta, h.device, h.dtype);
+        var mask = CausalMask(attentionMask, h.dtype);
+        foreach (var layer in layers)
+            h = layer.forward(h, mask, rope);
+        return norm.forward(h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[B, T] -> [B, 1, T, T]: key j visible to query i when j &lt;= i and j is not padding.</summary>
+    public static Tensor CausalMask(Tensor attentionMask, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var t = attentionMask.shape[1];
+        var causal = ones(t, t, ScalarType.Bool, attentionMask.device).tril().unsqueeze(0).unsqueeze(0);
+        var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2);
+        var visible = causal.logical_and(keys);
+        var min = dtype == ScalarType.Float64 ? double.MinValue : dtype == ScalarType.BFloat16 ? -3.3895313892515355e38 : dtype == ScalarType.Float16 ? -65504.0 : float.MinValue;
+        return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), min).MoveToOuterDisposeScope();
+    }
+}

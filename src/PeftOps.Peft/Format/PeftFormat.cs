@@ -1,0 +1,47 @@
+using PeftOps.Modeling.Layers;
+using PeftOps.Peft.Methods;
+using TorchSharp.Modules;
+
+namespace PeftOps.Peft.Format;
+
+/// <summary>
+/// Every Hugging Face PEFT name in one place: the <c>base_model.model.</c> prefix, the tensor names
+/// each method saves (<c>lora_A.weight</c>, <c>lora_B.weight</c>, <c>lora_magnitude_vector</c>,
+/// <c>ia3_l</c>, a modules_to_save copy under the module's plain keys), and the names PEFT gives the
+/// same parameters in memory (with the adapter name, e.g. <c>lora_A.default.weight</c>).
+/// </summary>
+public static class PeftFormat
+{
+    public const string ConfigFileName = "adapter_config.json";
+    public const string WeightsFileName = "adapter_model.safetensors";
+    public const string Prefix = "base_model.model.";
+
+    /// <summary>The tensors an adapter saves, as (suffix after the module name, parameter).</summary>
+    public static IEnumerable<(string Suffix, Parameter Parameter)> SavedTensors(LinearAdapter adapter) => adapter switch
+    {
+        LoraAdapter lora => LoraTensors(lora),
+        Ia3Adapter ia3 => [("ia3_l", ia3.Vector)],
+        ModulesToSaveAdapter copy => copy.Bias is null ? [("weight", copy.Weight)] : [("weight", copy.Weight), ("bias", copy.Bias)],
+        _ => throw new ArgumentException($"unknown adapter type {adapter.GetType().Name}", nameof(adapter)),
+    };
+
+    /// <summary><c>base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight</c>.</summary>
+    public static string FileKey(string moduleName, string suffix) => $"{Prefix}{moduleName}.{suffix}";
+
+    /// <summary>PEFT's in-memory parameter name, as its gradients are named in the reference fixtures.</summary>
+    public static string MemoryName(LinearAdapter adapter, string moduleName, string suffix, string adapterName) => adapter switch
+    {
+        ModulesToSaveAdapter => $"{Prefix}{moduleName}.modules_to_save.{adapterName}.{suffix}",
+        Ia3Adapter => $"{Prefix}{moduleName}.{suffix}.{adapterName}",
+        _ when suffix == "lora_magnitude_vector" => $"{Prefix}{moduleName}.lora_magnitude_vector.{adapterName}.weight",
+        _ => $"{Prefix}{moduleName}.{suffix.Replace(".weight", $".{adapterName}.weight", StringComparison.Ordinal)}",
+    };
+
+    private static IEnumerable<(string, Parameter)> LoraTensors(LoraAdapter lora)
+    {
+        yield return ("lora_A.weight", lora.A);
+        yield return ("lora_B.weight", lora.B);
+        if (lora.Magnitude is not null)
+            yield return ("lora_magnitude_vector", lora.Magnitude);
+    }
+}

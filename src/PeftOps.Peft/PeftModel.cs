@@ -1,0 +1,266 @@
+using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Layers;
+using PeftOps.Peft.Format;
+using PeftOps.Peft.Methods;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftOps.Peft;
+
+/// <summary>
+/// A base model with named PEFT adapters attached. Adapters are injected into the model's
+/// <see cref="AdaptableLinear"/> layers; the base weights stay frozen; one adapter is active at a time
+/// and switching is instant (the base is loaded once). Bias training (<c>bias: all | lora_only</c>)
+/// trains the base model's own biases, so such an adapter cannot share a base with others.
+/// </summary>
+public sealed class PeftModel
+{
+    private readonly Dictionary<string, PeftAdapterConfig> configs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Module, LinearAdapter Adapter)>> injected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Name, Parameter Parameter)>> trainedBiases = new(StringComparer.Ordinal);
+
+    public PeftModel(TransformerModel baseModel)
+    {
+        Base = baseModel;
+        foreach (var p in baseModel.Module.parameters())
+            p.requires_grad = false;
+    }
+
+    public TransformerModel Base { get; }
+    public string? ActiveAdapter { get; private set; }
+    public IReadOnlyDictionary<string, PeftAdapterConfig> Adapters => configs;
+
+    /// <summary>Injects a freshly initialised adapter (PEFT's init, drawn from <paramref name="generator"/>) and activates it.</summary>
+    public PeftAdapterConfig AddAdapter(string name, PeftAdapterConfig config, Generator generator) =>
+        Inject(name, config, "adapter config", (module, adapter, layer) =>
+        {
+            if (adapter is LoraAdapter lora)
+                lora.Initialize(config.InitLoraWeights, layer, generator);
+        });
+
+    /// <summary>Loads a PEFT adapter folder (adapter_config.json + adapter_model.safetensors) under <paramref name="name"/>.</summary>
+    public (PeftAdapterConfig Config, IReadOnlyList<string> Warnings) LoadAdapter(string directory, string name)
+    {
+        var configPath = Path.Combine(directory, PeftFormat.ConfigFileName);
+        var weightsPath = Path.Combine(directory, PeftFormat.WeightsFileName);
+        var (config, warnings) = PeftConfigFile.Read(configPath);
+        if (!File.Exists(weightsPath))
+            throw new InputException($"{weightsPath}: not found (a PEFT adapter folder holds {PeftFormat.WeightsFileName})");
+        var tensors = Modeling.Safetensors.SafetensorsTorch.Load(weightsPath);
+        try
+        {
+            var plan = Plan(config, configPath);
+            CheckWeights(plan, config, tensors, weightsPath);
+            Inject(name, config, configPath, (module, adapter, layer) =>
+            {
+                using var _ = no_grad();
+                foreach (var (suffix, parameter) in PeftFormat.SavedTensors(adapter))
+                    parameter.copy_(tensors[PeftFormat.FileKey(module, suffix)]);
+            }, plan);
+            using (no_grad())
+            {
+                foreach (var (paramName, parameter) in trainedBiases.GetValueOrDefault(name) ?? [])
+                    parameter.copy_(tensors[PeftFormat.Prefix + paramName]);
+            }
+            return (config, warnings);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values)
+                t.Dispose();
+        }
+    }
+
+    public void SetAdapter(string? name)
+    {
+        if (name is not null && !configs.ContainsKey(name))
+            throw new InputException($"adapter '{name}' is not loaded (loaded: {string.Join(", ", configs.Keys)})");
+        foreach (var (_, layer) in Base.LinearLayers())
+            layer.Activate(name);
+        ActiveAdapter = name;
+        foreach (var (adapter, list) in injected)
+        {
+            foreach (var (_, a) in list)
+            {
+                foreach (var p in a.parameters())
+                    p.requires_grad = adapter == name;
+            }
+        }
+    }
+
+    /// <summary>The active adapter's trainable parameters, with PEFT's in-memory names.</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters()
+    {
+        if (ActiveAdapter is null)
+            return [];
+        var result = new List<(string, Parameter)>();
+        foreach (var (module, adapter) in injected[ActiveAdapter])
+        {
+            foreach (var (suffix, parameter) in PeftFormat.SavedTensors(adapter))
+                result.Add((PeftFormat.MemoryName(adapter, module, suffix, ActiveAdapter), parameter));
+        }
+        foreach (var (name, parameter) in trainedBiases.GetValueOrDefault(ActiveAdapter) ?? [])
+            result.Add((PeftFormat.Prefix + name, parameter));
+        return result;
+    }
+
+    /// <summary>Trainable parameters of the active adapter, and all parameters of base plus active adapter.</summary>
+    public (long Trainable, long Total) ParameterCounts()
+    {
+        var trainable = TrainableParameters().Sum(p => p.Parameter.numel());
+        var baseCount = Base.Module.parameters().Sum(p => p.numel()) - injected.Values.SelectMany(l => l).Sum(a => a.Adapter.parameters().Sum(p => p.numel()));
+        var biasCount = (ActiveAdapter is null ? [] : trainedBiases.GetValueOrDefault(ActiveAdapter) ?? []).Sum(b => b.Parameter.numel());
+        return (trainable, baseCount + trainable - biasCount);
+    }
+
+    /// <summary>Writes the active adapter in PEFT's format: adapter_config.json and adapter_model.safetensors.</summary>
+    public void SaveAdapter(string directory, string? name = null)
+    {
+        name ??= ActiveAdapter ?? throw new InvalidOperationException("no adapter is active");
+        Directory.CreateDirectory(directory);
+        var tensors = new List<(string, Tensor)>();
+        foreach (var (module, adapter) in injected[name])
+        {
+            foreach (var (suffix, parameter) in PeftFormat.SavedTensors(adapter))
+                tensors.Add((PeftFormat.FileKey(module, suffix), parameter.detach().cpu().contiguous()));
+        }
+        foreach (var (paramName, parameter) in trainedBiases.GetValueOrDefault(name) ?? [])
+            tensors.Add((PeftFormat.Prefix + paramName, parameter.detach().cpu().contiguous()));
+        Modeling.Safetensors.SafetensorsTorch.Save(Path.Combine(directory, PeftFormat.WeightsFileName), tensors,
+            new Dictionary<string, string> { ["format"] = "pt" });
+        PeftConfigFile.Write(Path.Combine(directory, PeftFormat.ConfigFileName), configs[name]);
+    }
+
+    /// <summary>Folds the active adapter into the base weights; refused where the merge could not be undone exactly.</summary>
+    public void Merge()
+    {
+        if (ActiveAdapter is null)
+            return;
+        foreach (var (module, adapter) in injected[ActiveAdapter])
+        {
+            var layer = Layer(module);
+            if (!adapter.CanMerge(layer, out var reason))
+                throw new InputException($"adapter '{ActiveAdapter}' cannot be merged into {module}: {reason}");
+        }
+        foreach (var (module, _) in injected[ActiveAdapter])
+            Layer(module).Merge();
+    }
+
+    public void Unmerge()
+    {
+        foreach (var (_, layer) in Base.LinearLayers())
+            layer.Unmerge();
+    }
+
+    private AdaptableLinear Layer(string module) => Base.LinearLayers().First(l => l.Name == module).Layer;
+
+    private PeftAdapterConfig Inject(string name, PeftAdapterConfig config, string source,
+        Action<string, LinearAdapter, AdaptableLinear> fill, List<Placement>? plan = null)
+    {
+        if (configs.ContainsKey(name))
+            throw new InputException($"adapter '{name}' is already loaded");
+        if (config.Bias != "none" || configs.Values.Any(c => c.Bias != "none"))
+        {
+            if (configs.Count > 0)
+                throw new InputException($"{source}: bias training changes the base model's biases, so this adapter cannot share a base model with others (bias: {config.Bias})");
+        }
+        plan ??= Plan(config, source);
+        config = Resolve(config, plan);
+        var list = new List<(string, LinearAdapter)>();
+        foreach (var placement in plan)
+        {
+            var adapter = Create(config, placement);
+            placement.Layer.Attach(name, adapter);
+            fill(placement.Module, adapter, placement.Layer);
+            list.Add((placement.Module, adapter));
+        }
+        configs[name] = config;
+        injected[name] = list;
+        trainedBiases[name] = BiasParameters(config, plan);
+        SetAdapter(name);
+        foreach (var (_, parameter) in trainedBiases[name])
+            parameter.requires_grad = true;
+        return config;
+    }
+
+    private sealed record Placement(string Module, AdaptableLinear Layer, bool SaveWholeModule, int R, double Alpha, bool Feedforward);
+
+    /// <summary>Which layers get what, decided before anything is attached, so a bad adapter changes nothing.</summary>
+    private List<Placement> Plan(PeftAdapterConfig config, string source)
+    {
+        var layers = Base.LinearLayers().ToList();
+        var allLinear = config.TargetModulesRegex == "all-linear";
+        var outputHead = Base.Architecture == ModelArchitecture.LlamaCausalLm ? "lm_head" : "classifier";
+        var plan = new List<Placement>();
+        foreach (var (module, layer) in layers)
+        {
+            if (config.ModulesToSave.Any(m => module.EndsWith(m, StringComparison.Ordinal)))
+            {
+                plan.Add(new Placement(module, layer, true, 0, 0, false));
+                continue;
+            }
+            var targeted = allLinear ? module != outputHead : TargetMatcher.IsTarget(config, module);
+            if (!targeted)
+                continue;
+            var r = TargetMatcher.TryMatchPattern(config.RankPattern, module, out var pr) ? pr : config.R;
+            var alpha = TargetMatcher.TryMatchPattern(config.AlphaPattern, module, out var pa) ? pa : config.LoraAlpha;
+            var ff = TargetMatcher.MatchesSuffix(config.FeedforwardModules, module);
+            plan.Add(new Placement(module, layer, false, r, alpha, ff));
+        }
+        if (!plan.Any(p => !p.SaveWholeModule))
+        {
+            var suffixes = layers.Select(l => l.Name.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal);
+            var wanted = config.TargetModulesRegex ?? string.Join(", ", config.TargetModules);
+            throw new InputException($"{source}: target_modules [{wanted}] match no linear layer of the base model (its layers end in: {string.Join(", ", suffixes)})");
+        }
+        return plan;
+    }
+
+    // all-linear is saved as the concrete module names it resolved to, as PEFT does.
+    private static PeftAdapterConfig Resolve(PeftAdapterConfig config, List<Placement> plan) =>
+        config.TargetModulesRegex != "all-linear" ? config : config with
+        {
+            TargetModulesRegex = null,
+            TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal).ToList(),
+        };
+
+    private static LinearAdapter Create(PeftAdapterConfig config, Placement p)
+    {
+        if (p.SaveWholeModule)
+            return new ModulesToSaveAdapter(p.Layer);
+        if (config.Method == PeftMethod.Ia3)
+            return new Ia3Adapter(p.Layer.InFeatures, p.Layer.OutFeatures, p.Feedforward);
+        return new LoraAdapter(p.Layer.InFeatures, p.Layer.OutFeatures, p.R, config.Scaling(p.R, p.Alpha), config.LoraDropout, config.UseDora);
+    }
+
+    private List<(string, Parameter)> BiasParameters(PeftAdapterConfig config, List<Placement> plan) => config.Bias switch
+    {
+        "all" => Base.Module.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList(),
+        "lora_only" => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (p.Module + ".bias", p.Layer.bias!)).ToList(),
+        _ => [],
+    };
+
+    private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, string path)
+    {
+        var expected = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var p in plan)
+        {
+            using var probe = Create(config, p);
+            foreach (var (suffix, parameter) in PeftFormat.SavedTensors(probe))
+                expected[PeftFormat.FileKey(p.Module, suffix)] = parameter.shape;
+        }
+        foreach (var (name, parameter) in BiasParameters(config, plan))
+            expected[PeftFormat.Prefix + name] = parameter.shape;
+        foreach (var (key, shape) in expected)
+        {
+            if (!tensors.TryGetValue(key, out var t))
+                throw new InputException($"{path}: tensor '{key}' is missing (the adapter config targets that module)");
+            if (!t.shape.SequenceEqual(shape))
+                throw new InputException($"{path}: tensor '{key}' has shape [{string.Join(", ", t.shape)}] but the base model needs [{string.Join(", ", shape)}]");
+        }
+        var unexpected = tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        if (unexpected.Count > 0)
+            throw new InputException($"{path}: tensor '{unexpected[0]}' does not fit the base model (no such module, or not targeted by the adapter config){(unexpected.Count > 1 ? $"; and {unexpected.Count - 1} more" : "")}");
+    }
+}
