@@ -8,6 +8,7 @@ using PeftOps.Modeling.Onnx;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Modeling.Tokenization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PeftOps.Modeling.Checkpoints;

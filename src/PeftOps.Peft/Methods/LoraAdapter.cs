@@ -120,7 +120,7 @@ public sealed class LoraAdapter : LinearAdapter
             return;
         }
         layer.weight.copy_(layer.weight / (lora_magnitude_vector / mergedNorm!).view(-1, 1) - delta);
-        mergedNorm.Dispose();
+        mergedNorm!.Dispose();
         mergedNorm = null;
     }
 
