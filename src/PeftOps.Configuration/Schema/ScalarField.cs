@@ -41,14 +41,14 @@ internal sealed class ScalarField<TOwner, T>(
 
     public override JsonObject Schema(TOwner defaults)
     {
-        var schema = Describe(new JsonObject());
+        var schema = new JsonObject();
         scalar.Describe(schema);
         Bounds?.AddTo(schema);
         if (Pattern is { } pattern)
             schema["pattern"] = pattern.Regex;
         if (!Required && scalar.ToJson(get(defaults)) is { } d)
             schema["default"] = d;
-        return schema;
+        return Describe(schema);
     }
 
     public override void Flatten(TOwner owner, string path, IDictionary<string, string> into)

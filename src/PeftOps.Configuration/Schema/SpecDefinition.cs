@@ -135,7 +135,10 @@ internal static class SpecDefinition
         Fields<GateRule>.Scalar("min", "The candidate's value must be at least this.",
             Scalars.Optional(Scalars.Number), s => s.Min, (s, v) => s with { Min = v }),
         Fields<GateRule>.Scalar("min_delta", "Candidate minus baseline must be at least this (negative: a tolerated drop).",
-            Scalars.Optional(Scalars.Number), s => s.MinDelta, (s, v) => s with { MinDelta = v }));
+            Scalars.Optional(Scalars.Number), s => s.MinDelta, (s, v) => s with { MinDelta = v }))
+    {
+        AtLeastOneOf = ["min", "min_delta"],
+    };
 
     public static readonly SpecShape<GateRule> NonTargetRule = new(
         "A rule on a non-target suite's metric: it may not drop by more than max_drop against the baseline.",

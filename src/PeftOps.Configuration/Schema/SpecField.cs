@@ -47,9 +47,15 @@ internal abstract class SpecField<TOwner>(string key, string description)
         _ => "an alias",
     };
 
+    /// <summary>The schema with this key's description as its first keyword.</summary>
     protected JsonObject Describe(JsonObject schema)
     {
-        schema["description"] = Description;
-        return schema;
+        var described = new JsonObject { ["description"] = Description };
+        foreach (var (keyword, value) in schema.ToList())
+        {
+            schema.Remove(keyword);
+            described[keyword] = value;
+        }
+        return described;
     }
 }

@@ -84,8 +84,6 @@ internal static class SpecRules
             {
                 context.Error($"{path}.metric", $"{path}.metric must not repeat an earlier rule's metric (was {rule.Metric})");
             }
-            if (list == "target" && rule.Min is null && rule.MinDelta is null)
-                context.Error(path, $"{path} needs min, min_delta or both (was neither)");
         }
     }
 }

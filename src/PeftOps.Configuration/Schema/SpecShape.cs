@@ -11,6 +11,9 @@ internal sealed class SpecShape<T>(string description, params SpecField<T>[] fie
 
     public string KeyList => string.Join(", ", Fields.Select(f => f.Key));
 
+    /// <summary>Keys of which at least one must be present (a target rule's min and min_delta).</summary>
+    public IReadOnlyList<string> AtLeastOneOf { get; init; } = [];
+
     /// <summary>Reads a mapping into <paramref name="seed"/> (a record holding the defaults); false when it is not a mapping.</summary>
     public T Read(T seed, YamlNode node, string path, SpecReadContext context)
     {
@@ -37,6 +40,8 @@ internal sealed class SpecShape<T>(string description, params SpecField<T>[] fie
         }
         foreach (var field in Fields.Where(f => f.Required && !seen.Contains(f.Key)))
             field.ReportMissing(SpecReadContext.Join(path, field.Key), context);
+        if (AtLeastOneOf.Count > 0 && !AtLeastOneOf.Any(seen.Contains))
+            context.Error(node, $"{path} needs {string.Join(" or ", AtLeastOneOf)} (was neither)");
         return value;
     }
 
@@ -61,6 +66,8 @@ internal sealed class SpecShape<T>(string description, params SpecField<T>[] fie
         var required = Fields.Where(f => f.Required).Select(f => (JsonNode)f.Key).ToArray();
         if (required.Length > 0)
             schema["required"] = new JsonArray(required);
+        if (AtLeastOneOf.Count > 0)
+            schema["anyOf"] = new JsonArray([.. AtLeastOneOf.Select(k => (JsonNode)new JsonObject { ["required"] = new JsonArray(k) })]);
         schema["properties"] = properties;
         return schema;
     }
