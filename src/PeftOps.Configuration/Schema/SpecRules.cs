@@ -1,0 +1,89 @@
+namespace PeftOps.Configuration.Schema;
+
+/// <summary>
+/// Checks that span keys (names against folders and suites, files on disk, which rule fields make sense),
+/// run after every key has been read. Values already reported as wrong (left empty) are not checked again.
+/// </summary>
+internal static class SpecRules
+{
+    public static void Check(AdapterSpec spec, string directory, SpecReadContext context)
+    {
+        CheckName(spec, directory, context);
+        CheckFiles(spec, directory, context);
+        CheckSuites(spec, context);
+        CheckRules("target", spec.Gate.Target, spec.Evaluation.Target, context);
+        CheckRules("non_target", spec.Gate.NonTarget, spec.Evaluation.NonTarget, context);
+        if (spec.Training.EarlyStopping is not null && spec.Data.Validation is null)
+            context.Error("training.early_stopping", "training.early_stopping needs data.validation (was not set)");
+    }
+
+    private static void CheckName(AdapterSpec spec, string directory, SpecReadContext context)
+    {
+        var folder = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
+        if (spec.Name.Length > 0 && spec.Name != folder)
+            context.Error("name", $"name must match the adapter's folder name '{folder}' (was {spec.Name})");
+    }
+
+    private static void CheckFiles(AdapterSpec spec, string directory, SpecReadContext context)
+    {
+        CheckFile("data.train", spec.Data.Train);
+        CheckFile("data.validation", spec.Data.Validation);
+        for (var i = 0; i < spec.Evaluation.Target.Count; i++)
+            CheckFile($"evaluation.target[{i}].data", spec.Evaluation.Target[i].Data);
+        for (var i = 0; i < spec.Evaluation.NonTarget.Count; i++)
+            CheckFile($"evaluation.non_target[{i}].data", spec.Evaluation.NonTarget[i].Data);
+
+        void CheckFile(string key, string? relative)
+        {
+            if (string.IsNullOrEmpty(relative))
+                return;
+            var full = Path.GetFullPath(Path.Combine(directory, relative));
+            if (!File.Exists(full))
+                context.Error(key, $"{key} must be an existing file, relative to the adapter folder (was {relative}; {full} does not exist)");
+        }
+    }
+
+    private static void CheckSuites(AdapterSpec spec, SpecReadContext context)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (list, suites) in new[] { ("target", spec.Evaluation.Target), ("non_target", spec.Evaluation.NonTarget) })
+        {
+            for (var i = 0; i < suites.Count; i++)
+            {
+                var suite = suites[i];
+                var path = $"evaluation.{list}[{i}]";
+                if (suite.Name.Length > 0 && !seen.Add(suite.Name))
+                    context.Error($"{path}.name", $"{path}.name must be unique among the suites (was {suite.Name})");
+                if (suite.Kind != SuiteKind.OutOfScope)
+                {
+                    foreach (var key in new[] { "threshold", "quantile" }.Where(k => context.IsPresent($"{path}.{k}")))
+                        context.Error($"{path}.{key}", $"{path}.{key} applies only to kind out-of-scope (was kind {SpecDefinition.SuiteKinds.Render(suite.Kind)})");
+                }
+                else if (suite.Threshold is null && spec.Data.Validation is null)
+                {
+                    context.Error(path, $"{path} (out-of-scope) needs data.validation to calibrate its threshold, or a threshold (was neither)");
+                }
+            }
+        }
+    }
+
+    private static void CheckRules(string list, IReadOnlyList<GateRule> rules, IReadOnlyList<SuiteSpec> suites, SpecReadContext context)
+    {
+        var valid = suites.SelectMany(s => SuiteMetrics.For(s.Kind).Select(m => $"{s.Name}.{m}")).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var path = $"gate.{list}[{i}]";
+            if (rule.Metric.Length > 0 && !valid.Contains(rule.Metric))
+            {
+                var expected = valid.Count == 0 ? $"a metric of a suite in evaluation.{list}, which has none" : "one of: " + string.Join(", ", valid);
+                context.Error($"{path}.metric", $"{path}.metric must be {expected} (was {rule.Metric})");
+            }
+            else if (rule.Metric.Length > 0 && !seen.Add(rule.Metric))
+            {
+                context.Error($"{path}.metric", $"{path}.metric must not repeat an earlier rule's metric (was {rule.Metric})");
+            }
+        }
+    }
+}
