@@ -1,0 +1,84 @@
+using PeftOps.Configuration;
+
+namespace PeftOps.Evaluation;
+
+public static partial class Gate
+{
+    private static SuiteFlips Flips(PairedSuite p)
+    {
+        var fixedOnes = new List<FlipExample>();
+        var brokenOnes = new List<FlipExample>();
+        int fixedCount = 0, brokenCount = 0;
+        for (var i = 0; i < p.Examples.Count; i++)
+        {
+            var (before, after) = (p.BaselineRight(i), p.CandidateRight(i));
+            if (before == after)
+                continue;
+            var list = after ? fixedOnes : brokenOnes;
+            if (after)
+                fixedCount++;
+            else
+                brokenCount++;
+            if (list.Count < SuiteFlips.MaxExamples)
+                list.Add(FlipOf(p, i));
+        }
+        return new SuiteFlips(p.Suite.Name, p.Suite.Role, p.Examples.Count, fixedCount, brokenCount, fixedOnes, brokenOnes);
+    }
+
+    private static FlipExample FlipOf(PairedSuite p, int i)
+    {
+        var example = p.Examples[i];
+        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (o.Correct == true ? "rejected" : "accepted") : o.Prediction ?? "";
+        return new FlipExample(example.Id, example.Text, example.Gold, Shown(p.Baseline[i]), Shown(p.Candidate[i]),
+            p.Baseline[i].Score, p.Candidate[i].Score);
+    }
+
+    private static IEnumerable<ClassChange> PerClassChanges(PairedSuite p)
+    {
+        var labels = p.Suite.Labels ?? [];
+        var gold = p.Examples.Select(e => e.Gold!).ToList();
+        var before = EvalMetrics.PerClass(labels, gold, [.. p.Baseline.Select(o => o.Prediction!)]);
+        var after = EvalMetrics.PerClass(labels, gold, [.. p.Candidate.Select(o => o.Prediction!)]);
+        return labels.Select(label => new ClassChange
+        {
+            Suite = p.Suite.Name,
+            Label = label,
+            Support = after[label].Support,
+            Baseline = before[label],
+            Candidate = after[label],
+        });
+    }
+
+    /// <summary>The flattened specs key by key, in ordinal key order; a first version when there is no baseline report.</summary>
+    private static SpecDiff DiffSpecs(EvaluationReport candidate, EvaluationReport? baseline)
+    {
+        if (baseline is null)
+            return new SpecDiff(FirstVersion: true, []);
+        var keys = candidate.Spec.Keys.Union(baseline.Spec.Keys).Order(StringComparer.Ordinal);
+        var changes = new List<SpecChange>();
+        foreach (var key in keys)
+        {
+            var before = baseline.Spec.GetValueOrDefault(key);
+            var after = candidate.Spec.GetValueOrDefault(key);
+            if (!string.Equals(before, after, StringComparison.Ordinal))
+                changes.Add(new SpecChange(key, before, after));
+        }
+        return new SpecDiff(FirstVersion: false, changes);
+    }
+
+    private static CostFacts? Cost(TrainingSummary? t) => t is null ? null : new CostFacts
+    {
+        Seconds = t.Seconds,
+        Device = t.Device,
+        Steps = t.Steps,
+        Epochs = t.Epochs,
+        TrainableParams = t.TrainableParams,
+        TotalParams = t.TotalParams,
+        TrainableShare = t.TotalParams == 0 ? 0 : (double)t.TrainableParams / t.TotalParams,
+        AdapterBytes = t.AdapterBytes,
+        ExamplesPerSecond = t.ExamplesPerSecond,
+        TokensPerSecond = t.TokensPerSecond,
+        PeakMemoryBytes = t.PeakMemoryBytes,
+        BestStep = t.BestStep,
+    };
+}

@@ -1,0 +1,51 @@
+using System.Text;
+
+namespace PeftOps.Evaluation;
+
+/// <summary>
+/// Makes text from data (examples, labels, spec values) inert in GitHub Markdown: HTML is entity-encoded, every
+/// ASCII punctuation character Markdown gives meaning to is backslash-escaped (pipes included, so table cells hold),
+/// line breaks and other control characters become spaces, and an @ gets a zero-width space after it so that
+/// data cannot mention people.
+/// </summary>
+public static class MarkdownText
+{
+    private const string Escaped = "\\`*_{}[]()#+-.!|~:";
+
+    /// <param name="maxLength">longer text is cut (counting characters before escaping) and ends with an ellipsis.</param>
+    public static string Escape(string? text, int maxLength = int.MaxValue)
+    {
+        if (string.IsNullOrEmpty(text))
+            return "";
+        var source = text.Length > maxLength ? text[..maxLength].TrimEnd() + "…" : text;
+        var result = new StringBuilder(source.Length + 16);
+        foreach (var ch in source)
+        {
+            switch (ch)
+            {
+                case '&': result.Append("&amp;"); break;
+                case '<': result.Append("&lt;"); break;
+                case '>': result.Append("&gt;"); break;
+                case '"': result.Append("&quot;"); break;
+                case '\'': result.Append("&#39;"); break;
+                case '@': result.Append("@\u200B"); break;
+                case '\r' or '\n' or '\t': result.Append(' '); break;
+                case var c when char.IsControl(c): result.Append(' '); break;
+                case var c when Escaped.Contains(c, StringComparison.Ordinal): result.Append('\\').Append(c); break;
+                default: result.Append(ch); break;
+            }
+        }
+        return result.ToString();
+    }
+
+    /// <summary>
+    /// A code span for keys and hashes, meant for table cells (a pipe is written \| as GFM tables need); text holding
+    /// a backtick or a line break is escaped as plain text instead, since it could end the span.
+    /// </summary>
+    public static string Code(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return "";
+        return text.Any(c => c == '`' || char.IsControl(c)) ? Escape(text) : "`" + text.Replace("|", "\\|", StringComparison.Ordinal) + "`";
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace PeftOps.Evaluation;
+
+public static partial class ReportRenderer
+{
+    private const int MaxTextLength = 120;
+
+    private static void AppendFlips(StringBuilder md, GateResult result)
+    {
+        if (result.Flips.Count == 0)
+            return;
+        md.AppendLine("#### Flipped examples");
+        md.AppendLine();
+        var baseline = BaselineName(result);
+        foreach (var f in result.Flips)
+        {
+            md.AppendLine($"{MarkdownText.Code(f.Suite)}: {f.Fixed} fixed (wrong under {baseline}, right now), "
+                + $"{f.Broken} broken (right under {baseline}, wrong now), of {f.Paired} paired examples.");
+            md.AppendLine();
+            AppendFlipTable(md, $"Fixed in {MarkdownText.Escape(f.Suite)}", f.Fixed, f.FixedExamples, baseline);
+            AppendFlipTable(md, $"Broken in {MarkdownText.Escape(f.Suite)}", f.Broken, f.BrokenExamples, baseline);
+        }
+    }
+
+    private static void AppendFlipTable(StringBuilder md, string title, int count, IReadOnlyList<FlipExample> examples, string baseline)
+    {
+        if (count == 0)
+            return;
+        var shown = examples.Count < count ? $"{count}, first {examples.Count} shown" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        md.AppendLine($"<details><summary>{title} ({shown})</summary>");
+        md.AppendLine();
+        md.AppendLine($"| id | text | gold | {baseline} | candidate |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var e in examples)
+        {
+            md.AppendLine($"| {MarkdownText.Escape(e.Id, 40)} | {MarkdownText.Escape(e.Text, MaxTextLength)} | {MarkdownText.Escape(e.Gold ?? "-")} | "
+                + $"{Outcome(e.Baseline, e.BaselineScore)} | {Outcome(e.Candidate, e.CandidateScore)} |");
+        }
+        md.AppendLine();
+        md.AppendLine("</details>");
+        md.AppendLine();
+    }
+
+    private static string Outcome(string shown, double? score) =>
+        MarkdownText.Escape(shown) + (score is { } s ? $" ({NumberText.Fixed(s, 2)})" : "");
+
+    private static void AppendPerClass(StringBuilder md, GateResult result, IReadOnlyList<ChartLink> charts)
+    {
+        if (result.PerClass.Count == 0)
+            return;
+        md.AppendLine("#### Per-class changes");
+        md.AppendLine();
+        md.AppendLine("| suite | class | support | precision | recall | F1 | ΔF1 |");
+        md.AppendLine("|---|---|--:|---|---|---|--:|");
+        foreach (var c in result.PerClass)
+        {
+            md.AppendLine($"| {MarkdownText.Code(c.Suite)} | {MarkdownText.Escape(c.Label, 60)} | {c.Support} | "
+                + $"{Change(c.Baseline.Precision, c.Candidate.Precision)} | {Change(c.Baseline.Recall, c.Candidate.Recall)} | "
+                + $"{Change(c.Baseline.F1, c.Candidate.F1)} | {NumberText.Signed(c.DeltaF1)} |");
+        }
+        md.AppendLine();
+        AppendChart(md, charts, ReportCharts.PerClassF1File);
+    }
+
+    private static string Change(double before, double after) => $"{NumberText.Value(before)} → {NumberText.Value(after)}";
+
+    private static void AppendTraining(StringBuilder md, IReadOnlyList<ChartLink> charts)
+    {
+        if (!charts.Any(c => c.FileName == ReportCharts.TrainingCurveFile))
+            return;
+        md.AppendLine("#### Training curve");
+        md.AppendLine();
+        AppendChart(md, charts, ReportCharts.TrainingCurveFile);
+    }
+
+    private static void AppendChart(StringBuilder md, IReadOnlyList<ChartLink> charts, string fileName)
+    {
+        foreach (var chart in charts.Where(c => c.FileName == fileName))
+        {
+            md.AppendLine($"![{MarkdownText.Escape(chart.Title)}]({chart.FileName})");
+            md.AppendLine();
+        }
+    }
+}
