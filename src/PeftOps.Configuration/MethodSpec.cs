@@ -5,8 +5,6 @@ public enum MethodType
     Lora,
     Dora,
     Ia3,
-    /// <summary>Bias-only training (BitFit): no adapter matrices, <see cref="MethodSpec.Bias"/> decides which biases train.</summary>
-    Bias,
 }
 
 public enum BiasMode

@@ -115,7 +115,8 @@ public sealed class PeftModel
     }
 
     /// <summary>Writes the active adapter in PEFT's format: adapter_config.json and adapter_model.safetensors.</summary>
-    public void SaveAdapter(string directory, string? name = null)
+    /// <param name="metadata">safetensors metadata; PEFT's own is <c>{"format": "pt"}</c>.</param>
+    public void SaveAdapter(string directory, string? name = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         name ??= ActiveAdapter ?? throw new InvalidOperationException("no adapter is active");
         Directory.CreateDirectory(directory);
@@ -128,7 +129,7 @@ public sealed class PeftModel
         foreach (var (paramName, parameter) in trainedBiases.GetValueOrDefault(name) ?? [])
             tensors.Add((PeftFormat.Prefix + paramName, parameter.detach().cpu().contiguous()));
         Modeling.Safetensors.SafetensorsTorch.Save(Path.Combine(directory, PeftFormat.WeightsFileName), tensors,
-            new Dictionary<string, string> { ["format"] = "pt" });
+            metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
         PeftConfigFile.Write(Path.Combine(directory, PeftFormat.ConfigFileName), configs[name]);
     }
 

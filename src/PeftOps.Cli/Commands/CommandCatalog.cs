@@ -9,5 +9,9 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Create();
         yield return SpecCommand.Create();
+        yield return TrainCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return PredictCommand.Create();
+        yield return GateCommand.Create();
     }
 }

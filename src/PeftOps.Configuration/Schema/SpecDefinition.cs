@@ -29,8 +29,8 @@ internal static class SpecDefinition
 
     public static readonly SpecShape<MethodSpec> Method = new(
         "The PEFT method and where it is injected (named as in Hugging Face PEFT).",
-        Fields<MethodSpec>.Scalar("type", "lora, dora (weight-decomposed LoRA), ia3 (learned rescaling vectors) or bias (train biases only, BitFit).",
-            Scalars.Enum(("lora", MethodType.Lora), ("dora", MethodType.Dora), ("ia3", MethodType.Ia3), ("bias", MethodType.Bias)),
+        Fields<MethodSpec>.Scalar("type", "lora, dora (weight-decomposed LoRA), ia3 (learned rescaling vectors).",
+            Scalars.Enum(("lora", MethodType.Lora), ("dora", MethodType.Dora), ("ia3", MethodType.Ia3)),
             s => s.Type, (s, v) => s with { Type = v }),
         Fields<MethodSpec>.Scalar("r", "LoRA rank: the inner dimension of A [r, in] and B [out, r].",
             Scalars.Integer, s => s.R, (s, v) => s with { R = v }, Bounds.Above(0)),

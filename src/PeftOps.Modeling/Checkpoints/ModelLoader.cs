@@ -65,7 +65,7 @@ public static class ModelLoader
         IReadOnlyDictionary<string, Tensor> tensors, string checkpointName, ModelSource source)
     {
         var tokenizer = File.Exists(Path.Combine(source.Folder, "vocab.txt"))
-            ? BertWordPieceTokenizer.FromFile(Path.Combine(source.Folder, "vocab.txt")) : null;
+            ? BertWordPieceTokenizer.FromVocabFile(Path.Combine(source.Folder, "vocab.txt")) : null;
         if (bert is not null)
         {
             if (options.Dropout is { } p)

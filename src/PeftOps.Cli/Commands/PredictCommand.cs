@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Text.Json;
+using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
+using PeftOps.Peft;
+using PeftOps.Training;
+using PeftOps.Training.Data;
+
+namespace PeftOps.Cli.Commands;
+
+/// <summary><c>peftops predict --base REF --adapter PEFT_DIR --input DATA --out OUT.jsonl</c>: {"text","label","scores"} per line.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var baseRef = new Option<string>("--base") { Description = "builtin:all-MiniLM-L6-v2 or a checkpoint folder.", Required = true };
+        var adapter = new Option<string>("--adapter") { Description = "A classifier adapter trained by peftops train.", Required = true };
+        var input = new Option<string>("--input") { Description = "JSONL or CSV with a text column (label optional).", Required = true };
+        var output = new Option<string>("--out") { Description = "OUT.jsonl.", Required = true };
+        var maxLength = new Option<int>("--max-length") { Description = "Tokens per text.", DefaultValueFactory = _ => 128 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("predict", "Classify texts with a base model and an adapter.") { baseRef, adapter, input, output, maxLength, device };
+        command.SetAction(parse => PeftOpsCli.Guard(() =>
+        {
+            var texts = DataFile.ReadLabeled(parse.GetValue(input)!, labelRequired: false);
+            var adapterDir = parse.GetValue(adapter)!;
+            var labels = AdapterLabels.Read(adapterDir);
+            using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
+            new PeftModel(model).LoadAdapter(adapterDir, "default");
+            var probs = Predictor.Probabilities(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
+            var outPath = Path.GetFullPath(parse.GetValue(output)!);
+            var temp = outPath + ".tmp";
+            using (var writer = new StreamWriter(temp))
+            {
+                for (var i = 0; i < texts.Count; i++)
+                {
+                    var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.j], 6));
+                    writer.WriteLine(JsonSerializer.Serialize(new { text = texts[i].Text, label = labels[Predictor.ArgMax(probs[i])], scores }));
+                }
+            }
+            File.Move(temp, outPath, overwrite: true);
+            Console.WriteLine($"wrote {texts.Count} predictions to {parse.GetValue(output)}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

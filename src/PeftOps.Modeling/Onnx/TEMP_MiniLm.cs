@@ -1,1 +1,0 @@
-namespace PeftOps.Modeling.Onnx; public static class MiniLmCache { public static string DefaultCacheDirectory => ""; public static string GetOrCreate(string d) => throw new NotSupportedException(d); }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using PeftOps.Configuration;
+
+namespace PeftOps.Training.Data;
+
+/// <summary>
+/// Reads the data formats of the command-line contract: JSONL or CSV (with a header) with <c>text</c> and
+/// <c>label</c>; JSONL with only <c>text</c> (off-topic messages); sentence-pair TSV <c>score, s1, s2</c> or
+/// <c>genre, score, s1, s2</c>. Every error names the file and line; an empty file is an error.
+/// </summary>
+public static class DataFile
+{
+    public static IReadOnlyList<LabeledText> ReadLabeled(string path, bool labelRequired = true)
+    {
+        var rows = Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path, labelRequired) : ReadJsonl(path, labelRequired);
+        if (rows.Count == 0)
+            throw new InputException($"{path}: no examples (expected one per line)");
+        return rows;
+    }
+
+    public static IReadOnlyList<SentencePair> ReadPairs(string path)
+    {
+        var pairs = new List<SentencePair>();
+        var lineNumber = 0;
+        foreach (var line in ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            var cols = line.Split('\t');
+            var (scoreText, s1, s2) = cols.Length switch
+            {
+                3 => (cols[0], cols[1], cols[2]),
+                4 => (cols[1], cols[2], cols[3]),
+                _ => throw new InputException($"{path}:{lineNumber}: expected 3 or 4 tab-separated columns (score, sentence1, sentence2 or genre, score, sentence1, sentence2), found {cols.Length}"),
+            };
+            if (!double.TryParse(scoreText, NumberStyles.Float, CultureInfo.InvariantCulture, out var score) || score < 0 || score > 5)
+                throw new InputException($"{path}:{lineNumber}: score must be a number from 0 to 5 (was '{scoreText}')");
+            pairs.Add(new SentencePair(s1, s2, score, lineNumber));
+        }
+        if (pairs.Count == 0)
+            throw new InputException($"{path}: no sentence pairs (expected one per line)");
+        return pairs;
+    }
+
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static List<LabeledText> ReadJsonl(string path, bool labelRequired)
+    {
+        var rows = new List<LabeledText>();
+        var lineNumber = 0;
+        foreach (var line in ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                var text = doc.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
+                var label = doc.RootElement.TryGetProperty("label", out var l) ? l.ValueKind == JsonValueKind.String ? l.GetString() : l.GetRawText() : null;
+                if (string.IsNullOrWhiteSpace(text))
+                    throw new InputException($"{path}:{lineNumber}: text missing or empty (expected {{\"text\": ..., \"label\": ...}})");
+                if (labelRequired && string.IsNullOrWhiteSpace(label))
+                    throw new InputException($"{path}:{lineNumber}: label missing (expected {{\"text\": ..., \"label\": ...}})");
+                rows.Add(new LabeledText(text, label ?? "", lineNumber));
+            }
+            catch (JsonException e)
+            {
+                throw new InputException($"{path}:{lineNumber}: not a JSON object ({e.Message.Split('.')[0]})", e);
+            }
+        }
+        return rows;
+    }
+
+    private static List<LabeledText> ReadCsv(string path, bool labelRequired)
+    {
+        var lines = ReadLines(path).ToList();
+        if (lines.Count == 0)
+            return [];
+        var header = SplitCsv(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var textColumn = header.IndexOf("text");
+        var labelColumn = header.IndexOf("label") is >= 0 and var i ? i : header.IndexOf("category");
+        if (textColumn < 0 || (labelRequired && labelColumn < 0))
+            throw new InputException($"{path}:1: header must name the columns text and label (was {lines[0]})");
+        var rows = new List<LabeledText>();
+        for (var n = 1; n < lines.Count; n++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[n]))
+                continue;
+            var cells = SplitCsv(lines[n]);
+            if (cells.Count != header.Count)
+                throw new InputException($"{path}:{n + 1}: expected {header.Count} columns, found {cells.Count}");
+            rows.Add(new LabeledText(cells[textColumn], labelColumn >= 0 ? cells[labelColumn] : "", n + 1));
+        }
+        return rows;
+    }
+
+    /// <summary>RFC 4180 cells of one line: quotes around cells, doubled quotes inside them.</summary>
+    private static List<string> SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                    quoted = false;
+                else
+                    cell.Append(c);
+            }
+            else if (c == '"')
+                quoted = true;
+            else if (c == ',')
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+                cell.Append(c);
+        }
+        cells.Add(cell.ToString());
+        return cells;
+    }
+
+    private static IEnumerable<string> ReadLines(string path)
+    {
+        if (!File.Exists(path))
+            throw new InputException($"{path}: not found");
+        return File.ReadLines(path);
+    }
+}

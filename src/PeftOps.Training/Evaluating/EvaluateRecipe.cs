@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PeftOps.Configuration;
+using PeftOps.Evaluation;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
+using PeftOps.Peft;
+using PeftOps.Training.Data;
+using PeftOps.Training.Trainer;
+using SuiteMetrics = PeftOps.Evaluation.SuiteMetrics;
+
+namespace PeftOps.Training.Evaluating;
+
+/// <summary>
+/// Runs every suite of the spec (and extra ones) with the base model and with the adapted model on the
+/// same examples, keeping each example's outcome so later comparisons are paired; measures latency
+/// (base, adapter unmerged, merged) and writes eval.json with the data hashes and lineage.
+/// </summary>
+public static class EvaluateRecipe
+{
+    public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit)
+    {
+        // --- setup ------------------------------------------------------------------------------
+        var labels = AdapterLabels.Read(adapterDir);
+        var dev = TorchRuntime.ResolveDevice(device);
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels, Seed = spec.Training.Seed, Device = dev });
+        var peft = new PeftModel(model);
+        peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
+        var maxLength = spec.Task.MaxLength;
+        var validation = spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
+
+        // --- suites -----------------------------------------------------------------------------
+        var suites = new List<SuiteResult>();
+        var data = new List<DataFileInfo>();
+        foreach (var (suite, role) in spec.Evaluation.Target.Select(s => (s, SuiteRole.Target))
+                     .Concat(spec.Evaluation.NonTarget.Select(s => (s, SuiteRole.NonTarget)))
+                     .Concat(extraSuites.Select(s => (s, SuiteRole.NonTarget))))
+        {
+            var path = spec.Resolve(suite.Data);
+            var sha = DataFile.Sha256(path);
+            var result = suite.Kind switch
+            {
+                SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength),
+                SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength),
+                SuiteKind.OutOfScope => OutOfScope(peft, suite, role, path, sha, validation, maxLength),
+                _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} needs a causal LM (the base model is {model.Architecture})"),
+            };
+            suites.Add(result);
+            data.Add(new DataFileInfo(DataRole.Suite, suite.Name, suite.Data, sha, result.Examples.Count));
+        }
+        data.Insert(0, new DataFileInfo(DataRole.Train, "train", spec.Data.Train, DataFile.Sha256(spec.Resolve(spec.Data.Train)), DataFile.ReadLabeled(spec.Resolve(spec.Data.Train)).Count));
+        if (validation is not null)
+            data.Insert(1, new DataFileInfo(DataRole.Validation, "validation", spec.Data.Validation!, DataFile.Sha256(spec.Resolve(spec.Data.Validation!)), validation.Count));
+
+        // --- latency and report -----------------------------------------------------------------
+        var latencyTexts = suites.FirstOrDefault(s => s.Kind == SuiteKind.Classification)?.Examples.Select(e => e.Text).Take(64).ToList()
+            ?? suites.SelectMany(s => s.Examples).Select(e => e.Text).Take(64).ToList();
+        return new EvaluationReport
+        {
+            Adapter = spec.Name,
+            CreatedAt = DateTimeOffset.UtcNow,
+            BaseModel = new BaseModelInfo(spec.BaseModel, model.Source.Sha256),
+            AdapterSha256 = DataFile.Sha256(Path.Combine(adapterDir, "adapter_model.safetensors")),
+            SpecSha256 = SpecHash.Compute(spec),
+            Spec = SpecText.Flatten(spec),
+            Data = data,
+            Environment = new EnvironmentInfo(typeof(EvaluateRecipe).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                TorchRuntime.TorchSharpVersion, TorchRuntime.LibTorchVersion, dev.ToString(), Environment.OSVersion.ToString()),
+            Lineage = new LineageInfo(commit),
+            Training = ReadTraining(adapterDir),
+            Latency = latencyTexts.Count == 0 ? null : Latency(peft, latencyTexts, maxLength),
+            Suites = suites,
+        };
+    }
+
+    private static SuiteResult Classification(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<string> labels, int maxLength)
+    {
+        var examples = DataFile.ReadLabeled(path);
+        LabelSet.CheckKnown(labels, examples, path);
+        var texts = examples.Select(e => e.Text).ToList();
+        var (basePredictions, adaptedPredictions) = (Classify(peft, null, texts, labels, maxLength), Classify(peft, TrainRecipe.AdapterName, texts, labels, maxLength));
+        var gold = examples.Select(e => e.Label).ToList();
+        return new SuiteResult
+        {
+            Name = suite.Name, Kind = suite.Kind, Role = role, DataSha256 = sha, Labels = labels,
+            Base = EvalMetrics.Classification(labels, gold, basePredictions.Select(p => p.Label).ToList()),
+            Adapted = EvalMetrics.Classification(labels, gold, adaptedPredictions.Select(p => p.Label).ToList()),
+            Examples = examples.Select((e, i) => new ExampleResult
+            {
+                Id = $"{e.Line}", Text = e.Text, Gold = e.Label,
+                Base = new Outcome { Prediction = basePredictions[i].Label, Correct = basePredictions[i].Label == e.Label, Score = basePredictions[i].P },
+                Adapted = new Outcome { Prediction = adaptedPredictions[i].Label, Correct = adaptedPredictions[i].Label == e.Label, Score = adaptedPredictions[i].P },
+            }).ToList(),
+        };
+    }
+
+    private static SuiteResult Similarity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength)
+    {
+        var pairs = DataFile.ReadPairs(path);
+        double[] Cosines(string? adapter)
+        {
+            peft.SetAdapter(adapter);
+            var a = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence1).ToList(), maxLength);
+            var b = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence2).ToList(), maxLength);
+            return a.Select((x, i) => (double)x.Zip(b[i], (p, q) => p * q).Sum()).ToArray();
+        }
+        var (baseCos, adaptedCos) = (Cosines(null), Cosines(TrainRecipe.AdapterName));
+        var gold = pairs.Select(p => p.Score).ToList();
+        SuiteMetrics Metrics(double[] cos) => new() { Metrics = new Dictionary<string, double> { [MetricNames.Spearman] = EvalMetrics.Spearman(gold, cos) } };
+        return new SuiteResult
+        {
+            Name = suite.Name, Kind = suite.Kind, Role = role, DataSha256 = sha,
+            Base = Metrics(baseCos), Adapted = Metrics(adaptedCos),
+            Examples = pairs.Select((p, i) => new ExampleResult
+            {
+                Id = $"{p.Line}", Text = p.Sentence1, Text2 = p.Sentence2, GoldScore = p.Score,
+                Base = new Outcome { Score = baseCos[i] }, Adapted = new Outcome { Score = adaptedCos[i] },
+            }).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// A message is rejected when the classifier's top probability falls under a threshold: the suite's fixed one,
+    /// or one calibrated per model on the validation data so that a share <c>quantile</c> of in-scope messages would be rejected.
+    /// </summary>
+    private static SuiteResult OutOfScope(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation, int maxLength)
+    {
+        var examples = DataFile.ReadLabeled(path, labelRequired: false);
+        var texts = examples.Select(e => e.Text).ToList();
+        (double Threshold, double[] Top) Run(string? adapter)
+        {
+            peft.SetAdapter(adapter);
+            var threshold = suite.Threshold ?? Quantile(Predictor.Probabilities(peft.Base, validation!.Select(v => v.Text).ToList(), maxLength).Select(p => (double)p.Max()).ToList(), suite.Quantile);
+            return (threshold, Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => (double)p.Max()).ToArray());
+        }
+        var (b, a) = (Run(null), Run(TrainRecipe.AdapterName));
+        SuiteMetrics Metrics((double Threshold, double[] Top) r) => new() { Metrics = new Dictionary<string, double> { [MetricNames.RejectionRate] = EvalMetrics.RejectionRate(r.Top.Select(p => p < r.Threshold).ToList()) } };
+        return new SuiteResult
+        {
+            Name = suite.Name, Kind = suite.Kind, Role = role, DataSha256 = sha, Threshold = new OosThreshold(b.Threshold, a.Threshold),
+            Base = Metrics(b), Adapted = Metrics(a),
+            Examples = examples.Select((e, i) => new ExampleResult
+            {
+                Id = $"{e.Line}", Text = e.Text,
+                Base = new Outcome { Score = b.Top[i], Correct = b.Top[i] < b.Threshold },
+                Adapted = new Outcome { Score = a.Top[i], Correct = a.Top[i] < a.Threshold },
+            }).ToList(),
+        };
+    }
+
+    private static List<(string Label, double P)> Classify(PeftModel peft, string? adapter, IReadOnlyList<string> texts, IReadOnlyList<string> labels, int maxLength)
+    {
+        peft.SetAdapter(adapter);
+        return Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => (labels[Predictor.ArgMax(p)], (double)p.Max())).ToList();
+    }
+
+    /// <summary>The q-quantile (linear interpolation between order statistics).</summary>
+    public static double Quantile(IReadOnlyList<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var pos = q * (sorted.Length - 1);
+        var lo = (int)Math.Floor(pos);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /// <summary>Milliseconds per example, median of 5 timed passes after a warm-up: base, adapter unmerged, merged.</summary>
+    private static LatencySummary Latency(PeftModel peft, IReadOnlyList<string> texts, int maxLength)
+    {
+        double Time(string? adapter)
+        {
+            peft.SetAdapter(adapter);
+            Predictor.Probabilities(peft.Base, texts, maxLength);
+            var runs = Enumerable.Range(0, 5).Select(_ =>
+            {
+                var sw = Stopwatch.StartNew();
+                Predictor.Probabilities(peft.Base, texts, maxLength);
+                return sw.Elapsed.TotalMilliseconds / texts.Count;
+            }).Order().ToArray();
+            return Math.Round(runs[2], 4);
+        }
+        var (baseMs, adapterMs) = (Time(null), Time(TrainRecipe.AdapterName));
+        peft.Merge();
+        var mergedMs = Time(TrainRecipe.AdapterName);
+        peft.Unmerge();
+        return new LatencySummary(texts.Count, baseMs, adapterMs, mergedMs);
+    }
+
+    /// <summary>train.json beside the adapter folder (RUN_DIR/train.json), when the adapter came from `peftops train`.</summary>
+    private static TrainingSummary? ReadTraining(string adapterDir)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(adapterDir).TrimEnd('/'))!, "train.json");
+        if (!File.Exists(path))
+            return null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var s = doc.RootElement.GetProperty("summary");
+        var curve = doc.RootElement.GetProperty("curve").EnumerateArray().Select(p => new CurvePoint(
+            p.GetProperty("step").GetInt32(), p.GetProperty("epoch").GetDouble(), p.GetProperty("loss").GetDouble(),
+            p.GetProperty("learning_rate").GetDouble(),
+            p.TryGetProperty("validation_metric", out var vm) && vm.ValueKind == JsonValueKind.Number ? vm.GetDouble() : null)).ToList();
+        return new TrainingSummary
+        {
+            Steps = s.GetProperty("steps").GetInt32(),
+            Epochs = s.GetProperty("epochs").GetDouble(),
+            Seconds = s.GetProperty("seconds").GetDouble(),
+            Device = s.GetProperty("device").GetString() ?? "cpu",
+            ExamplesPerSecond = s.GetProperty("examples_per_second").GetDouble(),
+            TokensPerSecond = s.GetProperty("tokens_per_second").GetDouble(),
+            PeakMemoryBytes = s.GetProperty("peak_memory_bytes").GetInt64(),
+            TrainableParams = s.GetProperty("trainable_params").GetInt64(),
+            TotalParams = s.GetProperty("total_params").GetInt64(),
+            AdapterBytes = s.GetProperty("adapter_bytes").GetInt64(),
+            BestStep = s.TryGetProperty("best_step", out var bs) && bs.ValueKind == JsonValueKind.Number ? bs.GetInt32() : null,
+            Curve = curve,
+        };
+    }
+}
