@@ -258,5 +258,32 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Equal("version '1.0' is not a semantic version (expected e.g. 1.2.0 or v1.2.0)", error.Message);
     }
 
+    [Fact]
+    public async Task Without_a_remote_the_tag_stays_local_and_a_second_release_is_refused()
+    {
+        GitSandbox.Run(_sandbox.Work, "remote", "remove", "origin");
+        var registry = await RegistryAsync();
+        var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+
+        Assert.Null(result.PushedTo);
+        Assert.Equal("support-intents@v1.0.0", GitSandbox.Run(_sandbox.Work, "tag", "--list").Trim());
+        Assert.Empty(_sandbox.RemoteTags());
+        Assert.Equal("support-intents@v1.0.0 already exists: a version is written once; choose another version", error.Message);
+    }
+
+    [Fact]
+    public async Task An_evaluation_of_another_adapter_is_refused()
+    {
+        var registry = await RegistryAsync();
+        var candidate = new CandidateFolder(Adapter: "billing-intents").WriteTo(_sandbox.Combine("artifacts", "billing-intents"));
+
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+
+        Assert.Equal($"{Path.Combine(candidate, "eval", "eval.json")}: adapter is 'billing-intents', expected 'support-intents'", error.Message);
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }
