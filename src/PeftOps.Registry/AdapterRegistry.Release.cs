@@ -1,0 +1,107 @@
+using System.Text.Json;
+using PeftOps.Configuration;
+
+namespace PeftOps.Registry;
+
+public sealed partial class AdapterRegistry
+{
+    /// <summary>
+    /// Releases <paramref name="fromDirectory"/> as <paramref name="adapter"/>@<paramref name="version"/>:
+    /// resolve, check the gate, upload, verify, tag, push. Files go up before any tag is written and the manifest
+    /// last; a run that stopped anywhere is finished by running it again with the same folder.
+    /// </summary>
+    public async Task<ReleaseResult> ReleaseAsync(string adapter, string version, string fromDirectory, bool force, CancellationToken cancellationToken)
+    {
+        // resolve
+        CheckName(adapter, "adapter");
+        version = CheckVersion(version);
+        var tag = GtoTagName.Registration(adapter, version).ToString();
+        var candidate = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
+        using var releaseLock = await ReleaseLock.AcquireAsync(Git, tag, cancellationToken).ConfigureAwait(false);
+        var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
+        var tagged = await Git.ResolveCommitAsync("refs/tags/" + tag, cancellationToken).ConfigureAwait(false) is not null;
+        var pushed = remote is not null && await Git.RemoteHasTagAsync(remote, tag, cancellationToken).ConfigureAwait(false);
+        if (pushed || (tagged && remote is null))
+            throw new InputException($"{tag} already exists{(pushed ? $" on {remote}" : "")}: a version is written once; choose another version");
+        var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        var commit = await ReleaseCommitAsync(candidate, cancellationToken).ConfigureAwait(false);
+
+        // check the gate
+        var forced = candidate.GateVerdict != "pass";
+        if (forced && !force)
+            throw new InputException($"{Path.Combine(fromDirectory, "gate", "gate.json")}: gate verdict is {candidate.GateVerdict}; {tag} is not released (pass --force to release it anyway, and the lineage will say so)");
+
+        // upload: content files in a fixed order, then the manifest, each written once
+        foreach (var file in candidate.Files)
+            await UploadOnceAsync(Key(adapter, version, file.Name), file.Content, tag, cancellationToken).ConfigureAwait(false);
+        var manifest = new Manifest(
+            Manifest.SchemaId, adapter, version, _time.GetUtcNow(),
+            candidate.Files.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal),
+            candidate.Eval.BaseModel, candidate.Eval.Data, candidate.Eval.SpecSha256, commit,
+            state.Versions.LastOrDefault(v => GtoTagName.ParseVersion(v).ComparePrecedenceTo(GtoTagName.ParseVersion(version)) < 0) ?? candidate.Eval.ParentVersion,
+            candidate.Eval.Tools, new GateRecord(candidate.GateVerdict, forced));
+        manifest = await UploadManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+
+        // verify: read every file back and check it against the manifest
+        var manifestBytes = await Store.ReadAsync(Key(adapter, version, Manifest.FileName), cancellationToken).ConfigureAwait(false)
+            ?? throw new ArtifactIntegrityException($"{Store.Location}/{Key(adapter, version, Manifest.FileName)}: missing right after it was written");
+        var manifestSha = Sha256.Hex(manifestBytes);
+        await DownloadVerifiedAsync(adapter, version, manifestSha, cancellationToken).ConfigureAwait(false);
+
+        // tag: the lineage record is the message; the tag points at the commit the adapter was built from
+        if (!tagged)
+        {
+            var lineage = JsonSerializer.Serialize(LineageRecord.From(manifest, manifestSha), RegistryJson.Compact);
+            if (!await Git.TryCreateTagAsync(tag, manifest.Commit, lineage, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                throw new InputException($"{tag} was created by another release while this one ran; this one stops");
+        }
+        else
+        {
+            var existing = (await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false)).Single(t => t.Name == tag);
+            if (TagReader.ReadLineage(existing.Message)?.ManifestSha256 != manifestSha)
+                throw new InputException($"{tag} exists here (not pushed) with a different manifest than {Store.Location}/{Key(adapter, version, Manifest.FileName)}; delete the local tag or choose another version");
+        }
+
+        // push
+        if (remote is not null && !await Git.TryPushTagAsync(remote, tag, cancellationToken).ConfigureAwait(false))
+        {
+            await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
+            throw new InputException($"{remote} refused {tag}: another release pushed this version first; this one stops");
+        }
+        return new ReleaseResult(tag, manifest, remote);
+    }
+
+    private async Task<string> ReleaseCommitAsync(ReleaseCandidate candidate, CancellationToken cancellationToken)
+    {
+        if (candidate.Eval.Commit is not { } commit)
+            return await Git.HeadAsync(cancellationToken).ConfigureAwait(false);
+        return await Git.ResolveCommitAsync(commit, cancellationToken).ConfigureAwait(false)
+            ?? throw new InputException($"{Path.Combine(candidate.Directory, "eval", "eval.json")}: lineage.commit is '{commit}', expected a commit of {Git.Root}");
+    }
+
+    /// <summary>Writes a key once; bytes already there are accepted only when they are these bytes (a re-run).</summary>
+    private async Task UploadOnceAsync(string key, byte[] content, string tag, CancellationToken cancellationToken)
+    {
+        if (await Store.TryCreateAsync(key, content, cancellationToken).ConfigureAwait(false))
+            return;
+        var existing = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && Sha256.Hex(existing) == Sha256.Hex(content))
+            return;
+        throw new InputException(
+            $"{Store.Location}/{key} already holds different bytes (sha256 {(existing is null ? "none" : Sha256.Hex(existing))}, this release {Sha256.Hex(content)}): {tag} was released, or is being released, from another folder; choose another version");
+    }
+
+    /// <summary>Writes the manifest once; an existing manifest of the same files (an earlier run of this release) is kept.</summary>
+    private async Task<Manifest> UploadManifestAsync(Manifest manifest, string tag, CancellationToken cancellationToken)
+    {
+        var key = Key(manifest.Adapter, manifest.Version, Manifest.FileName);
+        if (await Store.TryCreateAsync(key, manifest.ToJsonBytes(), cancellationToken).ConfigureAwait(false))
+            return manifest;
+        var bytes = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new ArtifactIntegrityException($"{Store.Location}/{key}: reported to exist but cannot be read");
+        var existing = Manifest.Parse(bytes, $"{Store.Location}/{key}");
+        if (existing.Adapter == manifest.Adapter && existing.Version == manifest.Version && existing.HasSameFilesAs(manifest))
+            return existing;
+        throw new InputException($"{Store.Location}/{key} already describes other files: {tag} was released from another folder; choose another version");
+    }
+}

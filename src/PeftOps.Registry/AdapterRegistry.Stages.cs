@@ -1,0 +1,87 @@
+using System.Text.Json;
+using PeftOps.Configuration;
+
+namespace PeftOps.Registry;
+
+public sealed partial class AdapterRegistry
+{
+    /// <summary>Assigns a verified, registered version to a stage with a new <c>adapter#stage#N</c> tag.</summary>
+    public async Task<StageChange> PromoteAsync(string adapter, string version, string stage, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        CheckName(stage, "stage");
+        version = CheckVersion(version);
+        var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        RequireRegistered(state, version);
+        var current = state.StageVersion(stage);
+        if (current == version)
+            throw new InputException($"{adapter}@{version} already holds stage '{stage}'");
+        await VerifyAsync(adapter, version, cancellationToken).ConfigureAwait(false);
+        return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Assign, null, stage, null), state.Registration(version)!.Commit,
+            new EventRecord(EventRecord.SchemaId, adapter, "promote", version, stage, current, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Assigns the stage's previous holder again with a new tag (history stays append-only). Rolling back twice
+    /// walks back two promotions.
+    /// </summary>
+    public async Task<StageChange> RollbackAsync(string adapter, string stage, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        CheckName(stage, "stage");
+        var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        var holders = state.StageHolders(stage);
+        if (holders.Count < 2)
+            throw new InputException($"{adapter}: stage '{stage}' has {(holders.Count == 0 ? "no version" : $"only {holders[0]}")}, so there is no earlier version to roll back to");
+        var (previous, current) = (holders[^2], holders[^1]);
+        await VerifyAsync(adapter, previous, cancellationToken).ConfigureAwait(false);
+        return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Assign, null, stage, null), state.Registration(previous)!.Commit,
+            new EventRecord(EventRecord.SchemaId, adapter, "rollback", previous, stage, current, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Withdraws a version as GTO does, with <c>adapter@vX.Y.Z!#N</c>; its files stay in the store.</summary>
+    public async Task<StageChange> DeregisterAsync(string adapter, string version, string? reason, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        version = CheckVersion(version);
+        var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        RequireRegistered(state, version);
+        return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Deregister, version, null, null), state.Registration(version)!.Commit,
+            new EventRecord(EventRecord.SchemaId, adapter, "deregister", version, null, null, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the whole adapter deprecated as GTO does, with <c>adapter@deprecated#N</c>.</summary>
+    public async Task<StageChange> DeprecateAsync(string adapter, string? reason, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        if (state.Events.Count == 0)
+            throw new InputException($"{adapter}: no such adapter in the registry");
+        return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Deprecate, null, null, null), await Git.HeadAsync(cancellationToken).ConfigureAwait(false),
+            new EventRecord(EventRecord.SchemaId, adapter, "deprecate", null, null, null, reason), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The adapter's state after fetching the remote's tags, so counters and holders are current.</summary>
+    private async Task<AdapterState> FreshStateAsync(string adapter, CancellationToken cancellationToken)
+    {
+        if (await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false) is { } remote)
+            await Git.FetchTagsAsync(remote, cancellationToken).ConfigureAwait(false);
+        return await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StageChange> WriteEventTagAsync(AdapterState state, GtoTagName name, string commit, EventRecord record, CancellationToken cancellationToken)
+    {
+        var counter = TagReader.LastCounter(await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false), state.Adapter) + 1;
+        var tag = (name with { Counter = counter }).ToString();
+        var message = JsonSerializer.Serialize(record, RegistryJson.Compact);
+        if (!await Git.TryCreateTagAsync(tag, commit, message, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            throw new InputException($"{tag} was written by another run meanwhile; run the command again");
+        var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
+        if (remote is not null && !await Git.TryPushTagAsync(remote, tag, cancellationToken).ConfigureAwait(false))
+        {
+            await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
+            throw new InputException($"{remote} refused {tag}: another change to {state.Adapter} was pushed meanwhile; run the command again");
+        }
+        return new StageChange(tag, state.Adapter, record.Stage, record.Version, record.Replaces, remote);
+    }
+}

@@ -1,0 +1,55 @@
+namespace PeftOps.Registry;
+
+/// <summary>
+/// The embedded default store: a folder (<c>.peftops/registry</c>). Each file is written to a temp file
+/// beside its final name and linked into place without overwrite, so a key appears whole or not at all
+/// and a second writer gets "exists" (POSIX <c>link</c> fails with EEXIST) instead of replacing it.
+/// </summary>
+public sealed class FolderArtifactStore : IArtifactStore
+{
+    public FolderArtifactStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string Location => new Uri(Root).AbsoluteUri;
+
+    public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        if (File.Exists(path))
+            return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    private string PathOf(string key)
+    {
+        var path = Path.GetFullPath(Path.Combine(Root, key));
+        if (!path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"key '{key}' leaves the store", nameof(key));
+        return path;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using PeftOps.Configuration;
+
+namespace PeftOps.Registry;
+
+/// <summary>A git working copy driven through the <c>git</c> command-line tool.</summary>
+public sealed class GitRepository
+{
+    private GitRepository(string root) => Root = root;
+
+    /// <summary>The top of the working tree.</summary>
+    public string Root { get; }
+
+    public static async Task<GitRepository> OpenAsync(string directory, CancellationToken cancellationToken)
+    {
+        var probe = await RunGitAsync(directory, ["rev-parse", "--show-toplevel"], null, null, cancellationToken).ConfigureAwait(false);
+        if (probe.ExitCode != 0)
+            throw new InputException($"{directory}: not inside a git repository (the registry keeps versions as git tags)");
+        return new GitRepository(probe.Output.Trim());
+    }
+
+    public async Task<string> HeadAsync(CancellationToken cancellationToken) =>
+        (await RunCheckedAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)).Trim();
+
+    /// <summary>The full sha of <paramref name="revision"/> when it names a commit here, else null.</summary>
+    public async Task<string?> ResolveCommitAsync(string revision, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["rev-parse", "--verify", "--quiet", revision + "^{commit}"], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 ? result.Output.Trim() : null;
+    }
+
+    public async Task<string> CommonDirectoryAsync(CancellationToken cancellationToken) =>
+        Path.GetFullPath(Path.Combine(Root, (await RunCheckedAsync(["rev-parse", "--git-common-dir"], cancellationToken).ConfigureAwait(false)).Trim()));
+
+    public async Task<IReadOnlyList<GitTag>> ListTagsAsync(CancellationToken cancellationToken)
+    {
+        // fields split by 0x1f, records by 0x1e; *objectname is the peeled commit of an annotated tag
+        const string format = "%(refname:strip=2)%1f%(objecttype)%1f%(taggerdate:unix)%1f%(taggername)%1f%(objectname)%1f%(*objectname)%1f%(contents)%1e";
+        var output = await RunCheckedAsync(["for-each-ref", "--format=" + format, "refs/tags"], cancellationToken).ConfigureAwait(false);
+        var tags = new List<GitTag>();
+        foreach (var record in output.Split('\x1e'))
+        {
+            var fields = record.TrimStart('\n').Split('\x1f');
+            if (fields.Length < 7)
+                continue;
+            var annotated = fields[1] == "tag";
+            DateTimeOffset? at = annotated && long.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var unix)
+                ? DateTimeOffset.FromUnixTimeSeconds(unix) : null;
+            tags.Add(new GitTag(fields[0], annotated ? fields[5] : fields[4], annotated, at, annotated ? fields[3] : null, fields[6].TrimEnd('\n')));
+        }
+        return tags;
+    }
+
+    /// <summary>Creates an annotated tag dated <paramref name="at"/>; false when a tag of that name exists.</summary>
+    public async Task<bool> TryCreateTagAsync(string name, string commit, string message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string> { ["GIT_COMMITTER_DATE"] = $"@{at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)} +0000" };
+        var result = await RunGitAsync(Root, ["tag", "-a", "-F", "-", name, commit], message, environment, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+            return true;
+        if (await ResolveCommitAsync("refs/tags/" + name, cancellationToken).ConfigureAwait(false) is not null)
+            return false;
+        throw new InvalidOperationException($"git tag {name} failed: {result.Error.Trim()}");
+    }
+
+    public Task DeleteTagAsync(string name, CancellationToken cancellationToken) =>
+        RunCheckedAsync(["tag", "-d", name], cancellationToken);
+
+    /// <summary><c>origin</c> when there is one, else the first remote, else null.</summary>
+    public async Task<string?> DefaultRemoteAsync(CancellationToken cancellationToken)
+    {
+        var remotes = (await RunCheckedAsync(["remote"], cancellationToken).ConfigureAwait(false))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return remotes.Contains("origin") ? "origin" : remotes.FirstOrDefault();
+    }
+
+    public async Task<bool> RemoteHasTagAsync(string remote, string name, CancellationToken cancellationToken)
+    {
+        var output = await RunCheckedAsync(["ls-remote", "--tags", remote, "refs/tags/" + name], cancellationToken).ConfigureAwait(false);
+        return output.Trim().Length > 0;
+    }
+
+    public Task FetchTagsAsync(string remote, CancellationToken cancellationToken) =>
+        RunCheckedAsync(["fetch", "--quiet", remote, "refs/tags/*:refs/tags/*"], cancellationToken);
+
+    /// <summary>Pushes one tag; false when the remote refuses it (it holds a different tag of that name).</summary>
+    public async Task<bool> TryPushTagAsync(string remote, string name, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["push", "--porcelain", remote, $"refs/tags/{name}:refs/tags/{name}"], cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+            return true;
+        if (result.Output.Contains("[rejected]", StringComparison.Ordinal) || result.Output.Contains("[remote rejected]", StringComparison.Ordinal)
+            || result.Error.Contains("already exists", StringComparison.Ordinal))
+            return false;
+        throw new InvalidOperationException($"git push {remote} {name} failed: {result.Error.Trim()}");
+    }
+
+    private Task<GitResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunGitAsync(Root, arguments, null, null, cancellationToken);
+
+    private async Task<string> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Error.Trim()}");
+        return result.Output;
+    }
+
+    private static async Task<GitResult> RunGitAsync(
+        string directory, IReadOnlyList<string> arguments, string? input, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        start.Environment["LC_ALL"] = "C";
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+                start.Environment[key] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await using (process.StandardInput.ConfigureAwait(false))
+        {
+            if (input is not null)
+                await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return new GitResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+    }
+
+    private sealed record GitResult(int ExitCode, string Output, string Error);
+}

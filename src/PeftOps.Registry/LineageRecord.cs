@@ -1,0 +1,28 @@
+namespace PeftOps.Registry;
+
+/// <summary>
+/// The message of a registration tag (<c>adapter@v1.2.3</c>): one line of JSON saying where the version came
+/// from and which manifest (by sha256) holds its files, so a manifest changed in the store is caught.
+/// </summary>
+public sealed record LineageRecord(
+    string Schema,
+    string Adapter,
+    string Version,
+    string ManifestSha256,
+    string Commit,
+    string? ParentVersion,
+    BaseModelReference BaseModel,
+    string? SpecSha256,
+    IReadOnlyList<DataHash> Data,
+    ToolVersions Tools,
+    GateRecord Gate)
+{
+    public const string SchemaId = "peftops.lineage/v1";
+
+    public static LineageRecord From(Manifest manifest, string manifestSha256)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return new(SchemaId, manifest.Adapter, manifest.Version, manifestSha256, manifest.Commit, manifest.ParentVersion,
+            manifest.BaseModel, manifest.SpecSha256, manifest.Data, manifest.Tools, manifest.Gate);
+    }
+}

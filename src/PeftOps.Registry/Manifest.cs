@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace PeftOps.Registry;
+
+/// <summary>
+/// <c>manifest.json</c> of a released version (schema <c>peftops.manifest/v1</c>, docs/manifest-json.md):
+/// what the version is made of and where it came from. Written last, once; the version's tag records its sha256.
+/// </summary>
+public sealed record Manifest(
+    string Schema,
+    string Adapter,
+    string Version,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, ManifestFile> Files,
+    BaseModelReference BaseModel,
+    IReadOnlyList<DataHash> Data,
+    string? SpecSha256,
+    string Commit,
+    string? ParentVersion,
+    ToolVersions Tools,
+    GateRecord Gate)
+{
+    public const string SchemaId = "peftops.manifest/v1";
+    public const string FileName = "manifest.json";
+
+    /// <summary>The files every version holds besides the manifest, in the order they are uploaded.</summary>
+    public static IReadOnlyList<string> ContentFiles { get; } =
+        ["adapter_config.json", "adapter_model.safetensors", "eval.json", "report.md"];
+
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, RegistryJson.Options);
+
+    /// <summary>True when both manifests describe the same bytes (what a re-run of a release must find).</summary>
+    public bool HasSameFilesAs(Manifest other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Files.Count == other.Files.Count
+            && Files.All(f => other.Files.TryGetValue(f.Key, out var o) && o == f.Value);
+    }
+
+    /// <summary>Reads a manifest; <paramref name="where"/> names it in the error when it is not one.</summary>
+    public static Manifest Parse(ReadOnlySpan<byte> json, string where)
+    {
+        Manifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(json, RegistryJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactIntegrityException($"{where}: not a readable manifest ({e.Message})", e);
+        }
+        if (manifest is null || manifest.Schema != SchemaId || manifest.Files is null || manifest.Adapter is null || manifest.Version is null)
+            throw new ArtifactIntegrityException($"{where}: not a {SchemaId} manifest");
+        return manifest;
+    }
+}

@@ -1,0 +1,93 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using PeftOps.Configuration;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PeftOps.Registry;
+
+/// <summary>
+/// Where the artifact store is: <c>--registry</c>, else <c>PEFTOPS_REGISTRY</c>, else <c>registry:</c> in the
+/// repository's <c>peftops.yaml</c>, else <c>file://.peftops/registry</c>. <c>file://PATH</c> is relative to the
+/// repository root unless absolute; <c>azure://ACCOUNT/CONTAINER</c> uses the connection string in
+/// <c>PEFTOPS_AZURE_STORAGE_CONNECTION_STRING</c> when set, else <c>https://ACCOUNT.blob.core.windows.net</c> and
+/// Azure.Identity's default credential.
+/// </summary>
+public sealed record RegistryLocation(string Uri, string Source, string RepositoryRoot, Func<string, string?> Environment)
+{
+    public const string DefaultUri = "file://.peftops/registry";
+    public const string EnvironmentVariable = "PEFTOPS_REGISTRY";
+    public const string ConnectionStringVariable = "PEFTOPS_AZURE_STORAGE_CONNECTION_STRING";
+
+    public static RegistryLocation Resolve(string? option, string repositoryRoot, Func<string, string?>? environment = null)
+    {
+        environment ??= System.Environment.GetEnvironmentVariable;
+        if (!string.IsNullOrWhiteSpace(option))
+            return Checked(new(option, "--registry", repositoryRoot, environment));
+        if (environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+            return Checked(new(fromEnvironment, EnvironmentVariable, repositoryRoot, environment));
+        var settings = Path.Combine(repositoryRoot, "peftops.yaml");
+        if (ReadSetting(settings) is { } fromFile)
+            return Checked(new(fromFile, settings, repositoryRoot, environment));
+        return new(DefaultUri, "default", repositoryRoot, environment);
+    }
+
+    public IArtifactStore OpenStore()
+    {
+        if (Uri.StartsWith("file://", StringComparison.Ordinal))
+            return new FolderArtifactStore(Path.GetFullPath(Path.Combine(RepositoryRoot, Uri["file://".Length..])));
+        var (account, container) = AzureParts();
+        if (Environment(ConnectionStringVariable) is { Length: > 0 } connectionString)
+            return new AzureBlobArtifactStore(new BlobContainerClient(connectionString, container));
+        var containerUri = new Uri($"https://{account}.blob.core.windows.net/{container}");
+        return new AzureBlobArtifactStore(new BlobContainerClient(containerUri, new DefaultAzureCredential()));
+    }
+
+    private (string Account, string Container) AzureParts()
+    {
+        var parts = Uri["azure://".Length..].Split('/');
+        return (parts[0], parts[1]);
+    }
+
+    private static RegistryLocation Checked(RegistryLocation location)
+    {
+        var uri = location.Uri;
+        if (uri.StartsWith("file://", StringComparison.Ordinal) && uri.Length > "file://".Length)
+            return location;
+        if (uri.StartsWith("azure://", StringComparison.Ordinal))
+        {
+            var parts = uri["azure://".Length..].Split('/');
+            if (parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0)
+                return location;
+        }
+        throw new InputException($"{location.Source}: registry is '{uri}', expected file://PATH or azure://ACCOUNT/CONTAINER");
+    }
+
+    private static string? ReadSetting(string file)
+    {
+        if (!File.Exists(file))
+            return null;
+        var yaml = new YamlStream();
+        try
+        {
+            using var reader = new StreamReader(file);
+            yaml.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            throw new InputException($"{file}:{e.Start.Line}: not valid YAML ({e.Message})", e);
+        }
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+            return null;
+        foreach (var (key, value) in root.Children)
+        {
+            if (key is YamlScalarNode { Value: "registry" })
+            {
+                return value is YamlScalarNode { Value: { Length: > 0 } text }
+                    ? text
+                    : throw new InputException($"{file}:{value.Start.Line}: registry must be a string (file://PATH or azure://ACCOUNT/CONTAINER)");
+            }
+        }
+        return null;
+    }
+}

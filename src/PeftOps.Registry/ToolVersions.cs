@@ -1,0 +1,4 @@
+namespace PeftOps.Registry;
+
+/// <summary>Versions of the software that produced the adapter.</summary>
+public sealed record ToolVersions(string? Peftops, string? Torchsharp, string? Libtorch);

@@ -1,0 +1,7 @@
+namespace PeftOps.Registry;
+
+/// <summary>
+/// The next version and why: <c>major</c> when the base model changed, <c>minor</c> when the method or the data
+/// changed, <c>patch</c> otherwise, <c>initial</c> (v1.0.0) when nothing is registered yet.
+/// </summary>
+public sealed record VersionProposal(string Version, string? Previous, string Bump, IReadOnlyList<string> Reasons);
