@@ -262,6 +262,21 @@ public sealed class SafetensorsFileTests
     }
 
     [Fact]
+    public void Reads_tensors_in_offset_order_whatever_the_key_order_of_the_header()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("keys.safetensors");
+        var json = "{\"b\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[3,5]},\"a\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[0,3]}}";
+        File.WriteAllBytes(path, RawSafetensors.Build(Encoding.UTF8.GetBytes(json), [1, 2, 3, 4, 5]));
+
+        var file = SafetensorsFile.Read(path);
+
+        Assert.Equal(["a", "b"], file.Tensors.Select(t => t.Name));
+        Assert.Equal(new byte[] { 1, 2, 3 }, file.Tensors[0].Data.ToArray());
+        Assert.Equal(new byte[] { 4, 5 }, file.Tensors[1].Data.ToArray());
+    }
+
+    [Fact]
     public void Reports_a_missing_file()
     {
         var e = Assert.Throws<InputException>(() => SafetensorsFile.Read("/nonexistent/x.safetensors"));
