@@ -43,7 +43,7 @@ public class GateTests
 
         Assert.Equal(Verdict.Pass, zero.Verdict);
         Assert.Equal(1.0, zero.PValue);
-        Assert.Equal(PTest.McNemar, zero.PTest);
+        Assert.Equal(PTest.Mcnemar, zero.PTest);
         Assert.Equal(Verdict.Fail, some.Verdict);
         Assert.Equal("delta 0.000 [0.000, 0.000] is below min_delta 0.01", some.Reason);
     }
