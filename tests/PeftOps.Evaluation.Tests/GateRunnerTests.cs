@@ -129,4 +129,18 @@ public class GateRunnerTests
         Assert.StartsWith("# earlier step\n<!-- peftops:report adapter=support-intents -->", text, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllText(temp.Combine("out", "report.md")) + "\n", text["# earlier step\n".Length..]);
     }
+
+    [Fact]
+    public void A_cancelled_run_writes_nothing()
+    {
+        using var temp = new TempDirectory();
+        var (candidate, production) = WriteEvals(temp, Scenarios.Better);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() =>
+            GateRunner.Run(Scenarios.Policy(), SyntheticReports.Adapter, candidate, production, temp.Combine("out"), null, cancelled.Token));
+
+        Assert.Empty(Directory.GetDirectories(temp.Path));
+    }
 }
