@@ -115,6 +115,7 @@ public class GateRunnerTests
         var summary = temp.Combine("summary.md");
         File.WriteAllText(summary, "# earlier step\n");
 
+        var before = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY");
         Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", summary);
         try
         {
@@ -122,7 +123,7 @@ public class GateRunnerTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", null);
+            Environment.SetEnvironmentVariable("GITHUB_STEP_SUMMARY", before);
         }
 
         var text = File.ReadAllText(summary);
