@@ -75,6 +75,6 @@ public static partial class Gate
             b += before && !after ? 1 : 0;
             c += !before && after ? 1 : 0;
         }
-        return new Measurement(paired, metric, bootstrap, PTest.McNemar, McNemar.ExactPValue(b, c));
+        return new Measurement(paired, metric, bootstrap, PTest.Mcnemar, McNemar.ExactPValue(b, c));
     }
 }

@@ -68,11 +68,11 @@ public static partial class Gate
         var passed = rules.Count(r => r.Verdict == Verdict.Pass);
         var failed = rules.Count(r => r.Verdict == Verdict.Fail);
         var inconclusive = rules.Count(r => r.Verdict == Verdict.Inconclusive);
-        var word = verdict switch { Verdict.Pass => "passes", Verdict.Fail => "fails", _ => "is inconclusive" };
+        var outcome = verdict switch { Verdict.Pass => "passes the gate", Verdict.Fail => "fails the gate", _ => "is inconclusive at the gate" };
         var decidedByPolicy = failed == 0 && inconclusive > 0 && verdict != Verdict.Inconclusive
             ? $" (inconclusive counts as {(verdict == Verdict.Pass ? "pass" : "fail")}: on_inconclusive {onInconclusive.ToString().ToLowerInvariant()})"
             : "";
-        return $"{adapter} {word} the gate{decidedByPolicy}: {passed} passed, {failed} failed, {inconclusive} inconclusive "
+        return $"{adapter} {outcome}{decidedByPolicy}: {passed} passed, {failed} failed, {inconclusive} inconclusive "
             + $"against {baseline.Description}";
     }
 

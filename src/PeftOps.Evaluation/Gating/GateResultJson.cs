@@ -6,7 +6,7 @@ namespace PeftOps.Evaluation;
 /// <summary>Reads and writes gate.json (docs/gate-json.md).</summary>
 public static class GateResultJson
 {
-    public static string Serialize(GateResult result) => JsonSerializer.Serialize(result, EvalJsonOptions.Default) + "\n";
+    public static string Serialize(GateResult result) => JsonSerializer.Serialize(result, EvalJsonOptions.Gate) + "\n";
 
     public static void Write(string path, GateResult result) => AtomicFile.WriteAllText(path, Serialize(result));
 
@@ -14,7 +14,7 @@ public static class GateResultJson
     {
         try
         {
-            var result = JsonSerializer.Deserialize<GateResult>(File.ReadAllText(path), EvalJsonOptions.Default)
+            var result = JsonSerializer.Deserialize<GateResult>(File.ReadAllText(path), EvalJsonOptions.Gate)
                 ?? throw new InputException($"{path}: not a valid gate.json: the file holds null, expected an object");
             return result.Schema == GateResult.SchemaId ? result
                 : throw new InputException($"{path}: schema is '{result.Schema}', expected '{GateResult.SchemaId}'");

@@ -3,6 +3,6 @@ namespace PeftOps.Evaluation;
 /// <summary>Where a rule's p-value comes from. JSON: <c>mcnemar</c>, <c>bootstrap</c>.</summary>
 public enum PTest
 {
-    McNemar,
+    Mcnemar,
     Bootstrap,
 }

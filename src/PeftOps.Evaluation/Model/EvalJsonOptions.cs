@@ -8,12 +8,12 @@ namespace PeftOps.Evaluation;
 /// <summary>The JSON conventions of eval.json and gate.json: snake_case names, enums as strings, strict reading.</summary>
 internal static class EvalJsonOptions
 {
-    public static JsonSerializerOptions Create()
+    public static JsonSerializerOptions Create(bool writeNulls)
     {
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            DefaultIgnoreCondition = writeNulls ? JsonIgnoreCondition.Never : JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = true,
             IndentSize = 2,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -29,5 +29,9 @@ internal static class EvalJsonOptions
         return options;
     }
 
-    public static JsonSerializerOptions Default { get; } = Create();
+    /// <summary>eval.json: optional properties are left out when absent.</summary>
+    public static JsonSerializerOptions Default { get; } = Create(writeNulls: false);
+
+    /// <summary>gate.json: every property is written, absent ones as null, so machines see the full shape.</summary>
+    public static JsonSerializerOptions Gate { get; } = Create(writeNulls: true);
 }

@@ -49,6 +49,9 @@ internal static class EvaluationReportValidator
             var missing = MissingField(suite.Kind, example);
             if (missing is not null)
                 return $"examples[{i}] (id '{example.Id}') has no {missing}, which {KindName(suite.Kind)} examples need";
+            var unknown = suite.Kind == SuiteKind.Classification ? UnknownLabel(suite.Labels!, example) : null;
+            if (unknown is not null)
+                return $"examples[{i}] (id '{example.Id}') has {unknown}, which is not one of the suite's labels";
         }
         return null;
     }
@@ -67,6 +70,12 @@ internal static class EvaluationReportValidator
         SuiteKind.Perplexity when e.Adapted.Nll is null || e.Adapted.Tokens is null => "adapted.nll and adapted.tokens",
         _ => null,
     };
+
+    private static string? UnknownLabel(IReadOnlyList<string> labels, ExampleResult e) =>
+        !labels.Contains(e.Gold!) ? $"gold '{e.Gold}'"
+        : !labels.Contains(e.Base.Prediction!) ? $"base.prediction '{e.Base.Prediction}'"
+        : !labels.Contains(e.Adapted.Prediction!) ? $"adapted.prediction '{e.Adapted.Prediction}'"
+        : null;
 
     public static string KindName(SuiteKind kind) => kind switch
     {

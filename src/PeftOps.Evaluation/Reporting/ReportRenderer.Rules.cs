@@ -23,7 +23,7 @@ public static partial class ReportRenderer
             var interval = r.Kind == RuleKind.Min
                 ? "value " + NumberText.Interval(r.CiLow, r.CiHigh, signed: false)
                 : "Δ " + NumberText.Interval(r.CiLow, r.CiHigh, signed: true);
-            var p = $"{NumberText.P(r.PValue)} ({(r.PTest == PTest.McNemar ? "McNemar" : "bootstrap")})"
+            var p = $"{NumberText.P(r.PValue)} ({(r.PTest == PTest.Mcnemar ? "McNemar" : "bootstrap")})"
                 + (r.PAdjusted is { } padj ? $", Holm {NumberText.P(padj)}" : "");
             var baselineCell = r.ComparedWith == result.Baseline.Kind ? NumberText.Value(r.Baseline) : $"{NumberText.Value(r.Baseline)} (base model)";
             md.AppendLine($"| {MarkdownText.Code(r.Metric)} | {baselineCell} | {NumberText.Value(r.Candidate)} | "

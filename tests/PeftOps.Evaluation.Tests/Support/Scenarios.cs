@@ -39,5 +39,6 @@ internal static class Scenarios
         ["method.alpha"] = "32",
         ["method.target_modules[2]"] = "key",
         ["training.seed"] = "",
+        ["description"] = "AwesomeShoes | support <b>intents</b>\nnow with `returns` & @support-ml",
     };
 }
