@@ -85,9 +85,10 @@ Setup(context =>
 
     if (adapters is not null)
         Information(adapters.Count == 0 ? $"No adapter changed against {baseRef}: nothing to do." : $"Adapters: {string.Join(", ", adapters)}");
-    Information(string.IsNullOrEmpty(EnvironmentVariable("GITHUB_TOKEN"))
-        ? "GITHUB_TOKEN is not set: reports are written to files."
-        : "GITHUB_TOKEN is set: reports go to GitHub.");
+    if (Runs("RegressionGate", "Report", "Release"))
+        Information(string.IsNullOrEmpty(EnvironmentVariable("GITHUB_TOKEN"))
+            ? "GITHUB_TOKEN is not set: reports are written to files."
+            : "GITHUB_TOKEN is set: reports go to GitHub.");
 });
 
 // ---- build and test ----
