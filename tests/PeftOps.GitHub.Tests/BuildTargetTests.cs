@@ -64,9 +64,9 @@ public sealed class BuildTargetTests : IDisposable
         var (setCode, setLog) = await Build(new() { ["PEFTOPS_STORAGE_CONNECTION_STRING"] = "AccountKey=s3cr3t-value" }, "--target=Promote", "--adapter=alpha", "--registry=azure://models");
 
         Assert.NotEqual(0, missingCode);
-        Assert.Contains("Promote cannot start; missing: --version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production); the environment variable PEFTOPS_STORAGE_CONNECTION_STRING (--registry=azure://models is Azure Blob Storage)", missingLog, StringComparison.Ordinal);
+        Assert.Contains("Promote cannot start; missing: --adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production); the environment variable PEFTOPS_STORAGE_CONNECTION_STRING (--registry=azure://models is Azure Blob Storage)", missingLog, StringComparison.Ordinal);
         Assert.NotEqual(0, setCode);
-        Assert.Contains("Promote cannot start; missing: --version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production)", setLog, StringComparison.Ordinal);
+        Assert.Contains("Promote cannot start; missing: --adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production)", setLog, StringComparison.Ordinal);
         Assert.DoesNotContain("PEFTOPS_STORAGE_CONNECTION_STRING", setLog, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", setLog, StringComparison.Ordinal);
     }

@@ -50,7 +50,7 @@ public sealed class WorkflowTests
 
         Assert.Contains("- \"*@v*\"", text, StringComparison.Ordinal);
         Assert.Contains("run: ./build.sh --target=Release --tag=\"$TAG\" --device=cuda", text, StringComparison.Ordinal);
-        Assert.Contains("run: ./build.sh --target=Promote --adapter=\"$ADAPTER\" --version=\"$VERSION\" --stage=\"$STAGE\"", text, StringComparison.Ordinal);
+        Assert.Contains("run: ./build.sh --target=Promote --adapter=\"$ADAPTER\" --adapter-version=\"$VERSION\" --stage=\"$STAGE\"", text, StringComparison.Ordinal);
         Assert.Contains("run: ./build.sh --target=Rollback --adapter=\"$ADAPTER\" --stage=\"$STAGE\"", text, StringComparison.Ordinal);
         Assert.Equal(2, text.Split("environment: ${{ inputs.stage }}").Length - 1);
     }
