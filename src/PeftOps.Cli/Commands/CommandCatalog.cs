@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return PredictCommand.Create();
         yield return GateCommand.Create();
         yield return RegistryCommand.Create();
+        yield return ReportCommand.Create();
     }
 }

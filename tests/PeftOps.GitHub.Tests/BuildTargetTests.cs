@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using PeftOps.TestSupport;
+
+namespace PeftOps.GitHub.Tests;
+
+/// <summary>
+/// Runs the real build script (./build.sh, Cake) in a scratch git repository holding a copy of it:
+/// the targets that need no peftops build (ChangedAdapters, the up-front parameter checks).
+/// </summary>
+public sealed class BuildTargetTests : IDisposable
+{
+    private readonly TempDirectory _repo = new("peftops-build");
+
+    public BuildTargetTests()
+    {
+        foreach (var file in new[] { "build.sh", "build/build.cake", ".config/dotnet-tools.json" })
+        {
+            var target = _repo.Combine(file.Split('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(TestPaths.RepoRoot, file), target);
+        }
+        Git("init", "-q", "-b", "main");
+        foreach (var adapter in new[] { "alpha", "beta", "delta" })
+            Write($"adapters/{adapter}/adapter.yaml", $"name: {adapter}\n");
+        Write("adapters/beta/data/train.jsonl", "{\"text\":\"hi\",\"label\":\"greet\"}\n");
+        Commit("main");
+    }
+
+    public void Dispose() => _repo.Dispose();
+
+    [Fact]
+    public async Task Lists_the_adapters_a_branch_changes_as_a_json_array_for_the_matrix()
+    {
+        Git("checkout", "-q", "-b", "feature");
+        Write("adapters/beta/data/train.jsonl", "{\"text\":\"hello\",\"label\":\"greet\"}\n");
+        Write("adapters/gamma/adapter.yaml", "name: gamma\n");
+        File.Delete(_repo.Combine("adapters", "delta", "adapter.yaml"));
+        Write("README.md", "not an adapter\n");
+        Commit("feature");
+        var output = _repo.Combine("github_output");
+
+        var (code, log) = await Build(new() { ["GITHUB_OUTPUT"] = output }, "--target=ChangedAdapters", "--base-ref=main");
+
+        Assert.True(code == 0, log);
+        Assert.Equal("adapters=[\"beta\",\"gamma\"]\n", await File.ReadAllTextAsync(output));
+        Assert.Contains("[\"beta\",\"gamma\"]", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_target_stops_before_any_work_and_names_what_it_misses()
+    {
+        var (code, log) = await Build([], "--target=RegressionGate");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("RegressionGate cannot start; missing: --adapter=NAME or --changed (which adapters to work on)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("peftops ", log, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_repo.Combine("artifacts")));
+    }
+
+    [Fact]
+    public async Task Names_the_storage_secret_it_needs_and_never_prints_its_value()
+    {
+        var (missingCode, missingLog) = await Build([], "--target=Promote", "--adapter=alpha", "--registry=azure://models");
+        var (setCode, setLog) = await Build(new() { ["PEFTOPS_STORAGE_CONNECTION_STRING"] = "AccountKey=s3cr3t-value" }, "--target=Promote", "--adapter=alpha", "--registry=azure://models");
+
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("Promote cannot start; missing: --adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production); the environment variable PEFTOPS_STORAGE_CONNECTION_STRING (--registry=azure://models is Azure Blob Storage)", missingLog, StringComparison.Ordinal);
+        Assert.NotEqual(0, setCode);
+        Assert.Contains("Promote cannot start; missing: --adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z); --stage=STAGE (for example production)", setLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("PEFTOPS_STORAGE_CONNECTION_STRING", setLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", setLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Names_an_adapter_that_has_no_spec()
+    {
+        var (code, log) = await Build([], "--target=Train", "--adapter=alpha,missing");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Train cannot start; missing: --adapter=missing: adapters/missing/adapter.yaml does not exist", log, StringComparison.Ordinal);
+    }
+
+    private void Write(string relative, string content)
+    {
+        var path = _repo.Combine(relative.Split('/'));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    private void Commit(string message)
+    {
+        Git("add", "-A");
+        Git("-c", "user.name=PeftOps Tests", "-c", "user.email=tests@peftops.invalid", "commit", "-q", "-m", message);
+    }
+
+    private void Git(params string[] args)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = _repo.Path, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var git = Process.Start(start)!;
+        var stderr = git.StandardError.ReadToEnd();
+        git.StandardOutput.ReadToEnd();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {stderr}");
+    }
+
+    private async Task<(int Code, string Log)> Build(Dictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = _repo.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("build.sh");
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var name in new[] { "GITHUB_TOKEN", "GITHUB_OUTPUT", "PEFTOPS_REGISTRY", "PEFTOPS_STORAGE_CONNECTION_STRING" })
+            start.Environment.Remove(name);
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
