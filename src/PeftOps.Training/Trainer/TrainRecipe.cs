@@ -103,6 +103,7 @@ public static class TrainRecipe
                 lossSum = 0;
                 if (t.CheckpointEvery > 0 && state.Step % t.CheckpointEvery == 0)
                     run.SaveCheckpoint(specHash, state, parameters, optimizer);
+                options.AfterStep?.Invoke(state.Step);
             }
 
             // end of epoch: validate, early-stop, checkpoint

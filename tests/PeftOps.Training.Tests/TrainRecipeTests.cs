@@ -1,0 +1,88 @@
+using PeftOps.Configuration;
+using PeftOps.Evaluation;
+using PeftOps.TestSupport;
+using PeftOps.Training.Evaluating;
+using PeftOps.Training.Trainer;
+using Spectre.Console;
+
+namespace PeftOps.Training.Tests;
+
+public sealed class TrainRecipeTests
+{
+    [Fact]
+    public void The_same_spec_and_seed_give_byte_identical_adapter_files()
+    {
+        using var adapter = new TinyAdapter();
+        using var runs = new TempDirectory();
+
+        Train(adapter, runs.Combine("a"));
+        Train(adapter, runs.Combine("b"));
+
+        foreach (var file in new[] { "adapter_config.json", "adapter_model.safetensors" })
+            Assert.Equal(File.ReadAllBytes(runs.Combine("a", "adapter", file)), File.ReadAllBytes(runs.Combine("b", "adapter", file)));
+    }
+
+    [Fact]
+    public void A_run_stopped_midway_resumes_from_its_checkpoint_to_the_same_adapter()
+    {
+        using var adapter = new TinyAdapter();
+        using var runs = new TempDirectory();
+        Train(adapter, runs.Combine("straight"));
+
+        using var cts = new CancellationTokenSource();
+        using (var progress = new TrainProgress(QuietConsole(), interactive: false))
+        {
+            var options = new TrainOptions(runs.Combine("resumed"), AfterStep: step => { if (step == 5) cts.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() => TrainRecipe.Run(AdapterSpecLoader.Load(adapter.Directory), options, progress, cts.Token));
+        }
+        Assert.True(File.Exists(runs.Combine("resumed", "checkpoint", "state.json")));
+        var summary = Train(adapter, runs.Combine("resumed"));
+
+        Assert.True(summary.Resumed);
+        Assert.Equal(File.ReadAllBytes(runs.Combine("straight", "adapter", "adapter_model.safetensors")),
+            File.ReadAllBytes(runs.Combine("resumed", "adapter", "adapter_model.safetensors")));
+        Assert.Equal(File.ReadAllLines(runs.Combine("straight", "metrics.jsonl")).Length, File.ReadAllLines(runs.Combine("resumed", "metrics.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Training_writes_metrics_summary_and_a_peft_adapter_that_learns_the_task()
+    {
+        using var adapter = new TinyAdapter();
+        using var runs = new TempDirectory();
+
+        var summary = Train(adapter, runs.Combine("run"), "training.epochs=6");
+        var report = EvaluateRecipe.Run(AdapterSpecLoader.Load(adapter.Directory), runs.Combine("run", "adapter"), [], "cpu", null);
+
+        Assert.Equal(["blue", "green", "red"], summary.Labels);
+        Assert.True(summary.TrainableParams is > 0 and < 2000, $"trainable {summary.TrainableParams}");
+        Assert.True(File.Exists(runs.Combine("run", "train.json")));
+        Assert.False(Directory.Exists(runs.Combine("run", "checkpoint")));
+        Assert.Equal(summary.Steps, File.ReadAllLines(runs.Combine("run", "metrics.jsonl")).Count(l => l.Contains("\"loss\"", StringComparison.Ordinal)));
+        var suite = Assert.Single(report.Suites);
+        Assert.Equal(12, suite.Examples.Count);
+        Assert.True(suite.Adapted.Metrics["accuracy"] >= 0.9, $"adapted accuracy {suite.Adapted.Metrics["accuracy"]}");
+        Assert.NotNull(report.Training);
+        Assert.NotNull(report.Latency);
+    }
+
+    [Fact]
+    public void A_label_seen_only_in_evaluation_data_is_named_with_file_and_line()
+    {
+        using var adapter = new TinyAdapter();
+        File.AppendAllText(adapter.Combine("data", "test.jsonl"), "{\"text\": \"paint it sky\", \"label\": \"purple\"}\n");
+        using var runs = new TempDirectory();
+
+        var error = Assert.Throws<InputException>(() => Train(adapter, runs.Combine("run")));
+
+        Assert.Equal($"{adapter.Combine("data", "test.jsonl")}:13: label 'purple' does not occur in the training data (expected one of: blue, green, red)", error.Message);
+        Assert.False(Directory.Exists(runs.Combine("run")));
+    }
+
+    private static TrainSummary Train(TinyAdapter adapter, string outDir, params string[] overrides)
+    {
+        using var progress = new TrainProgress(QuietConsole(), interactive: false);
+        return TrainRecipe.Run(AdapterSpecLoader.Load(adapter.Directory, overrides), new TrainOptions(outDir), progress, CancellationToken.None);
+    }
+
+    private static IAnsiConsole QuietConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+}
