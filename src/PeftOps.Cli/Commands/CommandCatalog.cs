@@ -8,5 +8,8 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return VersionCommand.Create();
+        yield return ForwardCommand.Create();
+        yield return EmbedCommand.Create();
+        yield return ModelInfoCommand.Create();
     }
 }

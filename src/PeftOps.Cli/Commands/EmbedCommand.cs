@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
+using PeftOps.Modeling.Tokenization;
+using PeftOps.Peft;
+using static TorchSharp.torch;
+
+namespace PeftOps.Cli.Commands;
+
+/// <summary>
+/// <c>peftops embed --base REF [--adapter PEFT_DIR] --input TEXT_FILE --out OUT.jsonl [--device cpu|cuda]</c>:
+/// one line of text in, one line <c>{"text": ..., "embedding": [...]}</c> out; embeddings are mean-pooled over the
+/// attention mask and L2-normalised (<see cref="TransformerModel.Embed"/>), texts cut to 256 WordPiece tokens.
+/// </summary>
+internal static class EmbedCommand
+{
+    public const int MaxLength = 256;
+    public const int BatchSize = 64;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var baseModel = new Option<string>("--base") { Description = "The base model: builtin:all-MiniLM-L6-v2 or a BERT checkpoint folder with vocab.txt.", Required = true };
+        var adapter = new Option<string>("--adapter") { Description = "A PEFT adapter folder (adapter_config.json, adapter_model.safetensors)." };
+        var input = new Option<string>("--input") { Description = "A UTF-8 text file: one text per line.", Required = true };
+        var output = new Option<string>("--out") { Description = "The JSONL file to write: one {\"text\", \"embedding\"} object per input line.", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("embed", "Write sentence embeddings (mean-pooled, L2-normalised) for each line of a text file.")
+        {
+            baseModel, adapter, input, output, device,
+        };
+        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device))));
+        return command;
+    }
+
+    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName)
+    {
+        var target = ForwardCommand.OutputFile(outputPath, "--out");
+        if (!File.Exists(inputPath))
+            throw new InputException($"--input {inputPath}: file not found (expected a text file, one text per line)");
+        var lines = File.ReadAllLines(inputPath);
+        var device = TorchRuntime.ResolveDevice(deviceName);
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
+        if (model.Architecture == ModelArchitecture.LlamaCausalLm)
+            throw new InputException($"--base {reference}: embed needs a BERT encoder (this checkpoint is a Llama causal LM)");
+        var tokenizer = model.Tokenizer ?? throw new InputException(
+            $"{Path.Combine(model.Source.Folder, "vocab.txt")}: not found (embed tokenizes with the checkpoint's WordPiece vocabulary)");
+        if (adapterDir is not null)
+        {
+            var (_, warnings) = new PeftModel(model).LoadAdapter(adapterDir, "default");
+            foreach (var warning in warnings)
+                Console.Error.WriteLine($"peftops: warning: {warning}");
+        }
+
+        var temp = $"{target}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                for (var start = 0; start < lines.Length; start += BatchSize)
+                {
+                    var batch = lines[start..Math.Min(lines.Length, start + BatchSize)];
+                    WriteBatch(stream, batch, Embed(model, tokenizer, batch, device));
+                }
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+        Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
+        return ExitCodes.Success;
+    }
+
+    /// <returns>[B, H] float32 on the CPU.</returns>
+    private static float[][] Embed(TransformerModel model, BertWordPieceTokenizer tokenizer, IReadOnlyList<string> texts, Device device)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var (ids, mask) = Encode(tokenizer, texts);
+        var embeddings = model.Embed(ids.to(device), mask.to(device)).to(ScalarType.Float32).cpu();
+        return Enumerable.Range(0, texts.Count).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
+    }
+
+    // BertWordPieceTokenizer.EncodeBatch(texts, maxLength) -> BertBatchEncoding(InputIds, AttentionMask, TokenTypeIds,
+    // BatchSize, SequenceLength), ids and mask row-major [B, T] padded to the longest text. Bound at run time while
+    // this tree holds the placeholder tokenizer (Tokenization/TEMP_Tok.cs); make it a typed call when the real one lands.
+    private static (Tensor Ids, Tensor Mask) Encode(BertWordPieceTokenizer tokenizer, IReadOnlyList<string> texts)
+    {
+        dynamic encoding = ((dynamic)tokenizer).EncodeBatch(texts, MaxLength);
+        long[] ids = encoding.InputIds;
+        long[] mask = encoding.AttentionMask;
+        int batch = encoding.BatchSize;
+        int length = encoding.SequenceLength;
+        return (tensor(ids).reshape(batch, length), tensor(mask).reshape(batch, length));
+    }
+
+    private static void WriteBatch(Stream stream, IReadOnlyList<string> texts, float[][] embeddings)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("text", texts[i]);
+                writer.WriteStartArray("embedding");
+                foreach (var value in embeddings[i])
+                    writer.WriteNumberValue(value);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            buffer.Write("\n"u8);
+        }
+        stream.Write(buffer.WrittenSpan);
+    }
+}
