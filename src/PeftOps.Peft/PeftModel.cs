@@ -204,7 +204,9 @@ public sealed class PeftModel
                 plan.Add(new Placement(module, layer, true, 0, 0, false));
                 continue;
             }
-            var targeted = allLinear ? module != outputHead : TargetMatcher.IsTarget(config, module);
+            var targeted = allLinear
+                ? module != outputHead && TargetMatcher.IsTarget(config with { TargetModulesRegex = null, TargetModules = [module] }, module)
+                : TargetMatcher.IsTarget(config, module);
             if (!targeted)
                 continue;
             var r = TargetMatcher.TryMatchPattern(config.RankPattern, module, out var pr) ? pr : config.R;
@@ -221,12 +223,13 @@ public sealed class PeftModel
         return plan;
     }
 
-    // all-linear is saved as the concrete module names it resolved to, as PEFT does.
+    // all-linear is saved as the full names of the modules it resolved to, as PEFT (0.15 and later) does;
+    // layers_to_transform still applies to them.
     private static PeftAdapterConfig Resolve(PeftAdapterConfig config, List<Placement> plan) =>
         config.TargetModulesRegex != "all-linear" ? config : config with
         {
             TargetModulesRegex = null,
-            TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal).ToList(),
+            TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module).Order(StringComparer.Ordinal).ToList(),
         };
 
     private static LinearAdapter Create(PeftAdapterConfig config, Placement p)

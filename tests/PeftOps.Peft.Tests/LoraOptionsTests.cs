@@ -286,13 +286,29 @@ public sealed class LoraOptionsTests
         peft.SaveAdapter(dir.Path);
         var (config, _) = Format.PeftConfigFile.Read(dir.Combine("adapter_config.json"));
         Assert.Null(config.TargetModulesRegex);
-        Assert.Equal(linear.Where(l => l.Name != head).Select(l => l.Name.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal), config.TargetModules);
+        Assert.Equal(linear.Where(l => l.Name != head).Select(l => l.Name).Order(StringComparer.Ordinal), config.TargetModules);
         AssertMatchesReference(peft, baseFolder, (m, saved) => Reference.ApplyLora(m, saved, (_, r) => 8.0 / r));
 
         using var reloaded = Reference.Base(baseFolder);
         var again = new PeftModel(reloaded);
         again.LoadAdapter(dir.Path, "a");
         Assert.Equal(linear.Select(l => l.Layer.Adapters.Count), reloaded.LinearLayers().Select(l => l.Layer.Adapters.Count));
+    }
+
+    [Fact]
+    public void All_linear_with_layers_to_transform_targets_every_linear_layer_of_the_listed_layers()
+    {
+        using var model = Reference.Base("tiny-llama");
+        var peft = new PeftModel(model);
+        peft.AddAdapter("a", Lora() with { TargetModulesRegex = "all-linear", LayersToTransform = [0], TaskType = "CAUSAL_LM" }, new Generator(27));
+
+        Assert.Equal(
+            [
+                "model.layers.0.mlp.down_proj", "model.layers.0.mlp.gate_proj", "model.layers.0.mlp.up_proj",
+                "model.layers.0.self_attn.k_proj", "model.layers.0.self_attn.o_proj", "model.layers.0.self_attn.q_proj", "model.layers.0.self_attn.v_proj",
+            ],
+            model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0).Select(l => l.Name).Order(StringComparer.Ordinal));
+        AssertMatchesReference(peft, "tiny-llama", (m, saved) => Reference.ApplyLora(m, saved, (_, r) => 8.0 / r));
     }
 
     [Fact]
