@@ -164,6 +164,9 @@ public sealed class PeftModel
     {
         if (configs.ContainsKey(name))
             throw new InputException($"adapter '{name}' is already loaded");
+        var (mergedModule, mergedLayer) = Base.LinearLayers().FirstOrDefault(l => l.Layer.MergedAdapter is not null);
+        if (mergedLayer is not null)
+            throw new InvalidOperationException($"adapter '{mergedLayer.MergedAdapter}' is merged into {mergedModule}: unmerge it before adding another");
         if (config.Bias != "none" || configs.Values.Any(c => c.Bias != "none"))
         {
             if (configs.Count > 0)

@@ -78,6 +78,10 @@ public sealed class MultiAdapterTests
         Assert.Equal("ia3", peft.ActiveAdapter);
         Assert.All(model.LinearLayers(), l => Assert.Contains(l.Layer.ActiveAdapter, new[] { "ia3", null }));
         TensorAssert.Close(ExpectedLogits("bert-ia3"), Reference.Logits(model, io), 1e-5, "ia3 logits after a refused switch");
+        var load = Assert.Throws<InvalidOperationException>(() => peft.LoadAdapter(Path.Combine(TestPaths.HfPeftFixtures, "bert-dora"), "dora"));
+        Assert.Equal("adapter 'ia3' is merged into classifier: unmerge it before adding another", load.Message);
+        Assert.Equal(["ia3", "lora"], peft.Adapters.Keys.Order(StringComparer.Ordinal));
+        Assert.All(model.LinearLayers(), l => Assert.DoesNotContain("dora", l.Layer.Adapters.Keys));
         peft.Unmerge();
         peft.SetAdapter("lora");
 
