@@ -62,13 +62,7 @@ internal static class EmbedCommand
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                for (var start = 0; start < lines.Length; start += BatchSize)
-                {
-                    var batch = lines[start..Math.Min(lines.Length, start + BatchSize)];
-                    WriteBatch(stream, batch, Embed(model, tokenizer, batch, device));
-                }
-            }
+                WriteJsonl(model, lines, texts => Encode(tokenizer, texts), device, stream);
             File.Move(temp, target, overwrite: true);
         }
         finally
@@ -79,12 +73,27 @@ internal static class EmbedCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>
+    /// One JSON line per text, in order, embedding <see cref="BatchSize"/> texts at a time;
+    /// <paramref name="encode"/> gives int64 input_ids and attention_mask [B, T] for a batch.
+    /// </summary>
+    internal static void WriteJsonl(TransformerModel model, IReadOnlyList<string> texts,
+        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Device device, Stream output)
+    {
+        for (var start = 0; start < texts.Count; start += BatchSize)
+        {
+            var batch = texts.Skip(start).Take(BatchSize).ToList();
+            WriteBatch(output, batch, Embed(model, encode, batch, device));
+        }
+    }
+
     /// <returns>[B, H] float32 on the CPU.</returns>
-    private static float[][] Embed(TransformerModel model, BertWordPieceTokenizer tokenizer, IReadOnlyList<string> texts, Device device)
+    private static float[][] Embed(TransformerModel model, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode,
+        IReadOnlyList<string> texts, Device device)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var (ids, mask) = Encode(tokenizer, texts);
+        var (ids, mask) = encode(texts);
         var embeddings = model.Embed(ids.to(device), mask.to(device)).to(ScalarType.Float32).cpu();
         return Enumerable.Range(0, texts.Count).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
     }
