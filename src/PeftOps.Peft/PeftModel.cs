@@ -76,6 +76,10 @@ public sealed class PeftModel
     {
         if (name is not null && !configs.ContainsKey(name))
             throw new InputException($"adapter '{name}' is not loaded (loaded: {string.Join(", ", configs.Keys)})");
+        // Checked before any layer switches, so a refused switch leaves every layer as it was.
+        var (mergedModule, mergedLayer) = Base.LinearLayers().FirstOrDefault(l => l.Layer.MergedAdapter is { } m && m != name);
+        if (mergedLayer is not null)
+            throw new InvalidOperationException($"adapter '{mergedLayer.MergedAdapter}' is merged into {mergedModule}: unmerge it before switching");
         foreach (var (_, layer) in Base.LinearLayers())
             layer.Activate(name);
         ActiveAdapter = name;
@@ -161,6 +165,9 @@ public sealed class PeftModel
     {
         if (configs.ContainsKey(name))
             throw new InputException($"adapter '{name}' is already loaded");
+        var (mergedModule, mergedLayer) = Base.LinearLayers().FirstOrDefault(l => l.Layer.MergedAdapter is not null);
+        if (mergedLayer is not null)
+            throw new InvalidOperationException($"adapter '{mergedLayer.MergedAdapter}' is merged into {mergedModule}: unmerge it before adding another");
         if (config.Bias != "none" || configs.Values.Any(c => c.Bias != "none"))
         {
             if (configs.Count > 0)
@@ -201,7 +208,9 @@ public sealed class PeftModel
                 plan.Add(new Placement(module, layer, true, 0, 0, false));
                 continue;
             }
-            var targeted = allLinear ? module != outputHead : TargetMatcher.IsTarget(config, module);
+            var targeted = allLinear
+                ? module != outputHead && TargetMatcher.IsTarget(config with { TargetModulesRegex = null, TargetModules = [module] }, module)
+                : TargetMatcher.IsTarget(config, module);
             if (!targeted)
                 continue;
             var r = TargetMatcher.TryMatchPattern(config.RankPattern, module, out var pr) ? pr : config.R;
@@ -218,12 +227,13 @@ public sealed class PeftModel
         return plan;
     }
 
-    // all-linear is saved as the concrete module names it resolved to, as PEFT does.
+    // all-linear is saved as the full names of the modules it resolved to, as PEFT (0.15 and later) does;
+    // layers_to_transform still applies to them.
     private static PeftAdapterConfig Resolve(PeftAdapterConfig config, List<Placement> plan) =>
         config.TargetModulesRegex != "all-linear" ? config : config with
         {
             TargetModulesRegex = null,
-            TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal).ToList(),
+            TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module).Order(StringComparer.Ordinal).ToList(),
         };
 
     private static LinearAdapter Create(PeftAdapterConfig config, Placement p)
@@ -237,10 +247,22 @@ public sealed class PeftModel
 
     private List<(string, Parameter)> BiasParameters(PeftAdapterConfig config, List<Placement> plan) => config.Bias switch
     {
-        "all" => Base.Module.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)).Select(p => (p.name, p.parameter)).ToList(),
+        "all" => BaseBiases(plan),
         "lora_only" => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (p.Module + ".bias", p.Layer.bias!)).ToList(),
         _ => [],
     };
+
+    // Every bias of the base model itself: not the adapters' own parameters, and not the heads that
+    // modules_to_save replaces (their copies carry their own bias).
+    private List<(string, Parameter)> BaseBiases(List<Placement> plan)
+    {
+        var adapterParameters = Base.LinearLayers().SelectMany(l => l.Layer.Adapters.Values).SelectMany(a => a.parameters())
+            .ToHashSet(ReferenceEqualityComparer.Instance);
+        var replaced = plan.Where(p => p.SaveWholeModule).Select(p => p.Module + ".bias").ToHashSet(StringComparer.Ordinal);
+        return Base.Module.named_parameters()
+            .Where(p => p.name.EndsWith("bias", StringComparison.Ordinal) && !adapterParameters.Contains(p.parameter) && !replaced.Contains(p.name))
+            .Select(p => (p.name, p.parameter)).ToList();
+    }
 
     private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, string path)
     {

@@ -15,5 +15,8 @@ internal static class CommandCatalog
         yield return GateCommand.Create();
         yield return RegistryCommand.Create();
         yield return ReportCommand.Create();
+        yield return ForwardCommand.Create();
+        yield return EmbedCommand.Create();
+        yield return ModelInfoCommand.Create();
     }
 }

@@ -13,6 +13,8 @@ namespace PeftOps.Peft.Methods;
 public sealed class Ia3Adapter : LinearAdapter
 {
     private readonly Parameter ia3_l;
+    private Tensor? unmergedWeight;
+    private Tensor? unmergedBias;
 
     public Ia3Adapter(long inFeatures, long outFeatures, bool feedforward) : base(nameof(Ia3Adapter))
     {
@@ -41,24 +43,28 @@ public sealed class Ia3Adapter : LinearAdapter
         return zeros == 0;
     }
 
-    /// <summary>Feed-forward: W[:, j] *= l_j. Otherwise: W[i, :] *= l_i and b_i *= l_i.</summary>
+    /// <summary>
+    /// Feed-forward: W[:, j] *= l_j. Otherwise: W[i, :] *= l_i and b_i *= l_i.
+    /// W and b are kept until <see cref="Unmerge"/>, which restores them exactly (dividing by l would round).
+    /// </summary>
     public override void Merge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        if (IsFeedforward)
-        {
-            layer.weight.mul_(ia3_l);
-            return;
-        }
+        unmergedWeight = layer.weight.detach().clone();
+        unmergedBias = layer.bias?.detach().clone();
         layer.weight.mul_(ia3_l);
-        layer.bias?.mul_(ia3_l.flatten());
+        if (!IsFeedforward)
+            layer.bias?.mul_(ia3_l.flatten());
     }
 
     public override void Unmerge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        layer.weight.div_(ia3_l);
-        if (!IsFeedforward)
-            layer.bias?.div_(ia3_l.flatten());
+        layer.weight.copy_(unmergedWeight!);
+        if (unmergedBias is not null)
+            layer.bias!.copy_(unmergedBias);
+        unmergedWeight?.Dispose();
+        unmergedBias?.Dispose();
+        (unmergedWeight, unmergedBias) = (null, null);
     }
 }

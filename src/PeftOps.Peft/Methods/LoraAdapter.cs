@@ -19,7 +19,7 @@ public sealed class LoraAdapter : LinearAdapter
     private readonly Parameter lora_B;
     private readonly Parameter? lora_magnitude_vector;
     private readonly Dropout dropout;
-    private Tensor? mergedNorm;
+    private Tensor? unmergedWeight;
 
     public LoraAdapter(long inFeatures, long outFeatures, int r, double scaling, double dropoutProbability, bool dora) : base(nameof(LoraAdapter))
     {
@@ -93,11 +93,15 @@ public sealed class LoraAdapter : LinearAdapter
         return true;
     }
 
-    /// <summary>LoRA: W = W0 + s B A. DoRA: W = (m / |W0 + s B A|_row) (W0 + s B A); the norm is kept for unmerge.</summary>
+    /// <summary>
+    /// LoRA: W = W0 + s B A. DoRA: W = (m / |W0 + s B A|_row) (W0 + s B A).
+    /// W0 is kept until <see cref="Unmerge"/>: in float32 (W0 + d) - d is not W0, and unmerging must give the base back exactly.
+    /// </summary>
     public override void Merge(AdaptableLinear layer)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        unmergedWeight = layer.weight.detach().clone().MoveToOuterDisposeScope();
         var delta = DeltaWeight();
         if (lora_magnitude_vector is null)
         {
@@ -105,23 +109,15 @@ public sealed class LoraAdapter : LinearAdapter
             return;
         }
         var norm = RowNorm(layer.weight, delta);
-        mergedNorm = norm.detach().clone().MoveToOuterDisposeScope();
         layer.weight.copy_((lora_magnitude_vector / norm).view(-1, 1) * (layer.weight + delta));
     }
 
     public override void Unmerge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var delta = DeltaWeight();
-        if (lora_magnitude_vector is null)
-        {
-            layer.weight.sub_(delta);
-            return;
-        }
-        layer.weight.copy_(layer.weight / (lora_magnitude_vector / mergedNorm!).view(-1, 1) - delta);
-        mergedNorm!.Dispose();
-        mergedNorm = null;
+        layer.weight.copy_(unmergedWeight!);
+        unmergedWeight!.Dispose();
+        unmergedWeight = null;
     }
 
     /// <summary>[out] = |W0 + delta| over each output row (PEFT's DoRA weight norm).</summary>

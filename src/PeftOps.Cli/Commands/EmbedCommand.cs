@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
+using PeftOps.Modeling.Tokenization;
+using PeftOps.Peft;
+using static TorchSharp.torch;
+
+namespace PeftOps.Cli.Commands;
+
+/// <summary>
+/// <c>peftops embed --base REF [--adapter PEFT_DIR] --input TEXT_FILE --out OUT.jsonl [--device cpu|cuda]</c>:
+/// one line of text in, one line <c>{"text": ..., "embedding": [...]}</c> out; embeddings are mean-pooled over the
+/// attention mask and L2-normalised (<see cref="TransformerModel.Embed"/>), texts cut to 256 WordPiece tokens.
+/// </summary>
+internal static class EmbedCommand
+{
+    public const int MaxLength = 256;
+    public const int BatchSize = 64;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var baseModel = new Option<string>("--base") { Description = "The base model: builtin:all-MiniLM-L6-v2 or a BERT checkpoint folder with vocab.txt.", Required = true };
+        var adapter = new Option<string>("--adapter") { Description = "A PEFT adapter folder (adapter_config.json, adapter_model.safetensors)." };
+        var input = new Option<string>("--input") { Description = "A UTF-8 text file: one text per line.", Required = true };
+        var output = new Option<string>("--out") { Description = "The JSONL file to write: one {\"text\", \"embedding\"} object per input line.", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("embed", "Write sentence embeddings (mean-pooled, L2-normalised) for each line of a text file.")
+        {
+            baseModel, adapter, input, output, device,
+        };
+        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device))));
+        return command;
+    }
+
+    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName)
+    {
+        var target = ForwardCommand.OutputFile(outputPath, "--out");
+        if (!File.Exists(inputPath))
+            throw new InputException($"--input {inputPath}: file not found (expected a text file, one text per line)");
+        var lines = File.ReadAllLines(inputPath);
+        var device = TorchRuntime.ResolveDevice(deviceName);
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
+        if (model.Architecture == ModelArchitecture.LlamaCausalLm)
+            throw new InputException($"--base {reference}: embed needs a BERT encoder (this checkpoint is a Llama causal LM)");
+        var tokenizer = model.Tokenizer ?? throw new InputException(
+            $"{Path.Combine(model.Source.Folder, "vocab.txt")}: not found (embed tokenizes with the checkpoint's WordPiece vocabulary)");
+        if (adapterDir is not null)
+        {
+            var (_, warnings) = new PeftModel(model).LoadAdapter(adapterDir, "default");
+            foreach (var warning in warnings)
+                Console.Error.WriteLine($"peftops: warning: {warning}");
+        }
+
+        var temp = $"{target}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+                WriteJsonl(model, lines, texts => Encode(tokenizer, texts), device, stream);
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+        Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// One JSON line per text, in order, embedding <see cref="BatchSize"/> texts at a time;
+    /// <paramref name="encode"/> gives int64 input_ids and attention_mask [B, T] for a batch.
+    /// </summary>
+    internal static void WriteJsonl(TransformerModel model, IReadOnlyList<string> texts,
+        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Device device, Stream output)
+    {
+        for (var start = 0; start < texts.Count; start += BatchSize)
+        {
+            var batch = texts.Skip(start).Take(BatchSize).ToList();
+            WriteBatch(output, batch, Embed(model, encode, batch, device));
+        }
+    }
+
+    /// <returns>[B, H] float32 on the CPU.</returns>
+    private static float[][] Embed(TransformerModel model, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode,
+        IReadOnlyList<string> texts, Device device)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var (ids, mask) = encode(texts);
+        var embeddings = model.Embed(ids.to(device), mask.to(device)).to(ScalarType.Float32).cpu();
+        return Enumerable.Range(0, texts.Count).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>ids and mask [B, T], padded to the longest text of the batch.</summary>
+    private static (Tensor Ids, Tensor Mask) Encode(BertWordPieceTokenizer tokenizer, IReadOnlyList<string> texts)
+    {
+        var encoding = tokenizer.EncodeBatch(texts, MaxLength);
+        long[] shape = [encoding.BatchSize, encoding.SequenceLength];
+        return (tensor(encoding.InputIds, shape), tensor(encoding.AttentionMask, shape));
+    }
+
+    private static void WriteBatch(Stream stream, IReadOnlyList<string> texts, float[][] embeddings)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("text", texts[i]);
+                writer.WriteStartArray("embedding");
+                foreach (var value in embeddings[i])
+                    writer.WriteNumberValue(value);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            buffer.Write("\n"u8);
+        }
+        stream.Write(buffer.WrittenSpan);
+    }
+}

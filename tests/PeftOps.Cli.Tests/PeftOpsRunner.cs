@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace PeftOps.Cli.Tests;
+
+/// <summary>What one run of <c>peftops</c> gave: exit code and the text it wrote.</summary>
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>Runs the real <c>peftops</c> command tree, in this process (console captured) or as a child process.</summary>
+internal static class PeftOpsRunner
+{
+    private static readonly SemaphoreSlim ConsoleGate = new(1, 1);
+
+    public static async Task<CliResult> InProcess(params string[] args)
+    {
+        await ConsoleGate.WaitAsync();
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            Console.SetOut(output);
+            Console.SetError(error);
+            var code = await PeftOpsCli.RunAsync(args);
+            return new CliResult(code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            ConsoleGate.Release();
+        }
+    }
+
+    /// <summary>The built peftops.dll (beside the CLI's own native libraries) for this test run's configuration.</summary>
+    public static string CliDirectory
+    {
+        get
+        {
+            // tests/PeftOps.Cli.Tests/bin/<Configuration>/<tfm>/ -> src/PeftOps.Cli/bin/<Configuration>/<tfm>/
+            var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = tfm.Parent!.Name;
+            return Path.Combine(TestSupport.TestPaths.RepoRoot, "src", "PeftOps.Cli", "bin", configuration, tfm.Name);
+        }
+    }
+
+    public static async Task<CliResult> AsProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var dll = Path.Combine(CliDirectory, "peftops.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project builds the CLI");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+}
