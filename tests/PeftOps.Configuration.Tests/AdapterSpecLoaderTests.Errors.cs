@@ -32,7 +32,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("method: {r: 2.5}", "method.r must be an integer (was 2.5)")]
     [InlineData("method: {alpha: [16]}", "method.alpha must be a number (was a list)")]
     [InlineData("method: {use_rslora: yes}", "method.use_rslora must be true or false (was yes)")]
-    [InlineData("method: {type: lorax}", "method.type must be one of: lora, dora, ia3, bias (was lorax)")]
+    [InlineData("method: {type: lorax}", "method.type must be one of: lora, dora, ia3 (was lorax)")]
     [InlineData("method: {target_modules: {query: 1}}", "method.target_modules must be a list of module names, all-linear or a regular expression (was a mapping)")]
     [InlineData("method: {target_modules: '(query'}", "method.target_modules must be a valid regular expression (was (query)")]
     [InlineData("method: {target_modules: []}", "method.target_modules must name at least one module, or be all-linear or a regular expression (was [])")]
