@@ -37,14 +37,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
     {
         using var scope = NewDisposeScope();
         var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
-        var min = dtype switch
-        {
-            ScalarType.Float64 => double.MinValue,
-            ScalarType.Float16 => -65504.0,
-            ScalarType.BFloat16 => -3.3895313892515355e38,
-            _ => float.MinValue,
-        };
-        return ((1.0 - keep) * min).MoveToOuterDisposeScope();
+        return ((1.0 - keep) * finfo(dtype).min).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, T, H] -> [B, H]: the mean over attended tokens, L2-normalised (sentence-transformers' pooling).</summary>

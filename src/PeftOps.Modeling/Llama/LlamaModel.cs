@@ -44,7 +44,6 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
         var causal = ones(t, t, ScalarType.Bool, attentionMask.device).tril().unsqueeze(0).unsqueeze(0);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2);
         var visible = causal.logical_and(keys);
-        var min = dtype == ScalarType.Float64 ? double.MinValue : dtype == ScalarType.BFloat16 ? -3.3895313892515355e38 : dtype == ScalarType.Float16 ? -65504.0 : float.MinValue;
-        return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), min).MoveToOuterDisposeScope();
+        return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), finfo(dtype).min).MoveToOuterDisposeScope();
     }
 }
