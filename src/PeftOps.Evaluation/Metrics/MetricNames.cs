@@ -12,14 +12,7 @@ public static class MetricNames
     public const string Perplexity = "perplexity";
 
     /// <summary>The metrics a suite of this kind has and the gate can recompute from its examples.</summary>
-    public static IReadOnlyList<string> For(SuiteKind kind) => kind switch
-    {
-        SuiteKind.Classification => [Accuracy, MacroF1],
-        SuiteKind.EmbeddingSimilarity => [Spearman],
-        SuiteKind.OutOfScope => [RejectionRate],
-        SuiteKind.Perplexity => [Perplexity],
-        _ => [],
-    };
+    public static IReadOnlyList<string> For(SuiteKind kind) => Configuration.SuiteMetrics.For(kind);
 
     /// <summary>False for perplexity, where lower is better; the gate turns such deltas around.</summary>
     public static bool HigherIsBetter(string metric) => metric != Perplexity;
