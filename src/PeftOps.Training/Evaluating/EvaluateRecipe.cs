@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using PeftOps.Configuration;
 using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
@@ -192,25 +191,20 @@ public static class EvaluateRecipe
         var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(adapterDir).TrimEnd('/'))!, "train.json");
         if (!File.Exists(path))
             return null;
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var s = doc.RootElement.GetProperty("summary");
-        var curve = doc.RootElement.GetProperty("curve").EnumerateArray().Select(p => new CurvePoint(
-            p.GetProperty("step").GetInt32(), p.GetProperty("epoch").GetDouble(), p.GetProperty("loss").GetDouble(),
-            p.GetProperty("learning_rate").GetDouble(),
-            p.TryGetProperty("validation_metric", out var vm) && vm.ValueKind == JsonValueKind.Number ? vm.GetDouble() : null)).ToList();
+        var (summary, curve) = RunFolder.ReadTrainJson(path);
         return new TrainingSummary
         {
-            Steps = s.GetProperty("steps").GetInt32(),
-            Epochs = s.GetProperty("epochs").GetDouble(),
-            Seconds = s.GetProperty("seconds").GetDouble(),
-            Device = s.GetProperty("device").GetString() ?? "cpu",
-            ExamplesPerSecond = s.GetProperty("examples_per_second").GetDouble(),
-            TokensPerSecond = s.GetProperty("tokens_per_second").GetDouble(),
-            PeakMemoryBytes = s.GetProperty("peak_memory_bytes").GetInt64(),
-            TrainableParams = s.GetProperty("trainable_params").GetInt64(),
-            TotalParams = s.GetProperty("total_params").GetInt64(),
-            AdapterBytes = s.GetProperty("adapter_bytes").GetInt64(),
-            BestStep = s.TryGetProperty("best_step", out var bs) && bs.ValueKind == JsonValueKind.Number ? bs.GetInt32() : null,
+            Steps = summary.Steps,
+            Epochs = summary.Epochs,
+            Seconds = summary.Seconds,
+            Device = summary.Device,
+            ExamplesPerSecond = summary.ExamplesPerSecond,
+            TokensPerSecond = summary.TokensPerSecond,
+            PeakMemoryBytes = summary.PeakMemoryBytes,
+            TrainableParams = summary.TrainableParams,
+            TotalParams = summary.TotalParams,
+            AdapterBytes = summary.AdapterBytes,
+            BestStep = summary.BestStep,
             Curve = curve,
         };
     }

@@ -92,11 +92,16 @@ public sealed class RunFolder(string root)
     public void Finish(TrainSummary summary, IReadOnlyList<Evaluation.CurvePoint> curve)
     {
         var temp = Path.Combine(Root, "train.json.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(new { summary, curve }, Json));
+        File.WriteAllText(temp, JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
         File.Move(temp, Path.Combine(Root, "train.json"), overwrite: true);
         if (Directory.Exists(CheckpointDir))
             Directory.Delete(CheckpointDir, recursive: true);
     }
+
+    /// <summary>Reads a train.json written by <see cref="Finish"/>.</summary>
+    public static TrainJson ReadTrainJson(string path) => JsonSerializer.Deserialize<TrainJson>(File.ReadAllText(path), Json)!;
+
+    public sealed record TrainJson(TrainSummary Summary, IReadOnlyList<Evaluation.CurvePoint> Curve);
 
     private static void Save(IReadOnlyList<(string Name, Parameter Parameter)> parameters, string path) =>
         SafetensorsTorch.Save(path, parameters.Select(p => (p.Name, p.Parameter.detach().cpu().contiguous())));
