@@ -8,7 +8,8 @@ public static class LengthBuckets
 {
     public static IReadOnlyList<int[]> Batches(IReadOnlyList<int> lengths, int batchSize, int seed, int epoch)
     {
-        var rng = new Random(HashCode.Combine(seed, epoch) & int.MaxValue);
+        // Not HashCode.Combine: it is randomised per process, and the order must be the same in every run.
+        var rng = new Random(unchecked(seed * 1_000_003 + epoch) & int.MaxValue);
         var order = Enumerable.Range(0, lengths.Count).ToArray();
         rng.Shuffle(order);
         var window = batchSize * 50;

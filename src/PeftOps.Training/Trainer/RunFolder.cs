@@ -26,6 +26,11 @@ public sealed class RunFolder(string root)
     /// <summary>The checkpoint of an interrupted run of the same spec, if any; otherwise a clean start.</summary>
     public Checkpoint? LoadCheckpoint(string specHash)
     {
+        // Killed between removing the old checkpoint and moving the new one in: the new one is complete
+        // once spec.sha256, written last, is there.
+        var pending = CheckpointDir + ".tmp";
+        if (!Directory.Exists(CheckpointDir) && File.Exists(Path.Combine(pending, "spec.sha256")))
+            Directory.Move(pending, CheckpointDir);
         var statePath = Path.Combine(CheckpointDir, "state.json");
         if (File.Exists(statePath) && File.Exists(Path.Combine(CheckpointDir, "spec.sha256"))
             && File.ReadAllText(Path.Combine(CheckpointDir, "spec.sha256")).Trim() == specHash)

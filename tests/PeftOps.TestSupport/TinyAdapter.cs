@@ -1,12 +1,11 @@
-using PeftOps.TestSupport;
 
-namespace PeftOps.Training.Tests;
+namespace PeftOps.TestSupport;
 
 /// <summary>
 /// An adapter folder on the tiny random BERT of tests/data/hf-peft with a small vocabulary, three colour
 /// intents written for the tests, and a spec that trains in a second or two.
 /// </summary>
-internal sealed class TinyAdapter : IDisposable
+public sealed class TinyAdapter : IDisposable
 {
     private static readonly string[] Words =
         ["red", "green", "blue", "apple", "grass", "sky", "fire", "leaf", "sea", "ruby", "moss", "ocean", "i", "like", "the", "a", "my", "is", "colour", "of", "see", "want", "paint", "it"];
