@@ -9,6 +9,8 @@ public sealed partial class AdapterRegistry
     /// Releases <paramref name="fromDirectory"/> as <paramref name="adapter"/>@<paramref name="version"/>:
     /// resolve, check the gate, upload, verify, tag, push. Files go up before any tag is written and the manifest
     /// last; a run that stopped anywhere is finished by running it again with the same folder.
+    /// A plain (lightweight) tag of the version's name, as a release manager pushes to start a release, is a
+    /// release request: it names the commit, and the release replaces it with the annotated lineage tag.
     /// </summary>
     public async Task<ReleaseResult> ReleaseAsync(string adapter, string version, string fromDirectory, bool force, CancellationToken cancellationToken)
     {
@@ -19,12 +21,15 @@ public sealed partial class AdapterRegistry
         var candidate = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
         using var releaseLock = await ReleaseLock.AcquireAsync(Git, tag, cancellationToken).ConfigureAwait(false);
         var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
-        var tagged = await Git.ResolveCommitAsync("refs/tags/" + tag, cancellationToken).ConfigureAwait(false) is not null;
-        var pushed = remote is not null && await Git.RemoteHasTagAsync(remote, tag, cancellationToken).ConfigureAwait(false);
+        var request = await ReleaseRequestAsync(tag, remote, cancellationToken).ConfigureAwait(false);
+        var tagged = request is null && await Git.ResolveCommitAsync("refs/tags/" + tag, cancellationToken).ConfigureAwait(false) is not null;
+        var pushed = request is null && remote is not null && await Git.RemoteHasTagAsync(remote, tag, cancellationToken).ConfigureAwait(false);
         if (pushed || (tagged && remote is null))
             throw new InputException($"{tag} already exists{(pushed ? $" on {remote}" : "")}: a version is written once; choose another version");
         var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
         var commit = await ReleaseCommitAsync(candidate, cancellationToken).ConfigureAwait(false);
+        if (request is not null && request.Commit != commit)
+            throw new InputException($"{tag} (a plain tag asking for this release) points at {request.Commit[..12]}, but {fromDirectory} was built from {commit[..12]}; build the artifacts at the tagged commit");
 
         // check the gate
         var forced = candidate.GateVerdict != "pass";
@@ -51,6 +56,8 @@ public sealed partial class AdapterRegistry
         // tag: the lineage record is the message; the tag points at the commit the adapter was built from
         if (!tagged)
         {
+            if (request?.Local == true)
+                await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
             var lineage = JsonSerializer.Serialize(LineageRecord.From(manifest, manifestSha), RegistryJson.Compact);
             if (!await Git.TryCreateTagAsync(tag, manifest.Commit, lineage, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                 throw new InputException($"{tag} was created by another release while this one ran; this one stops");
@@ -63,12 +70,27 @@ public sealed partial class AdapterRegistry
         }
 
         // push
-        if (remote is not null && !await Git.TryPushTagAsync(remote, tag, cancellationToken).ConfigureAwait(false))
+        if (remote is not null && !await Git.TryPushTagAsync(remote, tag, cancellationToken, request?.RemoteObject).ConfigureAwait(false))
         {
             await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
             throw new InputException($"{remote} refused {tag}: another release pushed this version first; this one stops");
         }
         return new ReleaseResult(tag, manifest, remote);
+    }
+
+    private sealed record ReleaseRequest(string Commit, bool Local, string? RemoteObject);
+
+    /// <summary>A lightweight tag named like the version, here or on the remote, asking for the release of its commit.</summary>
+    private async Task<ReleaseRequest?> ReleaseRequestAsync(string tag, string? remote, CancellationToken cancellationToken)
+    {
+        var local = (await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tag);
+        var remoteObject = remote is null ? null : await Git.RemoteTagObjectAsync(remote, tag, cancellationToken).ConfigureAwait(false);
+        if (local is { Annotated: true })
+            return null;
+        if (local is not null)
+            return remoteObject is null || remoteObject == local.Commit ? new ReleaseRequest(local.Commit, true, remoteObject) : null;
+        return remoteObject is not null && await Git.IsCommitAsync(remoteObject, cancellationToken).ConfigureAwait(false)
+            ? new ReleaseRequest(remoteObject, false, remoteObject) : null;
     }
 
     private async Task<string> ReleaseCommitAsync(ReleaseCandidate candidate, CancellationToken cancellationToken)

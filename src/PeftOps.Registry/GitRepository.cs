@@ -82,13 +82,34 @@ public sealed class GitRepository
         return output.Trim().Length > 0;
     }
 
+    /// <summary>The object a remote tag names (a commit for a lightweight tag, a tag object when annotated), or null.</summary>
+    public async Task<string?> RemoteTagObjectAsync(string remote, string name, CancellationToken cancellationToken)
+    {
+        var output = await RunCheckedAsync(["ls-remote", "--tags", remote, "refs/tags/" + name], cancellationToken).ConfigureAwait(false);
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => l.EndsWith("refs/tags/" + name, StringComparison.Ordinal));
+        return line?.Split('\t')[0];
+    }
+
+    /// <summary>Whether <paramref name="sha"/> names a commit object here (not a tag object).</summary>
+    public async Task<bool> IsCommitAsync(string sha, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["cat-file", "-t", sha], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 && result.Output.Trim() == "commit";
+    }
+
     public Task FetchTagsAsync(string remote, CancellationToken cancellationToken) =>
         RunCheckedAsync(["fetch", "--quiet", remote, "refs/tags/*:refs/tags/*"], cancellationToken);
 
-    /// <summary>Pushes one tag; false when the remote refuses it (it holds a different tag of that name).</summary>
-    public async Task<bool> TryPushTagAsync(string remote, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pushes one tag; false when the remote refuses it (it holds a different tag of that name). With
+    /// <paramref name="replacing"/>, the remote's tag of that name is expected to be exactly that object and is replaced.
+    /// </summary>
+    public async Task<bool> TryPushTagAsync(string remote, string name, CancellationToken cancellationToken, string? replacing = null)
     {
-        var result = await RunAsync(["push", "--porcelain", remote, $"refs/tags/{name}:refs/tags/{name}"], cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> arguments = replacing is null
+            ? ["push", "--porcelain", remote, $"refs/tags/{name}:refs/tags/{name}"]
+            : ["push", "--porcelain", $"--force-with-lease=refs/tags/{name}:{replacing}", remote, $"refs/tags/{name}:refs/tags/{name}"];
+        var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 0)
             return true;
         if (result.Output.Contains("[rejected]", StringComparison.Ordinal) || result.Output.Contains("[remote rejected]", StringComparison.Ordinal)
