@@ -82,39 +82,43 @@ public static class DataFile
 
     private static List<LabeledText> ReadCsv(string path, bool labelRequired)
     {
-        var lines = ReadLines(path).ToList();
-        if (lines.Count == 0)
+        if (!File.Exists(path))
+            throw new InputException($"{path}: not found");
+        var records = CsvRecords(File.ReadAllText(path)).Where(r => !(r.Cells.Count == 1 && r.Cells[0].Trim().Length == 0)).ToList();
+        if (records.Count == 0)
             return [];
-        var header = SplitCsv(lines[0]).Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var header = records[0].Cells.Select(h => h.Trim().ToLowerInvariant()).ToList();
         var textColumn = header.IndexOf("text");
         var labelColumn = header.IndexOf("label") is >= 0 and var i ? i : header.IndexOf("category");
         if (textColumn < 0 || (labelRequired && labelColumn < 0))
-            throw new InputException($"{path}:1: header must name the columns text and label (was {lines[0]})");
+            throw new InputException($"{path}:1: header must name the columns text and label (was {string.Join(",", records[0].Cells)})");
         var rows = new List<LabeledText>();
-        for (var n = 1; n < lines.Count; n++)
+        foreach (var (line, cells) in records.Skip(1))
         {
-            if (string.IsNullOrWhiteSpace(lines[n]))
-                continue;
-            var cells = SplitCsv(lines[n]);
             if (cells.Count != header.Count)
-                throw new InputException($"{path}:{n + 1}: expected {header.Count} columns, found {cells.Count}");
-            rows.Add(new LabeledText(cells[textColumn], labelColumn >= 0 ? cells[labelColumn] : "", n + 1));
+                throw new InputException($"{path}:{line}: expected {header.Count} columns, found {cells.Count}");
+            var text = cells[textColumn].Trim();
+            if (text.Length == 0)
+                throw new InputException($"{path}:{line}: text is empty");
+            rows.Add(new LabeledText(text, labelColumn >= 0 ? cells[labelColumn].Trim() : "", line));
         }
         return rows;
     }
 
-    /// <summary>RFC 4180 cells of one line: quotes around cells, doubled quotes inside them.</summary>
-    private static List<string> SplitCsv(string line)
+    /// <summary>RFC 4180 records with the line each starts on: quoted cells may hold commas, doubled quotes and line breaks.</summary>
+    private static IEnumerable<(int Line, List<string> Cells)> CsvRecords(string content)
     {
         var cells = new List<string>();
         var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        var (quoted, line, start) = (false, 1, 1);
+        for (var i = 0; i < content.Length; i++)
         {
-            var c = line[i];
+            var c = content[i];
+            if (c == '\n')
+                line++;
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                if (c == '"' && i + 1 < content.Length && content[i + 1] == '"')
                 {
                     cell.Append('"');
                     i++;
@@ -131,11 +135,21 @@ public static class DataFile
                 cells.Add(cell.ToString());
                 cell.Clear();
             }
+            else if (c == '\n')
+            {
+                cells.Add(cell.ToString().TrimEnd('\r'));
+                yield return (start, cells);
+                (cells, start) = ([], line);
+                cell.Clear();
+            }
             else
                 cell.Append(c);
         }
-        cells.Add(cell.ToString());
-        return cells;
+        if (cell.Length > 0 || cells.Count > 0)
+        {
+            cells.Add(cell.ToString().TrimEnd('\r'));
+            yield return (start, cells);
+        }
     }
 
     private static IEnumerable<string> ReadLines(string path)
