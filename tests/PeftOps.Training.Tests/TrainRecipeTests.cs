@@ -7,6 +7,7 @@ using Spectre.Console;
 
 namespace PeftOps.Training.Tests;
 
+[Collection(TorchRngCollection.Name)]
 public sealed class TrainRecipeTests
 {
     [Fact]

@@ -92,6 +92,8 @@ public static class HfConfigReader
             TieWordEmbeddings = r.Bool("tie_word_embeddings", false),
             AttentionBias = r.Bool("attention_bias", false),
             MlpBias = r.Bool("mlp_bias", false),
+            BosTokenId = r.OptionalInt("bos_token_id"),
+            EosTokenId = r.OptionalInt("eos_token_id"),
         };
     }
 

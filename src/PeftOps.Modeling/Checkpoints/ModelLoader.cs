@@ -95,7 +95,12 @@ public static class ModelLoader
         StateDictLoader.Load(decoder, tensors, checkpointName, tied);
         if (llama.TieWordEmbeddings)
             decoder.TieWeights();
-        return new TransformerModel(decoder, architecture, source) { Llama = llama, Tokenizer = tokenizer };
+        var tokenizerJson = Path.Combine(source.Folder, "tokenizer.json");
+        return new TransformerModel(decoder, architecture, source)
+        {
+            Llama = llama,
+            DecoderTokenizer = File.Exists(tokenizerJson) ? WordLevelTokenizer.FromFile(tokenizerJson) : null,
+        };
     }
 
     // A classifier checkpoint trained for other labels keeps its encoder; the head is new.

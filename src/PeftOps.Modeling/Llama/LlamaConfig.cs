@@ -17,6 +17,8 @@ public sealed record LlamaConfig
     public bool TieWordEmbeddings { get; init; }
     public bool AttentionBias { get; init; }
     public bool MlpBias { get; init; }
+    public int? BosTokenId { get; init; }
+    public int? EosTokenId { get; init; }
 
     public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
 }

@@ -21,6 +21,35 @@ public static class DataFile
         return rows;
     }
 
+    /// <summary>JSONL with <c>prompt</c> and <c>response</c> (supervised fine-tuning of a causal LM).</summary>
+    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path)
+    {
+        var rows = new List<PromptResponse>();
+        var lineNumber = 0;
+        foreach (var line in ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                string? Field(string name) => doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                var (prompt, response) = (Field("prompt"), Field("response"));
+                if (prompt is null || string.IsNullOrWhiteSpace(response))
+                    throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response");
+                rows.Add(new PromptResponse(prompt, response, lineNumber));
+            }
+            catch (JsonException e)
+            {
+                throw new InputException($"{path}:{lineNumber}: not a JSON object ({e.Message.Split('.')[0]})", e);
+            }
+        }
+        if (rows.Count == 0)
+            throw new InputException($"{path}: no examples (expected one per line)");
+        return rows;
+    }
+
     public static IReadOnlyList<SentencePair> ReadPairs(string path)
     {
         var pairs = new List<SentencePair>();

@@ -31,6 +31,27 @@ public sealed class TextBatch : IDisposable
         return new TextBatch(ids, mask, y, (int)encoded.AttentionMask.Sum());
     }
 
+    /// <summary>
+    /// Token rows right-padded to the longest: input_ids (pad 0), attention_mask, and labels [B, T] with -100
+    /// wherever no loss is wanted (padding, prompts).
+    /// </summary>
+    public static TextBatch FromRows(IReadOnlyList<long[]> ids, IReadOnlyList<long[]> labels, Device device)
+    {
+        var width = ids.Max(r => r.Length);
+        var flatIds = new long[ids.Count * width];
+        var flatMask = new long[ids.Count * width];
+        var flatLabels = Enumerable.Repeat(-100L, ids.Count * width).ToArray();
+        for (var row = 0; row < ids.Count; row++)
+        {
+            ids[row].CopyTo(flatIds, row * width);
+            labels[row].CopyTo(flatLabels, row * width);
+            Array.Fill(flatMask, 1L, row * width, ids[row].Length);
+        }
+        long[] shape = [ids.Count, width];
+        return new TextBatch(tensor(flatIds, shape).to(device), tensor(flatMask, shape).to(device), tensor(flatLabels, shape).to(device),
+            ids.Sum(r => r.Length));
+    }
+
     public void Dispose()
     {
         InputIds.Dispose();

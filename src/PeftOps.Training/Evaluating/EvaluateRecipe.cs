@@ -26,7 +26,9 @@ public static class EvaluateRecipe
         var peft = new PeftModel(model);
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
         var maxLength = spec.Task.MaxLength;
-        var validation = spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
+        var causal = spec.Task.Type == TaskType.CausalLm;
+        var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
+        int Rows(string file) => causal ? DataFile.ReadPromptResponse(spec.Resolve(file)).Count : DataFile.ReadLabeled(spec.Resolve(file)).Count;
 
         // --- suites -----------------------------------------------------------------------------
         var suites = new List<SuiteResult>();
@@ -42,18 +44,19 @@ public static class EvaluateRecipe
                 SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength),
                 SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength),
                 SuiteKind.OutOfScope => OutOfScope(peft, suite, role, path, sha, validation, maxLength),
-                _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} needs a causal LM (the base model is {model.Architecture})"),
+                SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength),
+                _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} does not fit the base model ({model.Architecture})"),
             };
             suites.Add(result);
             data.Add(new DataFileInfo(DataRole.Suite, suite.Name, suite.Data, sha, result.Examples.Count));
         }
-        data.Insert(0, new DataFileInfo(DataRole.Train, "train", spec.Data.Train, DataFile.Sha256(spec.Resolve(spec.Data.Train)), DataFile.ReadLabeled(spec.Resolve(spec.Data.Train)).Count));
-        if (validation is not null)
-            data.Insert(1, new DataFileInfo(DataRole.Validation, "validation", spec.Data.Validation!, DataFile.Sha256(spec.Resolve(spec.Data.Validation!)), validation.Count));
+        data.Insert(0, new DataFileInfo(DataRole.Train, "train", spec.Data.Train, DataFile.Sha256(spec.Resolve(spec.Data.Train)), Rows(spec.Data.Train)));
+        if (spec.Data.Validation is { } validationFile)
+            data.Insert(1, new DataFileInfo(DataRole.Validation, "validation", validationFile, DataFile.Sha256(spec.Resolve(validationFile)), Rows(validationFile)));
 
         // --- latency and report -----------------------------------------------------------------
-        var latencyTexts = suites.FirstOrDefault(s => s.Kind == SuiteKind.Classification)?.Examples.Select(e => e.Text).Take(64).ToList()
-            ?? suites.SelectMany(s => s.Examples).Select(e => e.Text).Take(64).ToList();
+        var latencyTexts = (suites.FirstOrDefault(s => s.Kind is SuiteKind.Classification or SuiteKind.Perplexity) ?? suites.FirstOrDefault())?
+            .Examples.Select(e => e.Text).Take(64).ToList() ?? [];
         return new EvaluationReport
         {
             Adapter = spec.Name,
@@ -169,11 +172,11 @@ public static class EvaluateRecipe
         double Time(string? adapter)
         {
             peft.SetAdapter(adapter);
-            Predictor.Probabilities(peft.Base, texts, maxLength);
+            Forward(peft.Base, texts, maxLength);
             var runs = Enumerable.Range(0, 5).Select(_ =>
             {
                 var sw = Stopwatch.StartNew();
-                Predictor.Probabilities(peft.Base, texts, maxLength);
+                Forward(peft.Base, texts, maxLength);
                 return sw.Elapsed.TotalMilliseconds / texts.Count;
             }).Order().ToArray();
             return Math.Round(runs[2], 4);
@@ -183,6 +186,43 @@ public static class EvaluateRecipe
         var mergedMs = Time(TrainRecipe.AdapterName);
         peft.Unmerge();
         return new LatencySummary(texts.Count, baseMs, adapterMs, mergedMs);
+    }
+
+    // One inference pass of the model's task: class probabilities, or next-token log-likelihoods for a decoder.
+    private static void Forward(TransformerModel model, IReadOnlyList<string> texts, int maxLength)
+    {
+        if (model.Architecture == ModelArchitecture.LlamaCausalLm)
+            TokenLikelihood.Score(model, texts, maxLength);
+        else
+            Predictor.Probabilities(model, texts, maxLength);
+    }
+
+    /// <summary>Perplexity = exp(total nll / total predicted tokens), per example kept as (nll, tokens) for pairing.</summary>
+    private static SuiteResult Perplexity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength)
+    {
+        var examples = DataFile.ReadLabeled(path, labelRequired: false);
+        var texts = examples.Select(e => e.Text).ToList();
+        IReadOnlyList<(double Nll, int Tokens)> Score(string? adapter)
+        {
+            peft.SetAdapter(adapter);
+            return TokenLikelihood.Score(peft.Base, texts, maxLength);
+        }
+        var (b, a) = (Score(null), Score(TrainRecipe.AdapterName));
+        SuiteMetrics Metrics(IReadOnlyList<(double Nll, int Tokens)> s) => new()
+        {
+            Metrics = new Dictionary<string, double> { [MetricNames.Perplexity] = EvalMetrics.Perplexity(s.Select(x => x.Nll).ToList(), s.Select(x => x.Tokens).ToList()) },
+        };
+        return new SuiteResult
+        {
+            Name = suite.Name, Kind = suite.Kind, Role = role, DataSha256 = sha,
+            Base = Metrics(b), Adapted = Metrics(a),
+            Examples = examples.Select((e, i) => new ExampleResult
+            {
+                Id = $"{e.Line}", Text = e.Text,
+                Base = new Outcome { Nll = b[i].Nll, Tokens = b[i].Tokens },
+                Adapted = new Outcome { Nll = a[i].Nll, Tokens = a[i].Tokens },
+            }).ToList(),
+        };
     }
 
     /// <summary>train.json beside the adapter folder (RUN_DIR/train.json), when the adapter came from `peftops train`.</summary>

@@ -25,34 +25,24 @@ public static class TrainRecipe
     public static TrainSummary Run(AdapterSpec spec, TrainOptions options, TrainProgress progress, CancellationToken ct)
     {
         // --- setup ------------------------------------------------------------------------------
-        if (spec.Task.Type != TaskType.SequenceClassification)
-            throw new InputException($"{spec.SourcePath}: task.type causal-lm training needs a tokenizer for the checkpoint, which PeftOps does not read yet (expected sequence-classification)");
         var device = TorchRuntime.ResolveDevice(options.Device);
         var t = spec.Training;
-        var trainPath = spec.Resolve(spec.Data.Train);
-        var train = DataFile.ReadLabeled(trainPath);
-        var labels = LabelSet.Resolve(spec, train, trainPath);
-        var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
-        var validation = validationPath is null ? null : DataFile.ReadLabeled(validationPath);
-        if (validation is not null)
-            LabelSet.CheckKnown(labels, validation, validationPath!);
-        foreach (var suite in spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification))
-            LabelSet.CheckKnown(labels, DataFile.ReadLabeled(spec.Resolve(suite.Data)), spec.Resolve(suite.Data));
+        ITrainingData data = spec.Task.Type == TaskType.CausalLm ? new CausalLmData(spec) : new ClassificationData(spec);
+        var labels = data.Labels;
 
         var run = new RunFolder(options.OutDir);
         var specHash = SpecHash.Compute(spec);
         var resume = run.LoadCheckpoint(specHash);
 
         torch.manual_seed(t.Seed);
-        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels, Seed = t.Seed, Device = device });
-        var tokenizer = model.Tokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no vocab.txt tokenizer");
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device });
+        CheckArchitecture(spec, model);
         var peft = new PeftModel(model);
         peft.AddAdapter(AdapterName, SpecToPeft.Map(spec), new Generator((ulong)t.Seed));
         var parameters = peft.TrainableParameters();
         using var optimizer = torch.optim.AdamW(parameters.Select(p => p.Parameter), t.LearningRate, 0.9, 0.999, 1e-8, t.WeightDecay);
-        var labelIds = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i, StringComparer.Ordinal);
-        var lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Text.Length)).ToList();
-        var batchesPerEpoch = (train.Count + t.BatchSize - 1) / t.BatchSize;
+        var lengths = data.Lengths;
+        var batchesPerEpoch = (lengths.Count + t.BatchSize - 1) / t.BatchSize;
         var stepsPerEpoch = Math.Max(1, batchesPerEpoch / t.GradientAccumulationSteps);
         var totalSteps = t.MaxSteps ?? stepsPerEpoch * t.Epochs;
         var schedule = new LearningRateSchedule(t.LearningRate, (int)Math.Round(t.WarmupRatio * totalSteps), totalSteps, t.Scheduler);
@@ -76,8 +66,7 @@ public static class TrainRecipe
                 using var scope = NewDisposeScope();
                 torch.manual_seed(t.Seed * 1_000_003L + state.Step * 131L + micro); // dropout, reproducible across resumes
                 var indices = batches[b];
-                using var batch = TextBatch.Encode(tokenizer, indices.Select(i => train[i].Text).ToList(), spec.Task.MaxLength,
-                    indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
+                using var batch = data.Encode(model, indices, device);
                 var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask), batch.Labels, batch.InputIds, batch.AttentionMask);
                 (loss / t.GradientAccumulationSteps).backward();
                 lossSum += loss.item<float>();
@@ -109,13 +98,14 @@ public static class TrainRecipe
             // end of epoch: validate, early-stop, checkpoint
             state.Epoch = epoch + 1;
             state.BatchInEpoch = 0;
-            if (validation is not null)
+            if (data.HasValidation)
             {
-                var metric = Validate(model, validation, labels, spec, t.EarlyStopping?.Metric ?? "macro_f1");
-                run.AppendMetrics(new { step = state.Step, epoch = epoch + 1, validation = new Dictionary<string, double> { [t.EarlyStopping?.Metric ?? "macro_f1"] = metric } });
+                var (metricName, higherIsBetter) = data.ValidationMetric;
+                var metric = data.Validate(model);
+                run.AppendMetrics(new { step = state.Step, epoch = epoch + 1, validation = new Dictionary<string, double> { [metricName] = metric } });
                 state.Curve[^1] = state.Curve[^1] with { ValidationMetric = metric };
-                progress.Validation(epoch + 1, t.EarlyStopping?.Metric ?? "macro_f1", metric);
-                if (state.BestMetric is null || metric > state.BestMetric)
+                progress.Validation(epoch + 1, metricName, metric);
+                if (state.BestMetric is null || (higherIsBetter ? metric > state.BestMetric : metric < state.BestMetric))
                 {
                     (state.BestMetric, state.BestStep, state.BadEpochs) = (metric, state.Step, 0);
                     run.SaveBest(parameters);
@@ -144,7 +134,7 @@ public static class TrainRecipe
             Epochs = Math.Round(state.Curve.Count == 0 ? 0 : state.Curve[^1].Epoch, 4),
             Seconds = Math.Round(seconds, 3),
             Device = device.ToString(),
-            Examples = train.Count,
+            Examples = lengths.Count,
             ExamplesPerSecond = Math.Round(examplesSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds), 2),
             TokensPerSecond = Math.Round(tokensSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds), 1),
             PeakMemoryBytes = PeakMemory(),
@@ -153,12 +143,10 @@ public static class TrainRecipe
             AdapterBytes = adapterBytes,
             BestStep = state.BestStep,
             BestMetric = state.BestMetric,
-            EarlyStoppingMetric = validation is null ? null : t.EarlyStopping?.Metric ?? "macro_f1",
+            EarlyStoppingMetric = data.HasValidation ? data.ValidationMetric.Name : null,
             Resumed = resume is not null,
             Labels = labels,
-            DataSha256 = new Dictionary<string, string> { [spec.Data.Train] = DataFile.Sha256(trainPath) }
-                .Concat(validationPath is null ? [] : [KeyValuePair.Create(spec.Data.Validation!, DataFile.Sha256(validationPath))])
-                .ToDictionary(),
+            DataSha256 = data.DataSha256,
             Spec = SpecText.Flatten(spec),
             Torchsharp = TorchRuntime.TorchSharpVersion,
             Libtorch = TorchRuntime.LibTorchVersion,
@@ -168,12 +156,11 @@ public static class TrainRecipe
         return summary;
     }
 
-    private static double Validate(TransformerModel model, IReadOnlyList<LabeledText> validation, IReadOnlyList<string> labels, AdapterSpec spec, string metric)
+    private static void CheckArchitecture(AdapterSpec spec, TransformerModel model)
     {
-        var probs = Predictor.Probabilities(model, validation.Select(v => v.Text).ToList(), spec.Task.MaxLength);
-        var predicted = probs.Select(p => labels[Predictor.ArgMax(p)]).ToList();
-        var gold = validation.Select(v => v.Label).ToList();
-        return metric == "accuracy" ? EvalMetrics.Accuracy(gold, predicted) : EvalMetrics.MacroF1(gold, predicted);
+        var wanted = spec.Task.Type == TaskType.CausalLm ? ModelArchitecture.LlamaCausalLm : ModelArchitecture.BertSequenceClassifier;
+        if (model.Architecture != wanted)
+            throw new InputException($"{spec.SourcePath}: task.type {(spec.Task.Type == TaskType.CausalLm ? "causal-lm" : "sequence-classification")} does not fit base_model {spec.BaseModel} ({model.Architecture})");
     }
 
     // The process's peak resident memory; TorchSharp 0.107 exposes no CUDA allocator statistics.

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PeftOps.Configuration;
+
+namespace PeftOps.Modeling.Tokenization;
+
+/// <summary>
+/// A Hugging Face <c>tokenizer.json</c> whose model is <c>WordLevel</c> with a <c>Whitespace</c> or
+/// <c>WhitespaceSplit</c> pre-tokenizer: words and punctuation runs looked up in the vocabulary, unknown
+/// ones as the unk token. Other tokenizer models are refused by name.
+/// </summary>
+public sealed partial class WordLevelTokenizer
+{
+    private readonly Dictionary<string, int> vocabulary;
+    private readonly int unkId;
+    private readonly bool splitPunctuation;
+
+    private WordLevelTokenizer(Dictionary<string, int> vocabulary, int unkId, bool splitPunctuation)
+    {
+        this.vocabulary = vocabulary;
+        this.unkId = unkId;
+        this.splitPunctuation = splitPunctuation;
+    }
+
+    public int VocabularySize => vocabulary.Count;
+
+    public static WordLevelTokenizer FromFile(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var model = doc.RootElement.GetProperty("model");
+        var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
+        if (type != "WordLevel")
+            throw new InputException($"{path}: model.type '{type}' is not supported (expected WordLevel)");
+        var vocabulary = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
+        var unk = model.TryGetProperty("unk_token", out var u) ? u.GetString() ?? "" : "";
+        if (!vocabulary.TryGetValue(unk, out var unkId))
+            throw new InputException($"{path}: model.unk_token '{unk}' is not in model.vocab");
+        var preTokenizer = doc.RootElement.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object
+            ? p.GetProperty("type").GetString() : null;
+        if (preTokenizer is not ("Whitespace" or "WhitespaceSplit"))
+            throw new InputException($"{path}: pre_tokenizer.type '{preTokenizer}' is not supported (expected Whitespace or WhitespaceSplit)");
+        return new WordLevelTokenizer(vocabulary, unkId, preTokenizer == "Whitespace");
+    }
+
+    /// <summary>Token ids of <paramref name="text"/>, no special tokens added.</summary>
+    public int[] Encode(string text)
+    {
+        // Whitespace: \w+|[^\w\s]+ (HF tokenizers); WhitespaceSplit: runs of non-space.
+        var words = splitPunctuation ? WordsAndPunctuation().Matches(text).Select(m => m.Value) : text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words.Select(w => vocabulary.TryGetValue(w, out var id) ? id : unkId).ToArray();
+    }
+
+    [GeneratedRegex(@"\w+|[^\w\s]+")]
+    private static partial Regex WordsAndPunctuation();
+}

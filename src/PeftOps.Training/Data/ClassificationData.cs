@@ -1,0 +1,53 @@
+using PeftOps.Configuration;
+using PeftOps.Evaluation;
+using PeftOps.Modeling.Checkpoints;
+using static TorchSharp.torch;
+
+namespace PeftOps.Training.Data;
+
+/// <summary>Labelled texts for a sequence classifier; every label of validation and target suites must occur in training.</summary>
+public sealed class ClassificationData : ITrainingData
+{
+    private readonly AdapterSpec spec;
+    private readonly IReadOnlyList<LabeledText> train;
+    private readonly IReadOnlyList<LabeledText>? validation;
+    private readonly Dictionary<string, long> labelIds;
+
+    public ClassificationData(AdapterSpec spec)
+    {
+        this.spec = spec;
+        var trainPath = spec.Resolve(spec.Data.Train);
+        train = DataFile.ReadLabeled(trainPath);
+        Labels = LabelSet.Resolve(spec, train, trainPath);
+        var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
+        validation = validationPath is null ? null : DataFile.ReadLabeled(validationPath);
+        if (validation is not null)
+            LabelSet.CheckKnown(Labels, validation, validationPath!);
+        foreach (var suite in spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification))
+            LabelSet.CheckKnown(Labels, DataFile.ReadLabeled(spec.Resolve(suite.Data)), spec.Resolve(suite.Data));
+        labelIds = Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i, StringComparer.Ordinal);
+        Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Text.Length)).ToList();
+        DataSha256 = TrainingFiles.Hashes(spec, trainPath, validationPath);
+    }
+
+    public IReadOnlyList<string> Labels { get; }
+    public IReadOnlyList<int> Lengths { get; }
+    public IReadOnlyDictionary<string, string> DataSha256 { get; }
+    public bool HasValidation => validation is not null;
+    public (string Name, bool HigherIsBetter) ValidationMetric => (spec.Training.EarlyStopping?.Metric ?? "macro_f1", true);
+
+    public TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device)
+    {
+        var tokenizer = model.Tokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no vocab.txt tokenizer");
+        return TextBatch.Encode(tokenizer, indices.Select(i => train[i].Text).ToList(), spec.Task.MaxLength,
+            indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
+    }
+
+    public double Validate(TransformerModel model)
+    {
+        var probs = Predictor.Probabilities(model, validation!.Select(v => v.Text).ToList(), spec.Task.MaxLength);
+        var predicted = probs.Select(p => Labels[Predictor.ArgMax(p)]).ToList();
+        var gold = validation!.Select(v => v.Label).ToList();
+        return ValidationMetric.Name == "accuracy" ? EvalMetrics.Accuracy(gold, predicted) : EvalMetrics.MacroF1(gold, predicted);
+    }
+}

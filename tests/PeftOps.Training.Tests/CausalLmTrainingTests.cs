@@ -1,0 +1,49 @@
+using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.TestSupport;
+using PeftOps.Training.Data;
+using PeftOps.Training.Evaluating;
+using PeftOps.Training.Trainer;
+using Spectre.Console;
+
+namespace PeftOps.Training.Tests;
+
+[Collection(TorchRngCollection.Name)]
+public sealed class CausalLmTrainingTests
+{
+    [Fact]
+    public void Only_the_response_and_eos_carry_labels()
+    {
+        using var adapter = new TinyLlamaAdapter();
+        var spec = AdapterSpecLoader.Load(adapter.Directory);
+        using var model = ModelLoader.Load(spec.BaseModel);
+
+        using var batch = new CausalLmData(spec).Encode(model, [0], model.Device);
+
+        // <s> what is the colour of sky ? | blue . </s>
+        Assert.Equal([1L, 3, 4, 5, 6, 7, 8, 24, 12, 25, 2], batch.InputIds[0].data<long>().ToArray());
+        Assert.Equal([-100L, -100, -100, -100, -100, -100, -100, -100, 12, 25, 2], batch.Labels![0].data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Supervised_fine_tuning_learns_the_responses_and_scores_perplexity_per_example()
+    {
+        using var adapter = new TinyLlamaAdapter();
+        using var runs = new TempDirectory();
+        var spec = AdapterSpecLoader.Load(adapter.Directory);
+        using var progress = new TrainProgress(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), interactive: false);
+
+        var summary = TrainRecipe.Run(spec, new TrainOptions(runs.Combine("run")), progress, CancellationToken.None);
+        var report = EvaluateRecipe.Run(spec, runs.Combine("run", "adapter"), [], "cpu", null);
+
+        Assert.Equal("loss", summary.EarlyStoppingMetric);
+        var answers = report.Suites.Single(s => s.Name == "answers");
+        // the responses are learned (ln 512 = 6.2 nats per token at random); the questions around them are not trained
+        Assert.True(summary.BestMetric < 0.5, $"best validation loss {summary.BestMetric}");
+        // whole-text perplexity: the questions were never trained, so it need not fall; it is paired per example
+        Assert.NotEqual(answers.Base.Metrics["perplexity"], answers.Adapted.Metrics["perplexity"]);
+        Assert.All(answers.Examples, e => Assert.Equal(e.Base.Tokens, e.Adapted.Tokens));
+        Assert.Equal(9, answers.Examples[0].Base.Tokens); // <s> + 9 words: 9 next-token predictions
+        Assert.NotNull(report.Latency);
+    }
+}
