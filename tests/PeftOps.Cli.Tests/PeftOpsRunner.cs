@@ -43,11 +43,17 @@ internal static class PeftOpsRunner
         }
     }
 
-    public static async Task<CliResult> AsProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<CliResult> AsProcess(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        AsProcessIn(null, environment, args);
+
+    /// <summary>Runs the built peftops.dll as its own process, in <paramref name="workingDirectory"/> when given.</summary>
+    public static async Task<CliResult> AsProcessIn(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(CliDirectory, "peftops.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project builds the CLI");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+            start.WorkingDirectory = workingDirectory;
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
