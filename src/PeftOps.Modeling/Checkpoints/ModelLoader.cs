@@ -95,12 +95,16 @@ public static class ModelLoader
         StateDictLoader.Load(decoder, tensors, checkpointName, tied);
         if (llama.TieWordEmbeddings)
             decoder.TieWeights();
-        var tokenizerJson = Path.Combine(source.Folder, "tokenizer.json");
-        return new TransformerModel(decoder, architecture, source)
-        {
-            Llama = llama,
-            DecoderTokenizer = File.Exists(tokenizerJson) ? WordLevelTokenizer.FromFile(tokenizerJson) : null,
-        };
+        return new TransformerModel(decoder, architecture, source) { Llama = llama, DecoderTokenizer = DecoderTokenizer(source.Folder) };
+    }
+
+    private static IDecoderTokenizer? DecoderTokenizer(string folder)
+    {
+        var sentencePiece = Path.Combine(folder, "tokenizer.model");
+        if (File.Exists(sentencePiece))
+            return SentencePieceDecoderTokenizer.FromFile(sentencePiece);
+        var json = Path.Combine(folder, "tokenizer.json");
+        return File.Exists(json) ? WordLevelTokenizer.FromFile(json) : null;
     }
 
     // A classifier checkpoint trained for other labels keeps its encoder; the head is new.

@@ -22,8 +22,8 @@ public sealed class TransformerModel : IDisposable
     public BertConfig? Bert { get; init; }
     public LlamaConfig? Llama { get; init; }
     public BertWordPieceTokenizer? Tokenizer { get; init; }
-    /// <summary>A decoder's tokenizer (tokenizer.json), when the checkpoint has one.</summary>
-    public WordLevelTokenizer? DecoderTokenizer { get; init; }
+    /// <summary>A decoder's tokenizer (tokenizer.model, else tokenizer.json), when the checkpoint has one.</summary>
+    public IDecoderTokenizer? DecoderTokenizer { get; init; }
 
     /// <summary>Class labels of a sequence classifier, in id order; empty otherwise.</summary>
     public IReadOnlyList<string> Labels => Architecture == ModelArchitecture.BertSequenceClassifier ? Bert!.Labels : [];

@@ -9,7 +9,7 @@ namespace PeftOps.Modeling.Tokenization;
 /// <c>WhitespaceSplit</c> pre-tokenizer: words and punctuation runs looked up in the vocabulary, unknown
 /// ones as the unk token. Other tokenizer models are refused by name.
 /// </summary>
-public sealed partial class WordLevelTokenizer
+public sealed partial class WordLevelTokenizer : IDecoderTokenizer
 {
     private readonly Dictionary<string, int> vocabulary;
     private readonly int unkId;

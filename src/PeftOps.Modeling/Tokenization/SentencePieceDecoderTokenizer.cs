@@ -1,0 +1,30 @@
+using Microsoft.ML.Tokenizers;
+using PeftOps.Configuration;
+
+namespace PeftOps.Modeling.Tokenization;
+
+/// <summary>
+/// A SentencePiece <c>tokenizer.model</c> (Llama 2, TinyLlama, Mistral), read with Microsoft.ML.Tokenizers'
+/// SentencePieceTokenizer; bos and eos are added by the caller from config.json.
+/// </summary>
+public sealed class SentencePieceDecoderTokenizer : IDecoderTokenizer
+{
+    private readonly SentencePieceTokenizer tokenizer;
+
+    private SentencePieceDecoderTokenizer(SentencePieceTokenizer tokenizer) => this.tokenizer = tokenizer;
+
+    public static SentencePieceDecoderTokenizer FromFile(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return new SentencePieceDecoderTokenizer(SentencePieceTokenizer.Create(stream, false, false));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new InputException($"{path}: not a SentencePiece model PeftOps can read ({e.Message})", e);
+        }
+    }
+
+    public int[] Encode(string text) => [.. tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+}
