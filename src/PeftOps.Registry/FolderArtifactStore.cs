@@ -2,8 +2,8 @@ namespace PeftOps.Registry;
 
 /// <summary>
 /// The embedded default store: a folder (<c>.peftops/registry</c>). Each file is written to a temp file
-/// beside its final name and linked into place without overwrite, so a key appears whole or not at all
-/// and a second writer gets "exists" (POSIX <c>link</c> fails with EEXIST) instead of replacing it.
+/// beside its final name and linked into place without overwrite (<see cref="NoReplaceFile"/>), so a key
+/// appears whole or not at all and a second writer gets "exists" instead of replacing it.
 /// </summary>
 public sealed class FolderArtifactStore : IArtifactStore
 {
@@ -26,12 +26,7 @@ public sealed class FolderArtifactStore : IArtifactStore
         try
         {
             await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
+            return NoReplaceFile.TryPublish(temp, path);
         }
         finally
         {

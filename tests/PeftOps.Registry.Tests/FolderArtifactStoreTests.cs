@@ -22,13 +22,27 @@ public sealed class FolderArtifactStoreTests : ReleaseScenarios
     }
 
     [Fact]
-    public async Task Racing_writers_of_one_key_leave_exactly_one_winner()
+    public async Task Racing_writers_of_one_key_leave_exactly_one_winner_and_its_bytes()
     {
         var store = NewStore();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(() => store.TryCreateAsync("a/v1.0.0/adapter_model.safetensors", new byte[] { (byte)i }, CancellationToken.None))));
+        // Many rounds, each a fresh key and 16 writers released together: a check-then-rename
+        // publish lets two of them "win" within a few rounds on a 2-core machine.
+        for (var round = 0; round < 200; round++)
+        {
+            var key = $"a/v1.0.{round}/adapter_model.safetensors";
+            using var start = new ManualResetEventSlim();
+            var writers = Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                return (Writer: (byte)i, Created: await store.TryCreateAsync(key, new byte[] { (byte)i }, CancellationToken.None));
+            })).ToArray();
+            start.Set();
+            var results = await Task.WhenAll(writers);
 
-        Assert.Single(results, created => created);
+            var winner = Assert.Single(results, r => r.Created);
+            Assert.Equal(new[] { winner.Writer }, await store.ReadAsync(key, CancellationToken.None));
+            Assert.Equal(["adapter_model.safetensors"], Directory.GetFiles(Path.GetDirectoryName(Path.Combine(((FolderArtifactStore)store).Root, key))!).Select(Path.GetFileName));
+        }
     }
 }
