@@ -11,6 +11,12 @@ public static class TestPaths
     /// <summary><c>tests/data/hf-peft</c>: Hugging Face PEFT reference fixtures (see its README).</summary>
     public static string HfPeftFixtures => Path.Combine(TestData, "hf-peft");
 
+    /// <summary>
+    /// <c>tests/data/tokenizers/byte-level-bpe/STYLE</c>: a byte-level BPE tokenizer.json in the shape of GPT-2,
+    /// RoBERTa, Llama 3 or Qwen2, with Hugging Face tokenizers' encodings of tricky texts (golden.jsonl).
+    /// </summary>
+    public static string ByteLevelBpe(string style) => Path.Combine(TestData, "tokenizers", "byte-level-bpe", style);
+
     /// <summary>The shared folder beside the checkout (public datasets), or null when absent.</summary>
     public static string? SharedDirectory
     {

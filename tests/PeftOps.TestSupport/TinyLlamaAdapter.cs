@@ -2,7 +2,7 @@ namespace PeftOps.TestSupport;
 
 /// <summary>
 /// A causal-LM adapter folder on the tiny random Llama of tests/data/hf-peft, with a word-level tokenizer.json
-/// written for the tests, prompt/response pairs that teach fixed answers, and general text for perplexity.
+/// written for the tests (or a given one), prompt/response pairs that teach fixed answers, and general text for perplexity.
 /// The random model's lm_head (weights ~ N(0, 0.02)) cannot make confident predictions, so it trains too.
 /// </summary>
 public sealed class TinyLlamaAdapter : IDisposable
@@ -12,16 +12,14 @@ public sealed class TinyLlamaAdapter : IDisposable
 
     private readonly TempDirectory temp = new("peftops-tiny-llama");
 
-    public TinyLlamaAdapter()
+    /// <param name="tokenizerJson">a tokenizer.json to give the model instead of the word-level one; its ids must stay under 512</param>
+    public TinyLlamaAdapter(string? tokenizerJson = null)
     {
         var model = temp.Combine("model");
         System.IO.Directory.CreateDirectory(model);
         foreach (var file in new[] { "config.json", "model.safetensors" })
             File.Copy(Path.Combine(TestPaths.HfPeftFixtures, "tiny-llama", file), Path.Combine(model, file));
-        // ids 0-2 are <unk>, <s>, </s> as config.json's bos_token_id 1 and eos_token_id 2 say
-        var vocab = new[] { "<unk>", "<s>", "</s>" }.Concat(Words).Select((w, i) => $"\"{w}\": {i}");
-        File.WriteAllText(Path.Combine(model, "tokenizer.json"),
-            $"{{\"model\": {{\"type\": \"WordLevel\", \"unk_token\": \"<unk>\", \"vocab\": {{{string.Join(", ", vocab)}}}}}, \"pre_tokenizer\": {{\"type\": \"Whitespace\"}}}}");
+        File.WriteAllText(Path.Combine(model, "tokenizer.json"), tokenizerJson is null ? WordLevelTokenizerJson() : File.ReadAllText(tokenizerJson));
         System.IO.Directory.CreateDirectory(Combine("data"));
         string[] answers = ["what is the colour of sky ?|blue .", "what is the colour of grass ?|green .", "what is the colour of fire ?|red .", "what is the colour of sea ?|blue ."];
         File.WriteAllLines(Combine("data", "train.jsonl"), Enumerable.Repeat(answers, 4).SelectMany(a => a).Select(Pair));
@@ -51,6 +49,13 @@ public sealed class TinyLlamaAdapter : IDisposable
     public string Combine(params string[] parts) => Path.Combine([Directory, .. parts]);
 
     public void Dispose() => temp.Dispose();
+
+    // ids 0-2 are <unk>, <s>, </s> as config.json's bos_token_id 1 and eos_token_id 2 say
+    private static string WordLevelTokenizerJson()
+    {
+        var vocab = new[] { "<unk>", "<s>", "</s>" }.Concat(Words).Select((w, i) => $"\"{w}\": {i}");
+        return $"{{\"model\": {{\"type\": \"WordLevel\", \"unk_token\": \"<unk>\", \"vocab\": {{{string.Join(", ", vocab)}}}}}, \"pre_tokenizer\": {{\"type\": \"Whitespace\"}}}}";
+    }
 
     private static string Pair(string qa)
     {

@@ -46,4 +46,25 @@ public sealed class CausalLmTrainingTests
         Assert.Equal(9, answers.Examples[0].Base.Tokens); // <s> + 9 words: 9 next-token predictions
         Assert.NotNull(report.Latency);
     }
+
+    [Fact]
+    public void A_byte_level_bpe_tokenizer_json_in_llama_3_shape_trains_the_same_way()
+    {
+        var tokenizer = Path.Combine(TestPaths.ByteLevelBpe("llama3"), "tokenizer.json");
+        using var adapter = new TinyLlamaAdapter(tokenizer);
+        using var runs = new TempDirectory();
+        var spec = AdapterSpecLoader.Load(adapter.Directory);
+        using var model = ModelLoader.Load(spec.BaseModel);
+        using var progress = new TrainProgress(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), interactive: false);
+
+        using var batch = new CausalLmData(spec).Encode(model, [0], model.Device);
+        var summary = TrainRecipe.Run(spec, new TrainOptions(runs.Combine("run")), progress, CancellationToken.None);
+
+        // the response "blue ." is the tokenizer's own encoding of it, then </s>; only those carry labels
+        var response = model.DecoderTokenizer!.Encode("blue .").Select(id => (long)id).Append(2L).ToArray();
+        var labels = batch.Labels![0].data<long>().ToArray();
+        Assert.Equal(response, labels[^response.Length..]);
+        Assert.All(labels[..^response.Length], label => Assert.Equal(-100L, label));
+        Assert.True(summary.BestMetric < 0.5, $"best validation loss {summary.BestMetric}");
+    }
 }

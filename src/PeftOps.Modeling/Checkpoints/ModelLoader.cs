@@ -104,7 +104,7 @@ public static class ModelLoader
         if (File.Exists(sentencePiece))
             return SentencePieceDecoderTokenizer.FromFile(sentencePiece);
         var json = Path.Combine(folder, "tokenizer.json");
-        return File.Exists(json) ? WordLevelTokenizer.FromFile(json) : null;
+        return File.Exists(json) ? TokenizerJson.Load(json) : null;
     }
 
     // A classifier checkpoint trained for other labels keeps its encoder; the head is new.

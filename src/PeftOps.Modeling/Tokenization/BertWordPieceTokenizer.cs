@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PeftOps.Configuration;
+using PeftOps.Modeling.Tokenization.Unicode;
 
 namespace PeftOps.Modeling.Tokenization;
 
@@ -239,11 +240,15 @@ public sealed class BertWordPieceTokenizer
         ids.AddRange(pieces);
     }
 
+    // unicodedata.normalize("NFD", word) without the nonspacing marks, as HF's strip_accents does
     private static string StripAccents(string word)
     {
         var output = new StringBuilder(word.Length);
-        foreach (var rune in word.EnumerateRunes())
-            AccentFolding.AppendStripped(output, rune);
+        foreach (var rune in CanonicalNormalizer.Nfd(word).EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
+                output.Append(rune.ToString());
+        }
         return output.ToString();
     }
 

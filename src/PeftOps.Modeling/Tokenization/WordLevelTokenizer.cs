@@ -7,7 +7,7 @@ namespace PeftOps.Modeling.Tokenization;
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> whose model is <c>WordLevel</c> with a <c>Whitespace</c> or
 /// <c>WhitespaceSplit</c> pre-tokenizer: words and punctuation runs looked up in the vocabulary, unknown
-/// ones as the unk token. Other tokenizer models are refused by name.
+/// ones as the unk token.
 /// </summary>
 public sealed partial class WordLevelTokenizer : IDecoderTokenizer
 {
@@ -24,18 +24,15 @@ public sealed partial class WordLevelTokenizer : IDecoderTokenizer
 
     public int VocabularySize => vocabulary.Count;
 
-    public static WordLevelTokenizer FromFile(string path)
+    /// <summary>Reads a <c>tokenizer.json</c> whose <c>model.type</c> is <c>WordLevel</c>.</summary>
+    public static WordLevelTokenizer FromJson(string path, JsonElement root)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var model = doc.RootElement.GetProperty("model");
-        var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
-        if (type != "WordLevel")
-            throw new InputException($"{path}: model.type '{type}' is not supported (expected WordLevel)");
+        var model = root.GetProperty("model");
         var vocabulary = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
         var unk = model.TryGetProperty("unk_token", out var u) ? u.GetString() ?? "" : "";
         if (!vocabulary.TryGetValue(unk, out var unkId))
             throw new InputException($"{path}: model.unk_token '{unk}' is not in model.vocab");
-        var preTokenizer = doc.RootElement.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object
+        var preTokenizer = root.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object
             ? p.GetProperty("type").GetString() : null;
         if (preTokenizer is not ("Whitespace" or "WhitespaceSplit"))
             throw new InputException($"{path}: pre_tokenizer.type '{preTokenizer}' is not supported (expected Whitespace or WhitespaceSplit)");

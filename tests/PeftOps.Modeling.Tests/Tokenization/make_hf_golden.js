@@ -29,51 +29,7 @@ const config = {
 };
 const tokenizer = Tokenizer.fromString(JSON.stringify(config));
 
-const texts = [
-  'Hello, world!',
-  "don't!",
-  'Café Naïve résumé façade coöperate',
-  'ÀÉÎÕÜ àéîõü Ñ ñ Ç ç Å å Ø ø Æ æ',
-  'Straße Œuvre ĳssel ﬁnance',
-  '我爱自然语言处理',
-  '東京タワーに行きました。',
-  'NLP和机器学习 mixed with English',
-  '한국어 텍스트 토큰화',
-  'ΟΔΟΣ ΣΟΦΟΣ Σ ΑΣ. όνομα Ἀθῆναι',
-  'İstanbul IŞIK ışık',
-  'Привет, мир! Ёлка',
-  'مَرْحَبًا بالعالم',
-  'हिन्दी भाषा',
-  'ภาษาไทย',
-  'tabs\tand\nnewlines\r\nand   many    spaces',
-  'non\u00a0breaking\u2003em\u2009thin\u3000ideographic',
-  'zero\u200bwidth\u200djoiner soft\u00adhyphen',
-  'control\u0001chars\u0007here\u007f and nul\u0000byte',
-  'replacement \ufffd char',
-  'line\u2028separator para\u2029separator',
-  'private \ue000 use',
-  'em—dash en–dash “curly” ‘quotes’ … ellipsis « guillemets »',
-  '¿Qué? ¡Olé! § ¶ † ‡ • ·',
-  '$100 + 5% = €105, £3, ¥4 and 2^10 > 1000 < 1e4 ~ 3 | 4 ` @user #tag',
-  'emoji 😀👍🏽 ❤️ ✓ ★',
-  'https://example.com/path?query=1&b=2 user@example.org',
-  'C++ and C# and F#; x_1 -> y_2 => z',
-  '[CLS] literal [SEP] tokens [PAD] and [MASK] and [UNK] and [cls]',
-  'hello[SEP]world',
-  'supercalifragilisticexpialidocious antidisestablishmentarianism',
-  'a'.repeat(100) + ' ' + 'b'.repeat(101),
-  'x'.repeat(99) + 'é',
-  'ＡＢＣ ｆｕｌｌｗｉｄｔｈ １２３',
-  'Ⅻ ① ² ½ ™ ℃',
-  'MiXeD CaSe WORDS',
-  '3.14159 1,000,000 2024-01-15 12:30',
-  '𠀀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐐀𐐨',
-  'combining e\u0301 a\u0308 n\u0303',
-  "it's they're we'll I'd",
-  '',
-  '   ',
-  'qz xqj zzyzx',
-];
+const texts = require('./tricky_texts');
 (async () => {
   const lines = [];
   for (const text of texts) {

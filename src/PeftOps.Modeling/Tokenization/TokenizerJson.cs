@@ -1,0 +1,34 @@
+using System.Text.Json;
+using PeftOps.Configuration;
+
+namespace PeftOps.Modeling.Tokenization;
+
+/// <summary>A Hugging Face <c>tokenizer.json</c>, read by the tokenizer its <c>model.type</c> names.</summary>
+public static class TokenizerJson
+{
+    public static IDecoderTokenizer Load(string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{path}: not valid JSON ({e.Message})");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
+                throw new InputException($"{path}: model is missing; expected the tokenizer model object of a Hugging Face tokenizer.json");
+            var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
+            return type switch
+            {
+                "WordLevel" => WordLevelTokenizer.FromJson(path, root),
+                "BPE" => ByteLevelBpeTokenizer.FromJson(path, root),
+                _ => throw new InputException($"{path}: model.type is '{type}'; expected BPE (byte-level) or WordLevel, or give the checkpoint's SentencePiece tokenizer.model"),
+            };
+        }
+    }
+}
