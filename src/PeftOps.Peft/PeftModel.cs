@@ -44,14 +44,16 @@ public sealed class PeftModel
     {
         var configPath = Path.Combine(directory, PeftFormat.ConfigFileName);
         var weightsPath = Path.Combine(directory, PeftFormat.WeightsFileName);
-        var (config, warnings) = PeftConfigFile.Read(configPath);
+        var (config, configWarnings) = PeftConfigFile.Read(configPath);
+        var warnings = configWarnings;
         if (!File.Exists(weightsPath))
             throw new InputException($"{weightsPath}: not found (a PEFT adapter folder holds {PeftFormat.WeightsFileName})");
         var tensors = Modeling.Safetensors.SafetensorsTorch.Load(weightsPath);
         try
         {
             var plan = Plan(config, configPath);
-            CheckWeights(plan, config, tensors, weightsPath);
+            var biases = SavedBiases(config, plan, tensors, weightsPath, ref warnings);
+            CheckWeights(plan, config, tensors, biases, weightsPath);
             Inject(name, config, configPath, (module, adapter, layer) =>
             {
                 using var _ = no_grad();
@@ -60,8 +62,11 @@ public sealed class PeftModel
             }, plan);
             using (no_grad())
             {
-                foreach (var (paramName, parameter) in trainedBiases.GetValueOrDefault(name) ?? [])
-                    parameter.copy_(tensors[PeftFormat.Prefix + paramName]);
+                foreach (var (key, parameter) in trainedBiases.GetValueOrDefault(name) ?? [])
+                {
+                    if (biases.TryGetValue(key, out var fileKey) && fileKey is not null)
+                        parameter.copy_(tensors[fileKey]);
+                }
             }
             return (config, warnings);
         }
@@ -245,10 +250,11 @@ public sealed class PeftModel
         return new LoraAdapter(p.Layer.InFeatures, p.Layer.OutFeatures, p.R, config.Scaling(p.R, p.Alpha), config.LoraDropout, config.UseDora);
     }
 
+    // Named as PEFT names them: a wrapped layer's bias under its base_layer, any other bias by its own path.
     private List<(string, Parameter)> BiasParameters(PeftAdapterConfig config, List<Placement> plan) => config.Bias switch
     {
         "all" => BaseBiases(plan),
-        "lora_only" => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (p.Module + ".bias", p.Layer.bias!)).ToList(),
+        "lora_only" => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (PeftFormat.WrappedBiasKey(p.Module), p.Layer.bias!)).ToList(),
         _ => [],
     };
 
@@ -259,12 +265,40 @@ public sealed class PeftModel
         var adapterParameters = Base.LinearLayers().SelectMany(l => l.Layer.Adapters.Values).SelectMany(a => a.parameters())
             .ToHashSet(ReferenceEqualityComparer.Instance);
         var replaced = plan.Where(p => p.SaveWholeModule).Select(p => p.Module + ".bias").ToHashSet(StringComparer.Ordinal);
+        var wrapped = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module + ".bias").ToHashSet(StringComparer.Ordinal);
         return Base.Module.named_parameters()
             .Where(p => p.name.EndsWith("bias", StringComparison.Ordinal) && !adapterParameters.Contains(p.parameter) && !replaced.Contains(p.name))
-            .Select(p => (p.name, p.parameter)).ToList();
+            .Select(p => (wrapped.Contains(p.name) ? PeftFormat.WrappedBiasKey(p.name[..^".bias".Length]) : p.name, p.parameter)).ToList();
     }
 
-    private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, string path)
+    /// <summary>
+    /// Where each trained bias is in the file: under PEFT's key, or under the plain module key PeftOps wrote
+    /// before it followed PEFT there. PEFT up to 0.19 trained <c>lora_only</c> biases but did not save them
+    /// (huggingface/peft#3306), so for <c>lora_only</c> a missing bias keeps the base model's, with a warning.
+    /// </summary>
+    private Dictionary<string, string?> SavedBiases(PeftAdapterConfig config, List<Placement> plan, IReadOnlyDictionary<string, Tensor> tensors, string path, ref IReadOnlyList<string> warnings)
+    {
+        var found = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var (key, _) in BiasParameters(config, plan))
+        {
+            var fileKey = new[] { key, PeftFormat.UnwrappedBiasKey(key) }.Select(k => PeftFormat.Prefix + k).FirstOrDefault(tensors.ContainsKey);
+            if (fileKey is null)
+            {
+                if (config.Bias != "lora_only")
+                    throw new InputException($"{path}: tensor '{PeftFormat.Prefix + key}' is missing (the adapter config trains that bias: bias {config.Bias})");
+                missing.Add(key);
+            }
+            found[key] = fileKey;
+        }
+        if (missing.Count > 0)
+        {
+            warnings = [.. warnings, $"{path}: bias lora_only but no trained bias for {string.Join(", ", missing)} (PEFT up to 0.19 did not save them); the base model's biases are used"];
+        }
+        return found;
+    }
+
+    private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string?> biases, string path)
     {
         var expected = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var p in plan)
@@ -273,8 +307,11 @@ public sealed class PeftModel
             foreach (var (suffix, parameter) in PeftFormat.SavedTensors(probe))
                 expected[PeftFormat.FileKey(p.Module, suffix)] = parameter.shape;
         }
-        foreach (var (name, parameter) in BiasParameters(config, plan))
-            expected[PeftFormat.Prefix + name] = parameter.shape;
+        foreach (var (key, parameter) in BiasParameters(config, plan))
+        {
+            if (biases[key] is { } fileKey)
+                expected[fileKey] = parameter.shape;
+        }
         foreach (var (key, shape) in expected)
         {
             if (!tensors.TryGetValue(key, out var t))

@@ -286,14 +286,17 @@ public sealed class LoraOptionsTests
     }
 
     [Fact]
-    public void Bias_all_trains_every_bias_of_the_base_model_and_saves_it_under_its_module_name()
+    public void Bias_all_trains_every_bias_of_the_base_model_and_saves_it_under_peft_keys()
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
         peft.AddAdapter("a", Lora("query") with { Bias = "all" }, new Generator(22));
 
-        var biases = model.Module.named_parameters().Where(p => p.name.EndsWith(".bias", StringComparison.Ordinal)).Select(p => p.name).ToList();
+        // PEFT's keys: a wrapped layer's bias is under its base_layer (save_and_load.py keeps every key holding "bias")
+        var biases = model.Module.named_parameters().Where(p => p.name.EndsWith(".bias", StringComparison.Ordinal))
+            .Select(p => p.name.EndsWith("query.bias", StringComparison.Ordinal) ? p.name.Replace("query.bias", "query.base_layer.bias", StringComparison.Ordinal) : p.name).ToList();
         Assert.Contains("bert.embeddings.LayerNorm.bias", biases);
+        Assert.Contains("bert.encoder.layer.0.attention.self.query.base_layer.bias", biases);
         var trainable = peft.TrainableParameters();
         Assert.Equal(biases.Select(b => Reference.Prefix + b).Order(StringComparer.Ordinal),
             trainable.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)).Select(t => t.Name).Order(StringComparer.Ordinal));
@@ -310,7 +313,7 @@ public sealed class LoraOptionsTests
         var peft = new PeftModel(model);
         peft.AddAdapter("a", Lora("query", "value") with { Bias = "lora_only" }, new Generator(23));
 
-        var targeted = model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0).Select(l => l.Name + ".bias").ToList();
+        var targeted = model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0).Select(l => l.Name + ".base_layer.bias").ToList();
         Assert.Equal(4, targeted.Count);
         var trainable = peft.TrainableParameters();
         Assert.Equal(targeted.Select(b => Reference.Prefix + b).Order(StringComparer.Ordinal),
@@ -336,7 +339,7 @@ public sealed class LoraOptionsTests
 
         var biases = model.Module.named_parameters()
             .Where(p => p.name.EndsWith(".bias", StringComparison.Ordinal) && !p.name.StartsWith("classifier.", StringComparison.Ordinal))
-            .Select(p => p.name).Append("classifier.bias").ToList();
+            .Select(p => p.name.Replace("query.bias", "query.base_layer.bias", StringComparison.Ordinal)).Append("classifier.bias").ToList();
         AssertBiasesRoundTrip(peft, "tiny-bert", biases);
     }
 
@@ -371,6 +374,73 @@ public sealed class LoraOptionsTests
         peft.SetAdapter(null);
         var io = Reference.Io("tiny-bert");
         TensorAssert.Close(io["logits"], Reference.Logits(model, io), 1e-6, "base logits with no adapter active");
+    }
+
+    [Fact]
+    public void Trained_biases_saved_under_plain_module_keys_by_earlier_peftops_still_load()
+    {
+        using var model = Reference.Base("tiny-bert");
+        var peft = new PeftModel(model);
+        peft.AddAdapter("a", Lora("query", "value") with { Bias = "lora_only" }, new Generator(27));
+        ShiftBiases(peft.TrainableParameters());
+        using var dir = new TempDirectory();
+        peft.SaveAdapter(dir.Path);
+        RewriteWeights(dir.Path, key => key.Replace(".base_layer.bias", ".bias", StringComparison.Ordinal));
+
+        using var fresh = Reference.Base("tiny-bert");
+        var (_, warnings) = new PeftModel(fresh).LoadAdapter(dir.Path, "a");
+
+        Assert.Empty(warnings);
+        var io = Reference.Io("tiny-bert");
+        TensorAssert.Close(Reference.Logits(peft.Base, io), Reference.Logits(fresh, io), 1e-6, "logits after loading plain bias keys");
+    }
+
+    [Fact]
+    public void A_lora_only_adapter_saved_without_its_biases_as_peft_did_loads_with_the_base_biases_and_a_warning()
+    {
+        using var model = Reference.Base("tiny-bert");
+        var peft = new PeftModel(model);
+        peft.AddAdapter("a", Lora("query") with { Bias = "lora_only" }, new Generator(28));
+        using var dir = new TempDirectory();
+        peft.SaveAdapter(dir.Path);
+        RewriteWeights(dir.Path, key => key.EndsWith(".bias", StringComparison.Ordinal) ? null : key);
+
+        using var fresh = Reference.Base("tiny-bert");
+        var original = fresh.LinearLayers().Single(l => l.Name == "bert.encoder.layer.0.attention.self.query").Layer.bias!.detach().clone();
+        var (_, warnings) = new PeftModel(fresh).LoadAdapter(dir.Path, "a");
+
+        var warning = Assert.Single(warnings);
+        Assert.Contains("no trained bias for bert.encoder.layer.0.attention.self.query.base_layer.bias", warning, StringComparison.Ordinal);
+        Assert.True(Reference.Same(fresh.LinearLayers().Single(l => l.Name == "bert.encoder.layer.0.attention.self.query").Layer.bias!, original));
+    }
+
+    [Fact]
+    public void A_bias_all_adapter_missing_a_bias_is_refused_naming_the_key()
+    {
+        using var model = Reference.Base("tiny-bert");
+        var peft = new PeftModel(model);
+        peft.AddAdapter("a", Lora("query") with { Bias = "all" }, new Generator(29));
+        using var dir = new TempDirectory();
+        peft.SaveAdapter(dir.Path);
+        RewriteWeights(dir.Path, key => key.EndsWith("embeddings.LayerNorm.bias", StringComparison.Ordinal) ? null : key);
+
+        using var fresh = Reference.Base("tiny-bert");
+        var again = new PeftModel(fresh);
+        var error = Assert.Throws<InputException>(() => again.LoadAdapter(dir.Path, "a"));
+
+        Assert.Equal($"{Path.Combine(dir.Path, "adapter_model.safetensors")}: tensor 'base_model.model.bert.embeddings.LayerNorm.bias' is missing (the adapter config trains that bias: bias all)", error.Message);
+        Assert.Empty(again.Adapters);
+    }
+
+    // Rewrites adapter_model.safetensors with keys renamed (null drops the tensor), as another writer might have saved it.
+    private static void RewriteWeights(string directory, Func<string, string?> rename)
+    {
+        var path = Path.Combine(directory, "adapter_model.safetensors");
+        var tensors = PeftOps.Modeling.Safetensors.SafetensorsTorch.Load(path);
+        var kept = tensors.Select(kv => (Key: rename(kv.Key), kv.Value)).Where(t => t.Key is not null).Select(t => (t.Key!, t.Value)).ToList();
+        PeftOps.Modeling.Safetensors.SafetensorsTorch.Save(path, kept, new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var t in tensors.Values)
+            t.Dispose();
     }
 
     private static void ShiftBiases(IEnumerable<(string Name, TorchSharp.Modules.Parameter Parameter)> trainable)

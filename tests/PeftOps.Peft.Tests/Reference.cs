@@ -81,7 +81,8 @@ internal static class Reference
         var parameters = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         foreach (var (key, tensor) in saved)
         {
-            if (parameters.TryGetValue(key[Prefix.Length..], out var parameter))
+            // PEFT keeps a wrapped layer's own parameters under base_layer; the plain model has them directly
+            if (parameters.TryGetValue(key[Prefix.Length..].Replace(".base_layer.", ".", StringComparison.Ordinal), out var parameter))
                 parameter.copy_(tensor);
         }
     }

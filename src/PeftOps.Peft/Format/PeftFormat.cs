@@ -28,6 +28,16 @@ public static class PeftFormat
     /// <summary><c>base_model.model.bert.encoder.layer.0.attention.self.query.lora_A.weight</c>.</summary>
     public static string FileKey(string moduleName, string suffix) => $"{Prefix}{moduleName}.{suffix}";
 
+    /// <summary>
+    /// PEFT's key (without the prefix) for the bias of a layer it wraps with an adapter: the layer's own
+    /// parameters live under <c>base_layer</c>, e.g. <c>bert.encoder.layer.0.attention.self.query.base_layer.bias</c>.
+    /// </summary>
+    public static string WrappedBiasKey(string moduleName) => $"{moduleName}.base_layer.bias";
+
+    /// <summary>The plain <c>MODULE.bias</c> for a <see cref="WrappedBiasKey"/>; other keys unchanged.</summary>
+    public static string UnwrappedBiasKey(string key) =>
+        key.EndsWith(".base_layer.bias", StringComparison.Ordinal) ? key[..^".base_layer.bias".Length] + ".bias" : key;
+
     /// <summary>PEFT's in-memory parameter name, as its gradients are named in the reference fixtures.</summary>
     public static string MemoryName(LinearAdapter adapter, string moduleName, string suffix, string adapterName) => adapter switch
     {
