@@ -52,6 +52,20 @@ public sealed class ModelInfoCommandTests
     }
 
     [Fact]
+    public async Task Names_a_decoder_tokenizer_by_kind_and_size()
+    {
+        using var dir = new TempDirectory();
+        foreach (var file in new[] { "config.json", "model.safetensors" })
+            File.Copy(Path.Combine(TestPaths.HfPeftFixtures, "tiny-llama", file), dir.Combine(file));
+        Assert.Equal("none (no tokenizer.json or tokenizer.model)", (await Info(dir.Path))["tokenizer"]);
+
+        File.Copy(Path.Combine(TestPaths.ByteLevelBpe("llama3"), "tokenizer.json"), dir.Combine("tokenizer.json"));
+
+        // 256 byte symbols + 220 merges + one whole word; <|begin_of_text|> and <|end_of_text|>
+        Assert.Equal("byte-level BPE (tokenizer.json, 477 tokens, 220 merges, 2 added)", (await Info(dir.Path))["tokenizer"]);
+    }
+
+    [Fact]
     public async Task A_folder_that_is_not_a_checkpoint_exits_2()
     {
         using var dir = new TempDirectory();

@@ -69,7 +69,8 @@ internal static class ModelInfoCommand
             yield return ("rms_norm_eps", l.RmsNormEps.ToString("R", ic).Replace("E", "e", StringComparison.Ordinal));
             yield return ("tie_word_embeddings", l.TieWordEmbeddings ? "true" : "false");
         }
-        yield return ("tokenizer", model.Tokenizer is null ? "none (no vocab.txt)" : "WordPiece (vocab.txt)");
+        yield return ("tokenizer", model.DecoderTokenizer?.Description
+            ?? (model.Tokenizer is not null ? "WordPiece (vocab.txt)" : model.Llama is null ? "none (no vocab.txt)" : "none (no tokenizer.json or tokenizer.model)"));
         yield return ("libtorch", $"{TorchRuntime.Source} (TorchSharp {TorchRuntime.TorchSharpVersion})");
     }
 }

@@ -56,6 +56,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
 
     public int VocabularySize => vocabulary.Count;
 
+    public string Description => $"byte-level BPE (tokenizer.json, {VocabularySize} tokens, {mergeRanks.Count} merges, {addedTokens.Length} added)";
+
     /// <summary>Reads a <c>tokenizer.json</c> whose <c>model.type</c> is <c>BPE</c>.</summary>
     public static ByteLevelBpeTokenizer FromJson(string path, JsonElement root)
     {

@@ -4,4 +4,7 @@ namespace PeftOps.Modeling.Tokenization;
 public interface IDecoderTokenizer
 {
     int[] Encode(string text);
+
+    /// <summary>What kind of tokenizer and from which file, for <c>model info</c>.</summary>
+    string Description { get; }
 }

@@ -26,5 +26,7 @@ public sealed class SentencePieceDecoderTokenizer : IDecoderTokenizer
         }
     }
 
+    public string Description => $"SentencePiece (tokenizer.model, {tokenizer.Vocabulary.Count} pieces)";
+
     public int[] Encode(string text) => [.. tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
 }

@@ -24,6 +24,8 @@ public sealed partial class WordLevelTokenizer : IDecoderTokenizer
 
     public int VocabularySize => vocabulary.Count;
 
+    public string Description => $"WordLevel (tokenizer.json, {VocabularySize} tokens)";
+
     /// <summary>Reads a <c>tokenizer.json</c> whose <c>model.type</c> is <c>WordLevel</c>.</summary>
     public static WordLevelTokenizer FromJson(string path, JsonElement root)
     {

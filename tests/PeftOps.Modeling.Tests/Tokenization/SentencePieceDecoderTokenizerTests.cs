@@ -27,6 +27,7 @@ public sealed class SentencePieceDecoderTokenizerTests
         Assert.Equal([3, 6], tokenizer.Encode("ab b"));
         // "ba c" -> ▁ b a ▁ c -> (▁b, -4) -> ▁b a ▁ c: no pair left in the vocabulary
         Assert.Equal([6, 8, 7, 10], tokenizer.Encode("ba c"));
+        Assert.Equal("SentencePiece (tokenizer.model, 11 pieces)", tokenizer.Description);
     }
 
     [Fact]
