@@ -44,15 +44,14 @@ public sealed class PeftModel
     {
         var configPath = Path.Combine(directory, PeftFormat.ConfigFileName);
         var weightsPath = Path.Combine(directory, PeftFormat.WeightsFileName);
-        var (config, configWarnings) = PeftConfigFile.Read(configPath);
-        var warnings = configWarnings;
+        var (config, warnings) = PeftConfigFile.Read(configPath);
         if (!File.Exists(weightsPath))
             throw new InputException($"{weightsPath}: not found (a PEFT adapter folder holds {PeftFormat.WeightsFileName})");
         var tensors = Modeling.Safetensors.SafetensorsTorch.Load(weightsPath);
         try
         {
             var plan = Plan(config, configPath);
-            var biases = SavedBiases(config, plan, tensors, weightsPath, ref warnings);
+            var (biases, missingBiases) = SavedBiases(config, plan, tensors, weightsPath);
             CheckWeights(plan, config, tensors, biases, weightsPath);
             Inject(name, config, configPath, (module, adapter, layer) =>
             {
@@ -68,7 +67,7 @@ public sealed class PeftModel
                         parameter.copy_(tensors[fileKey]);
                 }
             }
-            return (config, warnings);
+            return (config, missingBiases is null ? warnings : [.. warnings, missingBiases]);
         }
         finally
         {
@@ -276,7 +275,7 @@ public sealed class PeftModel
     /// before it followed PEFT there. PEFT up to 0.19 trained <c>lora_only</c> biases but did not save them
     /// (huggingface/peft#3306), so for <c>lora_only</c> a missing bias keeps the base model's, with a warning.
     /// </summary>
-    private Dictionary<string, string?> SavedBiases(PeftAdapterConfig config, List<Placement> plan, IReadOnlyDictionary<string, Tensor> tensors, string path, ref IReadOnlyList<string> warnings)
+    private (Dictionary<string, string?> FileKeys, string? Warning) SavedBiases(PeftAdapterConfig config, List<Placement> plan, IReadOnlyDictionary<string, Tensor> tensors, string path)
     {
         var found = new Dictionary<string, string?>(StringComparer.Ordinal);
         var missing = new List<string>();
@@ -291,11 +290,9 @@ public sealed class PeftModel
             }
             found[key] = fileKey;
         }
-        if (missing.Count > 0)
-        {
-            warnings = [.. warnings, $"{path}: bias lora_only but no trained bias for {string.Join(", ", missing)} (PEFT up to 0.19 did not save them); the base model's biases are used"];
-        }
-        return found;
+        var warning = missing.Count == 0 ? null
+            : $"{path}: bias lora_only but no trained bias for {string.Join(", ", missing)} (PEFT up to 0.19 did not save them); the base model's biases are used";
+        return (found, warning);
     }
 
     private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string?> biases, string path)
