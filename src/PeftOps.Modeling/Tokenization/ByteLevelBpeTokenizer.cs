@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -25,6 +26,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
     // GPT-2's pre-tokenizer pattern, used by ByteLevel when use_regex is true
     private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
+    private const int WordCacheLimit = 100_000;
+
     private static readonly string[] ByteChars = BuildByteChars();
 
     private readonly Dictionary<string, int> vocabulary;
@@ -32,7 +35,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
     private readonly bool ignoreMerges;
     private readonly Func<string, string>? normalize;
     private readonly IReadOnlyList<Func<string, IEnumerable<string>>> preTokenizers;
-    private readonly (string Content, int Id)[] addedTokens;
+    private readonly (string Content, int Id)[] addedTokens; // longest first
+    private readonly SearchValues<char> addedFirstChars;
     private readonly ConcurrentDictionary<string, int[]> wordCache = new(StringComparer.Ordinal);
     private readonly string path;
 
@@ -51,7 +55,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         this.ignoreMerges = ignoreMerges;
         this.normalize = normalize;
         this.preTokenizers = preTokenizers;
-        this.addedTokens = addedTokens;
+        this.addedTokens = [.. addedTokens.OrderByDescending(t => t.Item1.Length)];
+        addedFirstChars = SearchValues.Create([.. addedTokens.Select(t => t.Item1[0]).Distinct()]);
     }
 
     public int VocabularySize => vocabulary.Count;
@@ -99,35 +104,39 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
             IEnumerable<string> pieces = [normalized];
             foreach (var preTokenize in preTokenizers)
                 pieces = pieces.SelectMany(preTokenize).ToList();
+            if (wordCache.Count > WordCacheLimit)
+                wordCache.Clear();
             foreach (var piece in pieces)
                 ids.AddRange(wordCache.GetOrAdd(piece, MergeWord));
         }
         return [.. ids];
     }
 
-    // Added tokens are matched in the raw text, leftmost first and longest at one position.
+    // Added tokens are matched in the raw text, leftmost first and longest at one position. Only the
+    // places holding a first character of some added token are tried (Llama 3 has 256 added tokens).
     private IEnumerable<(string Segment, int? Id)> SplitOnAddedTokens(string text)
     {
         var start = 0;
-        while (start < text.Length)
+        var from = 0;
+        while (from < text.Length)
         {
-            (int At, string Content, int Id)? next = null;
-            foreach (var (content, id) in addedTokens)
+            var offset = text.AsSpan(from).IndexOfAny(addedFirstChars);
+            if (offset < 0)
+                break;
+            var at = from + offset;
+            var match = addedTokens.FirstOrDefault(t => text.AsSpan(at).StartsWith(t.Content, StringComparison.Ordinal));
+            if (match.Content is null)
             {
-                var at = text.IndexOf(content, start, StringComparison.Ordinal);
-                if (at >= 0 && (next is not { } n || at < n.At || (at == n.At && content.Length > n.Content.Length)))
-                    next = (at, content, id);
+                from = at + 1;
+                continue;
             }
-            if (next is not { } found)
-            {
-                yield return (text[start..], null);
-                yield break;
-            }
-            if (found.At > start)
-                yield return (text[start..found.At], null);
-            yield return (found.Content, found.Id);
-            start = found.At + found.Content.Length;
+            if (at > start)
+                yield return (text[start..at], null);
+            yield return (match.Content, match.Id);
+            start = from = at + match.Content.Length;
         }
+        if (start < text.Length)
+            yield return (text[start..], null);
     }
 
     private int[] MergeWord(string word)
@@ -283,7 +292,10 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
                 if (token.TryGetProperty(flag, out var value) && value.ValueKind == JsonValueKind.True)
                     throw Refused(path, $"added_tokens[{i}].{flag}", value, "false");
             }
-            tokens.Add((token.GetProperty("content").GetString()!, token.GetProperty("id").GetInt32()));
+            var content = token.GetProperty("content");
+            if (string.IsNullOrEmpty(content.GetString()))
+                throw Refused(path, $"added_tokens[{i}].content", content, "a non-empty string");
+            tokens.Add((content.GetString()!, token.GetProperty("id").GetInt32()));
             i++;
         }
         return [.. tokens];
