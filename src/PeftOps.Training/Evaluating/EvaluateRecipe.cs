@@ -166,26 +166,31 @@ public static class EvaluateRecipe
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    /// <summary>Milliseconds per example, median of 5 timed passes after a warm-up: base, adapter unmerged, merged.</summary>
+    /// <summary>
+    /// Milliseconds per example for base, adapter unmerged and merged: after a warm-up of each, 5 rounds that
+    /// time the three in turn (so drift on a shared machine falls on all three alike), median per setting.
+    /// </summary>
     private static LatencySummary Latency(PeftModel peft, IReadOnlyList<string> texts, int maxLength)
     {
-        double Time(string? adapter)
+        var settings = new (string? Adapter, bool Merged)[] { (null, false), (TrainRecipe.AdapterName, false), (TrainRecipe.AdapterName, true) };
+        var times = settings.Select(_ => new List<double>()).ToArray();
+        for (var round = -1; round < 5; round++)
         {
-            peft.SetAdapter(adapter);
-            Forward(peft.Base, texts, maxLength);
-            var runs = Enumerable.Range(0, 5).Select(_ =>
+            for (var i = 0; i < settings.Length; i++)
             {
+                peft.SetAdapter(settings[i].Adapter);
+                if (settings[i].Merged)
+                    peft.Merge();
                 var sw = Stopwatch.StartNew();
                 Forward(peft.Base, texts, maxLength);
-                return sw.Elapsed.TotalMilliseconds / texts.Count;
-            }).Order().ToArray();
-            return Math.Round(runs[2], 4);
+                if (round >= 0)
+                    times[i].Add(sw.Elapsed.TotalMilliseconds / texts.Count);
+                if (settings[i].Merged)
+                    peft.Unmerge();
+            }
         }
-        var (baseMs, adapterMs) = (Time(null), Time(TrainRecipe.AdapterName));
-        peft.Merge();
-        var mergedMs = Time(TrainRecipe.AdapterName);
-        peft.Unmerge();
-        return new LatencySummary(texts.Count, baseMs, adapterMs, mergedMs);
+        var medians = times.Select(t => Math.Round(t.Order().ElementAt(t.Count / 2), 4)).ToArray();
+        return new LatencySummary(texts.Count, medians[0], medians[1], medians[2]);
     }
 
     // One inference pass of the model's task: class probabilities, or next-token log-likelihoods for a decoder.
