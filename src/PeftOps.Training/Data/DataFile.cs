@@ -24,27 +24,14 @@ public static class DataFile
     /// <summary>JSONL with <c>prompt</c> and <c>response</c> (supervised fine-tuning of a causal LM).</summary>
     public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path)
     {
-        var rows = new List<PromptResponse>();
-        var lineNumber = 0;
-        foreach (var line in ReadLines(path))
+        var rows = JsonLines(path, (root, lineNumber) =>
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
-            try
-            {
-                using var doc = JsonDocument.Parse(line);
-                string? Field(string name) => doc.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                var (prompt, response) = (Field("prompt"), Field("response"));
-                if (prompt is null || string.IsNullOrWhiteSpace(response))
-                    throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response");
-                rows.Add(new PromptResponse(prompt, response, lineNumber));
-            }
-            catch (JsonException e)
-            {
-                throw new InputException($"{path}:{lineNumber}: not a JSON object ({e.Message.Split('.')[0]})", e);
-            }
-        }
+            string? Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var (prompt, response) = (Field("prompt"), Field("response"));
+            if (prompt is null || string.IsNullOrWhiteSpace(response))
+                throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response");
+            return new PromptResponse(prompt, response, lineNumber);
+        });
         if (rows.Count == 0)
             throw new InputException($"{path}: no examples (expected one per line)");
         return rows;
@@ -53,12 +40,8 @@ public static class DataFile
     public static IReadOnlyList<SentencePair> ReadPairs(string path)
     {
         var pairs = new List<SentencePair>();
-        var lineNumber = 0;
-        foreach (var line in ReadLines(path))
+        foreach (var (line, lineNumber) in NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
             var cols = line.Split('\t');
             var (scoreText, s1, s2) = cols.Length switch
             {
@@ -81,25 +64,27 @@ public static class DataFile
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static List<LabeledText> ReadJsonl(string path, bool labelRequired)
+    private static List<LabeledText> ReadJsonl(string path, bool labelRequired) => JsonLines(path, (root, lineNumber) =>
     {
-        var rows = new List<LabeledText>();
-        var lineNumber = 0;
-        foreach (var line in ReadLines(path))
+        var text = root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
+        var label = root.TryGetProperty("label", out var l) ? l.ValueKind == JsonValueKind.String ? l.GetString() : l.GetRawText() : null;
+        if (string.IsNullOrWhiteSpace(text))
+            throw new InputException($"{path}:{lineNumber}: text missing or empty (expected {{\"text\": ..., \"label\": ...}})");
+        if (labelRequired && string.IsNullOrWhiteSpace(label))
+            throw new InputException($"{path}:{lineNumber}: label missing (expected {{\"text\": ..., \"label\": ...}})");
+        return new LabeledText(text, label ?? "", lineNumber);
+    });
+
+    // One JSON value per non-blank line, each read by `row` with its line number.
+    private static List<T> JsonLines<T>(string path, Func<JsonElement, int, T> row)
+    {
+        var rows = new List<T>();
+        foreach (var (line, lineNumber) in NumberedLines(path))
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-                continue;
             try
             {
                 using var doc = JsonDocument.Parse(line);
-                var text = doc.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
-                var label = doc.RootElement.TryGetProperty("label", out var l) ? l.ValueKind == JsonValueKind.String ? l.GetString() : l.GetRawText() : null;
-                if (string.IsNullOrWhiteSpace(text))
-                    throw new InputException($"{path}:{lineNumber}: text missing or empty (expected {{\"text\": ..., \"label\": ...}})");
-                if (labelRequired && string.IsNullOrWhiteSpace(label))
-                    throw new InputException($"{path}:{lineNumber}: label missing (expected {{\"text\": ..., \"label\": ...}})");
-                rows.Add(new LabeledText(text, label ?? "", lineNumber));
+                rows.Add(row(doc.RootElement, lineNumber));
             }
             catch (JsonException e)
             {
@@ -181,10 +166,11 @@ public static class DataFile
         }
     }
 
-    private static IEnumerable<string> ReadLines(string path)
+    // The non-blank lines of a file with their 1-based numbers.
+    private static IEnumerable<(string Line, int Number)> NumberedLines(string path)
     {
         if (!File.Exists(path))
             throw new InputException($"{path}: not found");
-        return File.ReadLines(path);
+        return File.ReadLines(path).Select((line, i) => (line, i + 1)).Where(l => !string.IsNullOrWhiteSpace(l.line));
     }
 }
