@@ -55,18 +55,7 @@ public sealed class PipelineTests
         Assert.Contains("production", File.ReadAllText(Path.Combine(repo, "artifacts", "tiny", "gate2", "report.md")), StringComparison.Ordinal);
     }
 
-    private static string Git(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output;
-    }
+    private static string Git(string directory, params string[] arguments) => GitCli.Run(directory, arguments);
 
     private static void CopyDirectory(string from, string to)
     {

@@ -93,17 +93,7 @@ public sealed class BuildTargetTests : IDisposable
         Git("-c", "user.name=PeftOps Tests", "-c", "user.email=tests@peftops.invalid", "commit", "-q", "-m", message);
     }
 
-    private void Git(params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = _repo.Path, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var git = Process.Start(start)!;
-        var stderr = git.StandardError.ReadToEnd();
-        git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {stderr}");
-    }
+    private void Git(params string[] args) => GitCli.Run(_repo.Path, args);
 
     private async Task<(int Code, string Log)> Build(Dictionary<string, string> environment, params string[] args)
     {

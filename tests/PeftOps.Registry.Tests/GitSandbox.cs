@@ -61,19 +61,7 @@ public sealed class GitSandbox : IDisposable
 
     public Task<GitRepository> OpenAsync(string? directory = null) => GitRepository.OpenAsync(directory ?? Work, CancellationToken.None);
 
-    public static string Run(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
-        return output;
-    }
+    public static string Run(string directory, params string[] arguments) => GitCli.Run(directory, arguments);
 
     public void Dispose() => _temp.Dispose();
 
