@@ -9,17 +9,8 @@ namespace PeftOps.Peft.Tests;
 /// <summary>PEFT's adapter folder format: a PEFT-saved adapter survives a load and save byte for byte; fresh adapters write what PEFT 0.21 writes.</summary>
 public sealed class AdapterFormatTests
 {
-    public static TheoryData<string, string> Fixtures => new()
-    {
-        { "bert-lora", "tiny-bert" },
-        { "bert-lora-default-init", "tiny-bert" },
-        { "bert-dora", "tiny-bert" },
-        { "bert-ia3", "tiny-bert" },
-        { "llama-lora", "tiny-llama" },
-    };
-
     [Theory]
-    [MemberData(nameof(Fixtures))]
+    [MemberData(nameof(Reference.FixtureAdapters), MemberType = typeof(Reference))]
     public void An_adapter_saved_by_peft_is_saved_again_byte_for_byte(string adapterCase, string baseFolder)
     {
         using var model = Reference.Base(baseFolder);

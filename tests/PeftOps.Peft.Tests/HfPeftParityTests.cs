@@ -11,17 +11,8 @@ namespace PeftOps.Peft.Tests;
 /// </summary>
 public sealed class HfPeftParityTests
 {
-    public static TheoryData<string, string> Cases => new()
-    {
-        { "bert-lora", "tiny-bert" },
-        { "bert-lora-default-init", "tiny-bert" },
-        { "bert-dora", "tiny-bert" },
-        { "bert-ia3", "tiny-bert" },
-        { "llama-lora", "tiny-llama" },
-    };
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(Reference.FixtureAdapters), MemberType = typeof(Reference))]
     public void Logits_loss_gradients_and_merged_logits_match_peft(string adapterCase, string baseFolder)
     {
         var (model, peft, io, expected) = Load(adapterCase, baseFolder);
@@ -48,7 +39,7 @@ public sealed class HfPeftParityTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(Reference.FixtureAdapters), MemberType = typeof(Reference))]
     public void Merge_then_unmerge_restores_the_base_weights(string adapterCase, string baseFolder)
     {
         var (model, peft, _, _) = Load(adapterCase, baseFolder);
@@ -64,7 +55,7 @@ public sealed class HfPeftParityTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(Reference.FixtureAdapters), MemberType = typeof(Reference))]
     public void Trainable_parameter_counts_match_peft(string adapterCase, string baseFolder)
     {
         var expected = new Dictionary<string, long>

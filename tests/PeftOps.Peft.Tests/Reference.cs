@@ -14,6 +14,16 @@ internal static class Reference
 {
     public const string Prefix = "base_model.model.";
 
+    /// <summary>Every adapter in tests/data/hf-peft with the base model it was saved on.</summary>
+    public static TheoryData<string, string> FixtureAdapters => new()
+    {
+        { "bert-lora", "tiny-bert" },
+        { "bert-lora-default-init", "tiny-bert" },
+        { "bert-dora", "tiny-bert" },
+        { "bert-ia3", "tiny-bert" },
+        { "llama-lora", "tiny-llama" },
+    };
+
     public static TransformerModel Base(string folder) => ModelLoader.Load(Path.Combine(TestPaths.HfPeftFixtures, folder));
 
     public static Dictionary<string, Tensor> Io(string folder) => SafetensorsTorch.Load(Path.Combine(TestPaths.HfPeftFixtures, folder, "io.safetensors"));
