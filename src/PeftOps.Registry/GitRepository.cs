@@ -62,7 +62,7 @@ public sealed class GitRepository
             return true;
         if (await ResolveCommitAsync("refs/tags/" + name, cancellationToken).ConfigureAwait(false) is not null)
             return false;
-        throw new InvalidOperationException($"git tag {name} failed: {result.Error.Trim()}");
+        throw new InfrastructureException($"git tag {name} failed: {result.Error.Trim()}");
     }
 
     public Task DeleteTagAsync(string name, CancellationToken cancellationToken) =>
@@ -115,7 +115,7 @@ public sealed class GitRepository
         if (result.Output.Contains("[rejected]", StringComparison.Ordinal) || result.Output.Contains("[remote rejected]", StringComparison.Ordinal)
             || result.Error.Contains("already exists", StringComparison.Ordinal))
             return false;
-        throw new InvalidOperationException($"git push {remote} {name} failed: {result.Error.Trim()}");
+        throw new InfrastructureException($"git push {remote} {name} failed: {result.Error.Trim()}");
     }
 
     private Task<GitResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
@@ -125,7 +125,7 @@ public sealed class GitRepository
     {
         var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Error.Trim()}");
+            throw new InfrastructureException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Error.Trim()}");
         return result.Output;
     }
 
@@ -152,7 +152,7 @@ public sealed class GitRepository
             foreach (var (key, value) in environment)
                 start.Environment[key] = value;
         }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        using var process = Process.Start(start) ?? throw new InfrastructureException("git could not be started: install git and put it on PATH");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         await using (process.StandardInput.ConfigureAwait(false))

@@ -15,7 +15,8 @@ public sealed record LineageRecord(
     string? SpecSha256,
     IReadOnlyList<DataHash> Data,
     ToolVersions Tools,
-    GateRecord Gate)
+    GateRecord Gate,
+    ReleaseOrigin? Origin = null)
 {
     public const string SchemaId = "peftops.lineage/v1";
 
@@ -23,6 +24,6 @@ public sealed record LineageRecord(
     {
         ArgumentNullException.ThrowIfNull(manifest);
         return new(SchemaId, manifest.Adapter, manifest.Version, manifestSha256, manifest.Commit, manifest.ParentVersion,
-            manifest.BaseModel, manifest.SpecSha256, manifest.Data, manifest.Tools, manifest.Gate);
+            manifest.BaseModel, manifest.SpecSha256, manifest.Data, manifest.Tools, manifest.Gate, manifest.Origin);
     }
 }

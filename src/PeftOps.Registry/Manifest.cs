@@ -18,7 +18,8 @@ public sealed record Manifest(
     string Commit,
     string? ParentVersion,
     ToolVersions Tools,
-    GateRecord Gate)
+    GateRecord Gate,
+    ReleaseOrigin? Origin = null)
 {
     public const string SchemaId = "peftops.manifest/v1";
     public const string FileName = "manifest.json";

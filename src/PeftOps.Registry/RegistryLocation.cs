@@ -38,9 +38,43 @@ public sealed record RegistryLocation(string Uri, string Source, string Reposito
             return new FolderArtifactStore(Path.GetFullPath(Path.Combine(RepositoryRoot, Uri["file://".Length..])));
         var (account, container) = AzureParts();
         if (Environment(ConnectionStringVariable) is { Length: > 0 } connectionString)
-            return new AzureBlobArtifactStore(new BlobContainerClient(connectionString, container));
+        {
+            try
+            {
+                return new AzureBlobArtifactStore(new BlobContainerClient(connectionString, container));
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new InputException($"{ConnectionStringVariable}: not a valid Azure Storage connection string (expected DefaultEndpointsProtocol=...;AccountName=...;AccountKey=... or a SAS; its value is not shown)", e);
+            }
+        }
         var containerUri = new Uri($"https://{account}.blob.core.windows.net/{container}");
         return new AzureBlobArtifactStore(new BlobContainerClient(containerUri, new DefaultAzureCredential()));
+    }
+
+    /// <summary>True for a <c>file://</c> store inside the repository's checkout.</summary>
+    public bool IsInsideCheckout
+    {
+        get
+        {
+            if (!Uri.StartsWith("file://", StringComparison.Ordinal))
+                return false;
+            var folder = Path.GetFullPath(Path.Combine(RepositoryRoot, Uri["file://".Length..]));
+            var root = Path.GetFullPath(RepositoryRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            return folder.StartsWith(root, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Refuses, on GitHub Actions, to write to a folder inside the checkout: the next job's checkout removes it,
+    /// so tags would be pushed while their files vanish.
+    /// </summary>
+    public void RequireDurable()
+    {
+        if (Environment("GITHUB_ACTIONS") == "true" && IsInsideCheckout)
+            throw new InputException(
+                $"{Source}: registry is {Uri}, a folder inside this checkout, which GitHub Actions removes after the job; "
+                + $"set the repository variable {EnvironmentVariable} to azure://ACCOUNT/CONTAINER (docs/registry.md) or to a file:// folder outside the checkout");
     }
 
     private (string Account, string Container) AzureParts()
@@ -60,8 +94,15 @@ public sealed record RegistryLocation(string Uri, string Source, string Reposito
             if (parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0)
                 return location;
         }
-        throw new InputException($"{location.Source}: registry is '{uri}', expected file://PATH or azure://ACCOUNT/CONTAINER");
+        var shown = LooksLikeSecret(uri) ? "a connection string (not shown)" : $"'{uri}'";
+        throw new InputException($"{location.Source}: registry is {shown}, expected file://PATH or azure://ACCOUNT/CONTAINER"
+            + (LooksLikeSecret(uri) ? $"; put a connection string in {ConnectionStringVariable}, never on the command line" : ""));
     }
+
+    private static bool LooksLikeSecret(string value) =>
+        value.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("sig=", StringComparison.OrdinalIgnoreCase);
 
     private static string? ReadSetting(string file)
     {

@@ -5,21 +5,32 @@ namespace PeftOps.Registry;
 
 /// <summary>
 /// What a RegressionGate run leaves under <c>artifacts/&lt;adapter&gt;/</c>: <c>adapter/adapter_config.json</c>,
-/// <c>adapter/adapter_model.safetensors</c>, <c>eval/eval.json</c>, <c>gate/report.md</c>, <c>gate/gate.json</c>.
+/// <c>adapter/adapter_model.safetensors</c>, <c>eval/eval.json</c>, <c>gate/report.md</c>, <c>gate/gate.json</c>, and
+/// <c>candidate.json</c> when it was fetched as the reviewed candidate. Loading checks that the bundle belongs
+/// together: the adapter is the one eval.json measured, and gate.json was computed from that eval.json.
 /// </summary>
 public sealed record ReleaseCandidate(
     string Directory,
-    IReadOnlyList<CandidateFile> Files,
+    IReadOnlyList<CandidateFile> AllFiles,
     EvalFacts Eval,
-    string GateVerdict)
+    string GateVerdict,
+    string AdapterSha256,
+    CandidateRecord? Reviewed)
 {
-    private static readonly (string Name, string RelativePath)[] Layout =
+    public const string AdapterWeights = "adapter_model.safetensors";
+
+    /// <summary>Each file of a run folder: its name in the stores and its path in the folder. The release stores the first four.</summary>
+    public static IReadOnlyList<(string Name, string RelativePath)> Layout { get; } =
     [
         ("adapter_config.json", "adapter/adapter_config.json"),
-        ("adapter_model.safetensors", "adapter/adapter_model.safetensors"),
+        (AdapterWeights, "adapter/adapter_model.safetensors"),
         ("eval.json", "eval/eval.json"),
         ("report.md", "gate/report.md"),
+        ("gate.json", "gate/gate.json"),
     ];
+
+    /// <summary>The files a released version holds (<see cref="Manifest.ContentFiles"/>).</summary>
+    public IReadOnlyList<CandidateFile> Files => [.. AllFiles.Where(f => Manifest.ContentFiles.Contains(f.Name))];
 
     public static async Task<ReleaseCandidate> LoadAsync(string directory, string adapter, CancellationToken cancellationToken)
     {
@@ -28,41 +39,66 @@ public sealed record ReleaseCandidate(
         var files = new List<CandidateFile>();
         foreach (var (name, relative) in Layout)
             files.Add(new CandidateFile(name, await ReadAsync(directory, relative, cancellationToken).ConfigureAwait(false)));
+        byte[] Content(string name) => files.Single(f => f.Name == name).Content;
 
         var evalFile = Path.Combine(directory, "eval", "eval.json");
-        var eval = EvalFacts.Parse(files[2].Content, evalFile);
+        var eval = EvalFacts.Parse(Content("eval.json"), evalFile);
         if (eval.Adapter != adapter)
             throw new InputException($"{evalFile}: adapter is '{eval.Adapter}', expected '{adapter}'");
+        var adapterSha = Sha256.Hex(Content(AdapterWeights));
+        if (eval.AdapterSha256 != adapterSha)
+            throw new InputException(
+                $"{evalFile}: adapter_sha256 is {eval.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}: this eval.json measured another adapter");
 
         var gateFile = Path.Combine(directory, "gate", "gate.json");
-        var verdict = ReadVerdict(await ReadAsync(directory, "gate/gate.json", cancellationToken).ConfigureAwait(false), gateFile);
-        return new ReleaseCandidate(directory, files, eval, verdict);
+        var gate = ReadGate(Content("gate.json"), gateFile);
+        var evalSha = Sha256.Hex(Content("eval.json"));
+        if (gate.EvalSha256 != evalSha)
+            throw new InputException(
+                $"{gateFile}: inputs.candidate_eval_sha256 is {gate.EvalSha256 ?? "missing"}, but eval/eval.json has sha256 {evalSha}: this gate.json was computed from another eval.json (run peftops gate again)");
+        if (gate.AdapterSha256 != adapterSha)
+            throw new InputException($"{gateFile}: lineage.adapter_sha256 is {gate.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}");
+
+        var recordFile = Path.Combine(directory, CandidateRecord.FileName);
+        var reviewed = File.Exists(recordFile)
+            ? CandidateRecord.Parse(await File.ReadAllBytesAsync(recordFile, cancellationToken).ConfigureAwait(false), recordFile)
+            : null;
+        if (reviewed is not null && (!reviewed.Files.TryGetValue(AdapterWeights, out var kept) || kept.Sha256 != adapterSha))
+            throw new InputException($"{recordFile}: the reviewed candidate's adapter is not adapter/{AdapterWeights} (sha256 {adapterSha})");
+        return new ReleaseCandidate(directory, files, eval, gate.Verdict, adapterSha, reviewed);
     }
 
     private static async Task<byte[]> ReadAsync(string directory, string relative, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, relative);
         if (!File.Exists(path))
-            throw new InputException($"{path}: missing (a release needs adapter/adapter_config.json, adapter/adapter_model.safetensors, eval/eval.json, gate/report.md, gate/gate.json)");
+            throw new InputException($"{path}: missing (a run folder holds {string.Join(", ", Layout.Select(l => l.RelativePath))})");
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string ReadVerdict(byte[] json, string file)
+    private sealed record GateFacts(string Verdict, string? EvalSha256, string? AdapterSha256);
+
+    // the three facts a release needs from gate.json (docs/gate-json.md); the whole file is checked by recomputing it
+    private static GateFacts ReadGate(byte[] json, string file)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("verdict", out var verdict)
-                && verdict.ValueKind == JsonValueKind.String
-                && verdict.GetString() is "pass" or "fail" or "inconclusive")
-                return verdict.GetString()!;
-            var found = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("verdict", out var v) ? v.GetRawText() : "nothing";
-            throw new InputException($"{file}: verdict is {found}, expected \"pass\", \"fail\" or \"inconclusive\"");
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new InputException($"{file}: expected a JSON object");
+            var verdict = root.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is "pass" or "fail" or "inconclusive"
+                ? v.GetString()!
+                : throw new InputException($"{file}: verdict is {(root.TryGetProperty("verdict", out var found) ? found.GetRawText() : "nothing")}, expected \"pass\", \"fail\" or \"inconclusive\"");
+            return new GateFacts(verdict, Text(root, "inputs", "candidate_eval_sha256"), Text(root, "lineage", "adapter_sha256"));
         }
         catch (JsonException e)
         {
             throw new InputException($"{file}: not valid JSON ({e.Message})", e);
         }
     }
+
+    private static string? Text(JsonElement root, string parent, string name) =>
+        root.TryGetProperty(parent, out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -39,7 +39,7 @@ public sealed class PipelineTests
             "--set", "method.modules_to_save=[classifier, pooler.dense]");
         await Run("evaluate", "adapters/tiny", "--adapter", "artifacts/tiny/adapter", "--out", "artifacts/tiny/eval");
         await Run("gate", "adapters/tiny", "--candidate", "artifacts/tiny/eval/eval.json", "--out", "artifacts/tiny/gate");
-        await Run("registry", "release", "tiny", "--version", "1.0.0", "--from", "artifacts/tiny");
+        await Run("registry", "release", "tiny", "--version", "1.0.0", "--from", "artifacts/tiny", "--retrained");
         await Run("registry", "promote", "tiny", "--version", "1.0.0", "--stage", "production");
         await Run("registry", "pull", "tiny", "--stage", "production", "--out", "pulled");
         var shown = await Run("registry", "show", "tiny");

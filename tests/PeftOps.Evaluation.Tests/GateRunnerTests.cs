@@ -7,7 +7,6 @@ namespace PeftOps.Evaluation.Tests;
 /// <summary>One class, so the test that sets GITHUB_STEP_SUMMARY never runs beside another GateRunner test.</summary>
 public class GateRunnerTests
 {
-    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static (string Candidate, string Production) WriteEvals(TempDirectory temp, SyntheticModel model)
     {
@@ -18,8 +17,10 @@ public class GateRunnerTests
         return (candidate, production);
     }
 
+    private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
     [Fact]
-    public void Writes_report_gate_json_and_charts_into_the_output_folder()
+    public void Writes_report_with_mermaid_charts_and_gate_json_into_the_output_folder()
     {
         using var temp = new TempDirectory();
         var (candidate, production) = WriteEvals(temp, Scenarios.Damaging);
@@ -28,20 +29,18 @@ public class GateRunnerTests
         var result = GateRunner.Run(Scenarios.Policy(), SyntheticReports.Adapter, candidate, production, outDir, stepSummaryPath: null, CancellationToken.None);
 
         Assert.Equal(Verdict.Fail, result.Verdict);
-        Assert.Equal(["gate.json", "per-class-f1.png", "report.md", "training-curve.png"],
-            Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["gate.json", "report.md"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.StartsWith("<!-- peftops:report adapter=support-intents -->\n### ❌ ", report, StringComparison.Ordinal);
-        Assert.Contains("](training-curve.png)", report, StringComparison.Ordinal);
-        Assert.Contains("](per-class-f1.png)", report, StringComparison.Ordinal);
-        foreach (var png in new[] { "per-class-f1.png", "training-curve.png" })
-        {
-            var bytes = File.ReadAllBytes(Path.Combine(outDir, png));
-            Assert.Equal(PngSignature, bytes[..8]);
-            Assert.True(bytes.Length > 5000, $"{png} is {bytes.Length} bytes");
-        }
+        // charts travel inside the Markdown as Mermaid, which GitHub renders in comments, check runs and summaries
+        Assert.DoesNotContain("![", report, StringComparison.Ordinal);
+        Assert.Equal(3, report.Split("```mermaid\nxychart-beta\n").Length - 1);
+        Assert.Contains("    line [", report, StringComparison.Ordinal);
+        Assert.Contains("    bar [", report, StringComparison.Ordinal);
         var gate = GateResultJson.Read(Path.Combine(outDir, "gate.json"));
         Assert.Equal(GateResultJson.Serialize(result), GateResultJson.Serialize(gate));
+        Assert.Equal(Sha256(candidate), gate.Inputs!.CandidateEvalSha256);
+        Assert.Equal(Sha256(production), gate.Inputs.BaselineEvalSha256);
         Assert.Equal(["out"], Directory.GetDirectories(temp.Path).Select(Path.GetFileName));
     }
 

@@ -7,10 +7,12 @@ namespace PeftOps.Evaluation.Tests;
 /// <summary>The report's Markdown for the four cases reviewers see, against committed snapshots in __snapshots__.</summary>
 public class ReportSnapshotTests
 {
-    private static readonly ChartLink[] Charts =
+    private static readonly ReportChart[] Charts =
     [
-        new(ReportCharts.TrainingCurveFile, "training loss and validation metric by step"),
-        new(ReportCharts.PerClassF1File, "per-class F1 change"),
+        new(ReportCharts.TrainingCurve, "training loss by step",
+            "xychart-beta\n    title \"Training loss by step\"\n    x-axis \"step\" [10, 20, 30]\n    y-axis \"loss\" 0.6 --> 2\n    line [1.9, 1.2, 0.7]"),
+        new(ReportCharts.PerClassF1, "per-class F1 change",
+            "xychart-beta\n    title \"F1 change per class (candidate - production)\"\n    x-axis [\"billing\", \"returns\"]\n    y-axis \"ΔF1\" -0.1 --> 0.2\n    bar [0.15, -0.05]"),
     ];
 
     [Fact]

@@ -20,7 +20,7 @@ internal static partial class WorkflowRules
     };
 
     /// <summary>Targets that train (and so need a GPU runner).</summary>
-    private static readonly string[] GpuTargets = ["Train", "Evaluate", "RegressionGate", "Release"];
+    private static readonly string[] GpuTargets = ["Train", "Evaluate", "RegressionGate"];
 
     public static IReadOnlyList<string> Check(string fileName, string text, IReadOnlySet<string> targets)
     {
@@ -39,9 +39,16 @@ internal static partial class WorkflowRules
         else if (top.Children.Any(p => Scalar(p.Value) != "read" || Scalar(p.Key) != "contents"))
             violations.Add($"top-level permissions must be only 'contents: read' (was {Describe(top)})");
 
-        // concurrency: a group per workflow; superseded runs cancelled (release queues instead: registry writes are not cut)
+        // concurrency: a group per workflow (or, in release.yml, per adapter on each job that writes the registry);
+        // superseded runs cancelled (release queues instead: registry writes are not cut)
+        var jobGroups = Child(root, "jobs") is YamlMappingNode allJobs
+            && allJobs.Children.Values.OfType<YamlMappingNode>().Where(j => Child(j, "environment") is not null)
+                .All(j => Child(j, "concurrency") is YamlMappingNode c && (Scalar(Child(c, "group")) ?? "").Contains("needs.resolve.outputs.adapter", StringComparison.Ordinal));
         if (Child(root, "concurrency") is not YamlMappingNode concurrency || Child(concurrency, "group") is null)
-            violations.Add("has no concurrency group");
+        {
+            if (!(fileName == "release.yml" && jobGroups))
+                violations.Add("has no concurrency group");
+        }
         else if (fileName != "release.yml" && Scalar(Child(concurrency, "cancel-in-progress")) != "true")
             violations.Add("concurrency does not cancel superseded runs (cancel-in-progress: true)");
 

@@ -20,7 +20,7 @@ public sealed class WorkflowTests
     public void The_build_defines_every_target_the_pipeline_needs()
     {
         var targets = BuildScript.Targets();
-        foreach (var target in new[] { "Build", "Test", "Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "ChangedAdapters", "LintWorkflows" })
+        foreach (var target in new[] { "Build", "Test", "Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "StageChange", "ResolveAdapter", "ChangedAdapters", "LintWorkflows" })
             Assert.Contains(target, targets);
     }
 
@@ -44,15 +44,39 @@ public sealed class WorkflowTests
     }
 
     [Fact]
-    public void The_release_workflow_promotes_and_rolls_back_through_an_approved_environment()
+    public void The_release_workflow_ships_the_reviewed_candidate_and_changes_stages_through_approved_environments()
     {
         var text = File.ReadAllText(Path.Combine(WorkflowsDirectory, "release.yml"));
 
-        Assert.Contains("- \"*@v*\"", text, StringComparison.Ordinal);
-        Assert.Contains("run: ./build.sh --target=Release --tag=\"$TAG\" --device=cuda", text, StringComparison.Ordinal);
-        Assert.Contains("run: ./build.sh --target=Promote --adapter=\"$ADAPTER\" --adapter-version=\"$VERSION\" --stage=\"$STAGE\"", text, StringComparison.Ordinal);
-        Assert.Contains("run: ./build.sh --target=Rollback --adapter=\"$ADAPTER\" --stage=\"$STAGE\"", text, StringComparison.Ordinal);
-        Assert.Equal(2, text.Split("environment: ${{ inputs.stage }}").Length - 1);
+        Assert.Contains("- \"*@v[0-9]+.[0-9]+.[0-9]+\"", text, StringComparison.Ordinal);
+        Assert.Contains("- \"!*@v*!*\"", text, StringComparison.Ordinal);
+        Assert.Contains("run: ./build.sh --target=Release --tag=\"$TAG\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("--device=cuda", text, StringComparison.Ordinal);
+        Assert.Contains("run: ./build.sh --target=StageChange --action=\"$ACTION\"", text, StringComparison.Ordinal);
+        Assert.Contains("environment: release", text, StringComparison.Ordinal);
+        Assert.Contains("environment: ${{ inputs.stage }}", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("group: registry-${{ needs.resolve.outputs.adapter }}").Length - 1);
+    }
+
+    [Fact]
+    public void The_workflows_pass_the_storage_secret_under_the_name_peftops_reads()
+    {
+        foreach (var file in new[] { "adapter-pr.yml", "release.yml" })
+        {
+            var text = File.ReadAllText(Path.Combine(WorkflowsDirectory, file));
+            Assert.Contains($"{PeftOps.Registry.RegistryLocation.ConnectionStringVariable}: ${{{{ secrets.{PeftOps.Registry.RegistryLocation.ConnectionStringVariable} }}}}", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("PEFTOPS_STORAGE_CONNECTION_STRING", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_release_workflow_offers_the_stages_of_dot_gto()
+    {
+        var stages = PeftOps.Registry.RegistryStages.Read(TestPaths.RepoRoot).Allowed;
+        var text = File.ReadAllText(Path.Combine(WorkflowsDirectory, "release.yml"));
+
+        Assert.NotNull(stages);
+        Assert.Contains($"options: [{string.Join(", ", stages)}]", text, StringComparison.Ordinal);
     }
 
     // ---- the rules catch what they are for ----

@@ -19,7 +19,7 @@ public sealed class AdapterRegistryTests : IDisposable
     private async Task ReleaseAsync(string version, CandidateFolder candidate, bool force = false)
     {
         var registry = await RegistryAsync();
-        await registry.ReleaseAsync(candidate.Adapter, version, candidate.WriteTo(_sandbox.Combine("artifacts", version, candidate.Adapter)), force, CancellationToken.None);
+        await registry.ReleaseAsync(candidate.Adapter, version, candidate.WriteTo(_sandbox.Combine("artifacts", version, candidate.Adapter)), force ? new ReleaseApproval("accepted in a test", "tester") : null, retrained: true, CancellationToken.None);
     }
 
     [Fact]
@@ -125,19 +125,22 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder(Verdict: "fail").WriteTo(_sandbox.Combine("artifacts", "support-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
         Assert.Equal(
-            $"{Path.Combine(candidate, "gate", "gate.json")}: gate verdict is fail; support-intents@v1.0.0 is not released (pass --force to release it anyway, and the lineage will say so)",
+            $"{Path.Combine(candidate, "gate", "gate.json")}: gate verdict is fail; support-intents@v1.0.0 is not released (release it through the approved path: --force with --reason and --approved-by, recorded in the lineage)",
             error.Message);
         Assert.Empty(_sandbox.RemoteTags());
         Assert.False(Directory.Exists(_store.Root));
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new ReleaseApproval("accepted in a test", "tester"), retrained: true, CancellationToken.None);
 
-        Assert.Equal(new GateRecord("fail", true), result.Manifest.Gate);
+        Assert.Equal(new GateRecord("fail", true, "accepted in a test", "tester"), result.Manifest.Gate);
         using var lineage = JsonDocument.Parse(_sandbox.TagMessage(_sandbox.Remote, "support-intents@v1.0.0"));
         Assert.Equal("fail", lineage.RootElement.GetProperty("gate").GetProperty("verdict").GetString());
         Assert.True(lineage.RootElement.GetProperty("gate").GetProperty("forced").GetBoolean());
+        Assert.Equal("tester", lineage.RootElement.GetProperty("gate").GetProperty("approved_by").GetString());
+        Assert.Equal("accepted in a test", lineage.RootElement.GetProperty("gate").GetProperty("reason").GetString());
+        Assert.Equal("retrained", lineage.RootElement.GetProperty("origin").GetProperty("kind").GetString());
     }
 
     [Theory]
@@ -242,7 +245,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
         File.Delete(Path.Combine(candidate, "gate", "report.md"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
 
         Assert.StartsWith($"{Path.Combine(candidate, "gate", "report.md")}: missing", error.Message, StringComparison.Ordinal);
     }
@@ -253,7 +256,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0", candidate, false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0", candidate, null, retrained: true, CancellationToken.None));
 
         Assert.Equal("version '1.0' is not a semantic version (expected e.g. 1.2.0 or v1.2.0)", error.Message);
     }
@@ -265,8 +268,8 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
 
         Assert.Null(result.PushedTo);
         Assert.Equal("support-intents@v1.0.0", GitSandbox.Run(_sandbox.Work, "tag", "--list").Trim());
@@ -280,7 +283,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder(Adapter: "billing-intents").WriteTo(_sandbox.Combine("artifacts", "billing-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, false, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
 
         Assert.Equal($"{Path.Combine(candidate, "eval", "eval.json")}: adapter is 'billing-intents', expected 'support-intents'", error.Message);
     }

@@ -21,10 +21,12 @@ public sealed record CandidateFolder(
         Directory.CreateDirectory(Path.Combine(directory, "gate"));
         File.WriteAllText(Path.Combine(directory, "adapter", "adapter_config.json"),
             $$"""{"peft_type": "LORA", "r": {{Rank}}, "lora_alpha": 16, "target_modules": ["query", "value"]}""");
-        File.WriteAllBytes(Path.Combine(directory, "adapter", "adapter_model.safetensors"), Enumerable.Repeat(Weights, 4096).ToArray());
+        var weights = Enumerable.Repeat(Weights, 4096).ToArray();
+        File.WriteAllBytes(Path.Combine(directory, "adapter", "adapter_model.safetensors"), weights);
         var eval = new Dictionary<string, object?>
         {
             ["adapter"] = Adapter,
+            ["adapter_sha256"] = Hex(weights),
             ["base_model"] = new { @ref = BaseModel, sha256 = BaseSha },
             ["spec_sha256"] = $"spec-{BaseModel}-{Rank}",
             ["spec"] = new Dictionary<string, string> { ["base_model"] = BaseModel, ["method.type"] = "lora", ["method.r"] = Rank, ["training.epochs"] = "8" },
@@ -36,10 +38,20 @@ public sealed record CandidateFolder(
             ["environment"] = new { peftops = "0.1.0", torchsharp = "0.107.0", libtorch = "2.10.0", device = "cpu", os = "linux" },
             ["lineage"] = new { commit = Commit, parent_version = (string?)null },
         };
-        File.WriteAllText(Path.Combine(directory, "eval", "eval.json"), JsonSerializer.Serialize(eval));
+        var evalBytes = JsonSerializer.SerializeToUtf8Bytes(eval);
+        File.WriteAllBytes(Path.Combine(directory, "eval", "eval.json"), evalBytes);
         File.WriteAllText(Path.Combine(directory, "gate", "report.md"), Report);
-        File.WriteAllText(Path.Combine(directory, "gate", "gate.json"),
-            $$"""{"verdict": "{{Verdict}}", "conclusion": "{{(Verdict == "pass" ? "success" : "failure")}}", "headline": "gate {{Verdict}}"}""");
+        var gate = new Dictionary<string, object>
+        {
+            ["verdict"] = Verdict,
+            ["conclusion"] = Verdict == "pass" ? "success" : "failure",
+            ["headline"] = $"gate {Verdict}",
+            ["lineage"] = new { adapter_sha256 = Hex(weights) },
+            ["inputs"] = new { candidate_eval_sha256 = Hex(evalBytes) },
+        };
+        File.WriteAllText(Path.Combine(directory, "gate", "gate.json"), JsonSerializer.Serialize(gate));
         return directory;
     }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }

@@ -1,12 +1,24 @@
 using System.CommandLine;
 using PeftOps.Configuration;
 using PeftOps.Evaluation;
+using PeftOps.Registry;
 
 namespace PeftOps.Cli.Commands;
 
 /// <summary><c>peftops gate ADAPTER_DIR --candidate EVAL.json [--baseline EVAL.json] --out DIR</c>: exit 0 pass, 1 fail, 3 inconclusive-neutral.</summary>
 internal static class GateCommand
 {
+    /// <summary>
+    /// The registered version of a baseline pulled with <c>registry pull</c>: the <c>manifest.json</c> beside its eval.json.
+    /// </summary>
+    private static string? BaselineVersion(string? baselineEval)
+    {
+        if (baselineEval is null)
+            return null;
+        var manifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(baselineEval))!, Manifest.FileName);
+        return File.Exists(manifest) ? Manifest.Parse(File.ReadAllBytes(manifest), manifest).Version : null;
+    }
+
     public static Command Create()
     {
         var directory = new Argument<string>("ADAPTER_DIR") { Description = "The adapter folder holding adapter.yaml (its gate policy)." };
@@ -17,7 +29,8 @@ internal static class GateCommand
         command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
-            var result = GateRunner.Run(spec.Gate, spec.Name, parse.GetValue(candidate)!, parse.GetValue(baseline), parse.GetValue(output)!, ct);
+            var baselinePath = parse.GetValue(baseline);
+            var result = GateRunner.Run(spec.Gate, spec.Name, parse.GetValue(candidate)!, baselinePath, parse.GetValue(output)!, ct, BaselineVersion(baselinePath));
             Console.WriteLine(result.Headline);
             Console.WriteLine($"wrote {Path.Combine(parse.GetValue(output)!, GateRunner.ReportFile)}");
             return result.ExitCode;

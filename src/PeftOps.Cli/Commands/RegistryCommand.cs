@@ -5,7 +5,7 @@ using PeftOps.Registry;
 namespace PeftOps.Cli.Commands;
 
 /// <summary>
-/// <c>peftops registry show|history|release|promote|rollback|verify|pull|next-version</c>. The store comes from
+/// <c>peftops registry show|history|release|promote|rollback|unassign|deregister|deprecate|verify|pull|next-version|candidate</c>. The store comes from
 /// <c>--registry</c>, <c>PEFTOPS_REGISTRY</c>, <c>peftops.yaml</c> or the default <c>file://.peftops/registry</c>;
 /// the git repository is the one around the current folder. A verification failure exits with 1.
 /// </summary>
@@ -29,6 +29,10 @@ internal static class RegistryCommand
         command.Subcommands.Add(RegistryVerifyCommand.Create());
         command.Subcommands.Add(RegistryPullCommand.Create());
         command.Subcommands.Add(RegistryNextVersionCommand.Create());
+        command.Subcommands.Add(RegistryUnassignCommand.Create());
+        command.Subcommands.Add(RegistryDeregisterCommand.Create());
+        command.Subcommands.Add(RegistryDeprecateCommand.Create());
+        command.Subcommands.Add(RegistryCandidateCommand.Create());
         return command;
     }
 
@@ -38,13 +42,16 @@ internal static class RegistryCommand
 
     public static Option<string> StageOption(bool required) => new("--stage") { Description = "A stage, e.g. staging or production.", Required = required };
 
-    /// <summary>Opens the registry and runs <paramref name="body"/>: bad input exits 2, a failed verification 1.</summary>
-    public static Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<AdapterRegistry, Task<int>> body) =>
+    /// <summary>
+    /// Opens the registry and runs <paramref name="body"/>: bad input exits 2, a failed verification 1, nothing there 4,
+    /// git or store failures 5. A command that <paramref name="writes"/> refuses a store that will not outlive a CI job.
+    /// </summary>
+    public static Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<AdapterRegistry, Task<int>> body, bool writes = false) =>
         PeftOpsCli.Guard(async () =>
         {
             try
             {
-                var registry = await AdapterRegistry.OpenAsync(Environment.CurrentDirectory, parse.GetValue(RegistryOption), cancellationToken).ConfigureAwait(false);
+                var registry = await AdapterRegistry.OpenAsync(Environment.CurrentDirectory, parse.GetValue(RegistryOption), writes, cancellationToken).ConfigureAwait(false);
                 return await body(registry).ConfigureAwait(false);
             }
             catch (ArtifactIntegrityException e)
@@ -53,6 +60,8 @@ internal static class RegistryCommand
                 return ExitCodes.GateFailed;
             }
         });
+
+    public static Option<string?> ReasonOption() => new("--reason") { Description = "Why, in a few words; kept in the tag's record." };
 
     public static string Short(string commit) => commit.Length > 7 ? commit[..7] : commit;
 

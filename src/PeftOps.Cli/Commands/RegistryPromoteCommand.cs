@@ -15,7 +15,7 @@ internal static class RegistryPromoteCommand
             var change = await registry.PromoteAsync(parse.GetValue(adapter)!, parse.GetValue(version)!, parse.GetValue(stage)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"{change.Tag}: {change.Stage} {change.Replaces ?? "none"} -> {change.Version}");
             return ExitCodes.Success;
-        }));
+        }, writes: true));
         return command;
     }
 }

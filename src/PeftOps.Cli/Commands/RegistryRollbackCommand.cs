@@ -14,7 +14,7 @@ internal static class RegistryRollbackCommand
             var change = await registry.RollbackAsync(parse.GetValue(adapter)!, parse.GetValue(stage)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"{change.Tag}: {change.Stage} {change.Replaces} -> {change.Version} (rollback)");
             return ExitCodes.Success;
-        }));
+        }, writes: true));
         return command;
     }
 }

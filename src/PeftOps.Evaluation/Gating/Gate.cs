@@ -13,7 +13,9 @@ public static partial class Gate
     public const int MinResamples = 1000;
 
     /// <param name="baseline">the eval.json of the version in production, or null when nothing is in production.</param>
-    public static GateResult Evaluate(GatePolicy policy, string adapterName, EvaluationReport candidate, EvaluationReport? baseline)
+    /// <param name="baselineVersion">the registered version <paramref name="baseline"/> belongs to (<c>v1.2.0</c>), when known.</param>
+    public static GateResult Evaluate(
+        GatePolicy policy, string adapterName, EvaluationReport candidate, EvaluationReport? baseline, string? baselineVersion = null)
     {
         var production = policy.CompareTo == CompareTo.Production ? baseline : null;
         var paired = candidate.Suites.ToDictionary(
@@ -23,7 +25,8 @@ public static partial class Gate
         var resamples = Math.Max(MinResamples, policy.BootstrapResamples);
         var rules = JudgeRules(policy, paired, resamples);
         var (verdict, conclusion, exitCode) = Decide(rules, policy.OnInconclusive);
-        var baselineInfo = DescribeBaseline(policy, candidate, baseline, production, paired.Values);
+        var parentVersion = production is not null ? baselineVersion ?? candidate.Lineage.ParentVersion : candidate.Lineage.ParentVersion;
+        var baselineInfo = DescribeBaseline(policy, baseline, production, parentVersion, paired.Values);
         return new GateResult
         {
             Adapter = adapterName,
@@ -41,7 +44,7 @@ public static partial class Gate
             PerClass = [.. paired.Values.Where(p => p.Kind == SuiteKind.Classification).SelectMany(PerClassChanges)],
             SpecChanges = DiffSpecs(candidate, baseline),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
-                candidate.Lineage.Commit, candidate.Lineage.ParentVersion, candidate.Environment),
+                candidate.Lineage.Commit, parentVersion, candidate.Environment),
             Cost = Cost(candidate.Training),
             Latency = candidate.Latency,
         };
@@ -77,10 +80,8 @@ public static partial class Gate
     }
 
     private static BaselineInfo DescribeBaseline(
-        GatePolicy policy, EvaluationReport candidate, EvaluationReport? baseline, EvaluationReport? production,
-        IEnumerable<PairedSuite> paired)
+        GatePolicy policy, EvaluationReport? baseline, EvaluationReport? production, string? version, IEnumerable<PairedSuite> paired)
     {
-        var version = candidate.Lineage.ParentVersion;
         var description = production is not null ? (version is null ? "production" : $"production ({version})")
             : baseline is not null && policy.CompareTo == CompareTo.Base ? "base model (compare_to: base)"
             : "base model (nothing in production)";

@@ -28,4 +28,11 @@ public sealed record GateResult
     public required LineageFacts Lineage { get; init; }
     public CostFacts? Cost { get; init; }
     public LatencySummary? Latency { get; init; }
+
+    /// <summary>The sha256 of the eval.json files the gate read, so a release can check that this gate.json follows from its eval.json.</summary>
+    public GateInputs? Inputs { get; init; }
 }
+
+/// <param name="CandidateEvalSha256">sha256 of the candidate's eval.json bytes.</param>
+/// <param name="BaselineEvalSha256">sha256 of the baseline's eval.json bytes; null when the base model was the baseline.</param>
+public sealed record GateInputs(string CandidateEvalSha256, string? BaselineEvalSha256);

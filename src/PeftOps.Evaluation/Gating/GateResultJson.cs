@@ -12,20 +12,31 @@ public static class GateResultJson
 
     public static GateResult Read(string path)
     {
+        string json;
         try
         {
-            var result = JsonSerializer.Deserialize<GateResult>(File.ReadAllText(path), EvalJsonOptions.Gate)
-                ?? throw new InputException($"{path}: not a valid gate.json: the file holds null, expected an object");
-            return result.Schema == GateResult.SchemaId ? result
-                : throw new InputException($"{path}: schema is '{result.Schema}', expected '{GateResult.SchemaId}'");
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"{path}: not a valid gate.json: {e.Message}", e);
+            json = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException($"{path}: cannot read gate.json ({e.Message})", e);
+        }
+        return Parse(json, path);
+    }
+
+    /// <summary>Reads gate.json text; <paramref name="source"/> names it in errors.</summary>
+    public static GateResult Parse(string json, string source)
+    {
+        try
+        {
+            var result = JsonSerializer.Deserialize<GateResult>(json, EvalJsonOptions.Gate)
+                ?? throw new InputException($"{source}: not a valid gate.json: the file holds null, expected an object");
+            return result.Schema == GateResult.SchemaId ? result
+                : throw new InputException($"{source}: schema is '{result.Schema}', expected '{GateResult.SchemaId}'");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{source}: not a valid gate.json: {e.Message}", e);
         }
     }
 }

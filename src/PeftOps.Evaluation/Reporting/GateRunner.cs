@@ -3,7 +3,7 @@ using PeftOps.Configuration;
 namespace PeftOps.Evaluation;
 
 /// <summary>
-/// Reads the eval.json files, runs the gate and writes <c>report.md</c>, <c>gate.json</c> and the PNG charts into
+/// Reads the eval.json files, runs the gate and writes <c>report.md</c> (charts included, as Mermaid) and <c>gate.json</c> into
 /// the output folder: all of them are written to a temporary sibling folder first and moved in at the end, so an
 /// error leaves nothing half-written. The report is also appended to <c>$GITHUB_STEP_SUMMARY</c> when that is set.
 /// </summary>
@@ -13,27 +13,20 @@ public static class GateRunner
     public const string GateFile = "gate.json";
 
     public static GateResult Run(
-        GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir, CancellationToken ct) =>
+        GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir, CancellationToken ct,
+        string? baselineVersion = null) =>
         Run(policy, adapterName, candidateEvalPath, baselineEvalPath, outDir,
-            Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : null, ct);
+            Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : null, ct, baselineVersion);
 
     /// <param name="stepSummaryPath">a file to append the report to (GitHub's job summary), or null.</param>
+    /// <param name="baselineVersion">the registered version of the baseline (from the manifest pulled beside it), when known.</param>
     public static GateResult Run(
         GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir,
-        string? stepSummaryPath, CancellationToken ct)
+        string? stepSummaryPath, CancellationToken ct, string? baselineVersion = null)
     {
         ct.ThrowIfCancellationRequested();
-        var candidate = ReadFor(candidateEvalPath, adapterName);
-        var baseline = baselineEvalPath is null ? null : ReadFor(baselineEvalPath, adapterName);
-        GateResult result;
-        try
-        {
-            result = Gate.Evaluate(policy, adapterName, candidate, baseline);
-        }
-        catch (InputException e)
-        {
-            throw new InputException($"{candidateEvalPath}: {e.Message}", e);
-        }
+        var result = Compute(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion);
+        var candidate = EvaluationReportJson.Read(candidateEvalPath);
 
         var target = Path.GetFullPath(outDir);
         var parent = Path.GetDirectoryName(target) ?? throw new InputException($"{outDir}: cannot write the report into a root folder");
@@ -43,8 +36,7 @@ public static class GateRunner
         try
         {
             Directory.CreateDirectory(temp);
-            var charts = ReportCharts.Write(temp, candidate, result);
-            markdown = ReportRenderer.Render(result, charts);
+            markdown = ReportRenderer.Render(result, ReportCharts.For(candidate, result));
             File.WriteAllText(Path.Combine(temp, ReportFile), markdown);
             GateResultJson.Write(Path.Combine(temp, GateFile), result);
             ct.ThrowIfCancellationRequested();
@@ -60,6 +52,30 @@ public static class GateRunner
             File.AppendAllText(stepSummaryPath, markdown + "\n");
         return result;
     }
+
+    /// <summary>
+    /// The gate's result for these files, with the sha256 of the eval.json bytes it read: what <c>gate.json</c> holds.
+    /// A release recomputes it to check that a gate.json follows from its eval.json.
+    /// </summary>
+    public static GateResult Compute(GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var candidate = ReadFor(candidateEvalPath, adapterName);
+        var baseline = baselineEvalPath is null ? null : ReadFor(baselineEvalPath, adapterName);
+        try
+        {
+            return Gate.Evaluate(policy, adapterName, candidate, baseline, baselineVersion) with
+            {
+                Inputs = new GateInputs(FileSha256(candidateEvalPath), baselineEvalPath is null ? null : FileSha256(baselineEvalPath)),
+            };
+        }
+        catch (InputException e)
+        {
+            throw new InputException($"{candidateEvalPath}: {e.Message}", e);
+        }
+    }
+
+    private static string FileSha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     private static EvaluationReport ReadFor(string path, string adapterName)
     {
@@ -77,11 +93,8 @@ public static class GateRunner
             Directory.Move(temp, target);
             return;
         }
-        foreach (var stale in new[] { ReportCharts.TrainingCurveFile, ReportCharts.PerClassF1File })
-        {
-            if (!File.Exists(Path.Combine(temp, stale)))
-                File.Delete(Path.Combine(target, stale));
-        }
+        foreach (var stale in new[] { "training-curve.png", "per-class-f1.png" })
+            File.Delete(Path.Combine(target, stale));   // PNG charts of reports made before the charts moved into the Markdown
         foreach (var file in Directory.GetFiles(temp))
             File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
     }

@@ -45,7 +45,7 @@ public static partial class ReportRenderer
     private static string Outcome(string shown, double? score) =>
         MarkdownText.Escape(shown) + (score is { } s ? $" ({NumberText.Fixed(s, 2)})" : "");
 
-    private static void AppendPerClass(StringBuilder md, GateResult result, IReadOnlyList<ChartLink> charts)
+    private static void AppendPerClass(StringBuilder md, GateResult result, IReadOnlyList<ReportChart> charts)
     {
         if (result.PerClass.Count == 0)
             return;
@@ -60,25 +60,29 @@ public static partial class ReportRenderer
                 + $"{Change(c.Baseline.F1, c.Candidate.F1)} | {NumberText.Signed(c.DeltaF1)} |");
         }
         md.AppendLine();
-        AppendChart(md, charts, ReportCharts.PerClassF1File);
+        AppendChart(md, charts, ReportCharts.PerClassF1);
     }
 
     private static string Change(double before, double after) => $"{NumberText.Value(before)} → {NumberText.Value(after)}";
 
-    private static void AppendTraining(StringBuilder md, IReadOnlyList<ChartLink> charts)
+    private static void AppendTraining(StringBuilder md, IReadOnlyList<ReportChart> charts)
     {
-        if (!charts.Any(c => c.FileName == ReportCharts.TrainingCurveFile))
+        if (!charts.Any(c => c.Kind == ReportCharts.TrainingCurve))
             return;
         md.AppendLine("#### Training curve");
         md.AppendLine();
-        AppendChart(md, charts, ReportCharts.TrainingCurveFile);
+        AppendChart(md, charts, ReportCharts.TrainingCurve);
+        AppendChart(md, charts, ReportCharts.ValidationCurve);
     }
 
-    private static void AppendChart(StringBuilder md, IReadOnlyList<ChartLink> charts, string fileName)
+    // a fenced Mermaid block: GitHub draws it wherever this Markdown goes (comment, check run, job summary, release)
+    private static void AppendChart(StringBuilder md, IReadOnlyList<ReportChart> charts, string kind)
     {
-        foreach (var chart in charts.Where(c => c.FileName == fileName))
+        foreach (var chart in charts.Where(c => c.Kind == kind))
         {
-            md.AppendLine($"![{MarkdownText.Escape(chart.Title)}]({chart.FileName})");
+            md.AppendLine("```mermaid");
+            md.AppendLine(chart.Mermaid);
+            md.AppendLine("```");
             md.AppendLine();
         }
     }

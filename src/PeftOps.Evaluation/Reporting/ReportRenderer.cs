@@ -13,7 +13,7 @@ public static partial class ReportRenderer
     public static string Marker(string adapter) =>
         $"<!-- peftops:report adapter={string.Concat(adapter.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' ? c : '_'))} -->";
 
-    public static string Render(GateResult result, IReadOnlyList<ChartLink> charts)
+    public static string Render(GateResult result, IReadOnlyList<ReportChart> charts)
     {
         var md = new StringBuilder();
         md.AppendLine(Marker(result.Adapter));

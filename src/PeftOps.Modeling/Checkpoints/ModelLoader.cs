@@ -111,6 +111,9 @@ public static class ModelLoader
     private static Dictionary<string, Tensor> WithoutClassifier(IReadOnlyDictionary<string, Tensor> tensors) =>
         tensors.Where(kv => !kv.Key.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
+    /// <summary>The sha256 eval.json records for a base model reference's weights (a builtin model is converted first, once).</summary>
+    public static string WeightsSha256Of(string reference) => WeightsSha256(Resolve(reference).Folder);
+
     private static string WeightsSha256(string folder)
     {
         var single = Path.Combine(folder, "model.safetensors");

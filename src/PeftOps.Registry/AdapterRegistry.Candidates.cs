@@ -1,0 +1,115 @@
+using PeftOps.Configuration;
+
+namespace PeftOps.Registry;
+
+public sealed partial class AdapterRegistry
+{
+    /// <summary>
+    /// Keeps a gated run folder as the reviewed candidate for <paramref name="inputs"/>, under
+    /// <c>candidates/&lt;adapter&gt;/&lt;address&gt;/</c>: every file by its sha256, then <c>candidate.json</c> last and once.
+    /// Only creates, never replaces, so a job with create-only rights can do it. Running it again finishes a
+    /// stopped run; a different candidate already kept for the same inputs is kept, and this one is refused.
+    /// </summary>
+    public async Task<CandidateRecord> KeepCandidateAsync(
+        string adapter, CandidateInputs inputs, string fromDirectory, string? reviewed, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        ArgumentNullException.ThrowIfNull(inputs);
+        var run = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
+        CheckInputs(run, inputs, Path.Combine(fromDirectory, "eval", "eval.json"));
+
+        var recordKey = CandidateKey(adapter, inputs.Address, CandidateRecord.FileName);
+        if (await ReadCandidateAsync(adapter, inputs.Address, cancellationToken).ConfigureAwait(false) is { } kept)
+        {
+            if (kept.Files[ReleaseCandidate.AdapterWeights].Sha256 == run.AdapterSha256)
+                return kept;
+            throw new InputException(
+                $"{Store.Location}/{recordKey}: another adapter (sha256 {kept.Files[ReleaseCandidate.AdapterWeights].Sha256[..12]}, commit {Short(kept.Commit)}) "
+                + $"was kept for these inputs; it is the one reviewed and released (RegressionGate reuses it unless --retrain)");
+        }
+        foreach (var file in run.AllFiles)
+            await UploadOnceAsync(CandidateKey(adapter, inputs.Address, file.Entry.Sha256), file.Content, $"candidate {inputs.Address[..12]}", cancellationToken).ConfigureAwait(false);
+        var record = new CandidateRecord(CandidateRecord.SchemaId, adapter, inputs.Address, run.Eval.BaseModel, inputs.SpecSha256, inputs.Data,
+            run.AllFiles.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal), run.Eval.Commit, reviewed, _time.GetUtcNow());
+        if (await Store.TryCreateAsync(recordKey, record.ToJsonBytes(), cancellationToken).ConfigureAwait(false))
+            return record;
+        // another job kept one between our read and our write: the first one stays
+        return await ReadCandidateAsync(adapter, inputs.Address, cancellationToken).ConfigureAwait(false) is { } first
+               && first.Files[ReleaseCandidate.AdapterWeights].Sha256 == run.AdapterSha256
+            ? first
+            : throw new InputException($"{Store.Location}/{recordKey}: another job kept a different candidate for these inputs meanwhile; it stays");
+    }
+
+    /// <summary>
+    /// Writes the candidate kept for <paramref name="inputs"/> into <paramref name="outDirectory"/> in a run folder's
+    /// layout (<c>adapter/</c>, <c>eval/eval.json</c>, <c>gate/</c>, <c>candidate.json</c>), every file checked
+    /// against its sha256. Nothing kept: <see cref="NothingFoundException"/>.
+    /// </summary>
+    public async Task<CandidateRecord> FetchCandidateAsync(string adapter, CandidateInputs inputs, string outDirectory, CancellationToken cancellationToken)
+    {
+        CheckName(adapter, "adapter");
+        ArgumentNullException.ThrowIfNull(inputs);
+        var record = await ReadCandidateAsync(adapter, inputs.Address, cancellationToken).ConfigureAwait(false)
+            ?? throw new NothingFoundException(
+                $"{adapter}: no reviewed candidate in {Store.Location} for these inputs (address {inputs.Address[..12]}: base model {inputs.BaseModelSha256[..12]}, spec {inputs.SpecSha256[..12]}, {inputs.Data.Count} data files)");
+        var target = Path.GetFullPath(outDirectory);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            throw new InputException($"{target}: folder exists and is not empty (expected a new or empty folder)");
+
+        var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            foreach (var (name, relative) in ReleaseCandidate.Layout)
+            {
+                if (!record.Files.TryGetValue(name, out var entry))
+                    throw new ArtifactIntegrityException($"{Store.Location}/{CandidateKey(adapter, inputs.Address, CandidateRecord.FileName)}: names no {name}");
+                var key = CandidateKey(adapter, inputs.Address, entry.Sha256);
+                var bytes = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new ArtifactIntegrityException($"{Store.Location}/{key}: missing ({name} of the candidate)");
+                if (Sha256.Hex(bytes) != entry.Sha256)
+                    throw new ArtifactIntegrityException($"{Store.Location}/{key}: sha256 is {Sha256.Hex(bytes)}, the candidate record says {entry.Sha256} ({name})");
+                var path = Path.Combine(staging, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
+            }
+            await File.WriteAllBytesAsync(Path.Combine(staging, CandidateRecord.FileName), record.ToJsonBytes(), cancellationToken).ConfigureAwait(false);
+            var fetched = await ReleaseCandidate.LoadAsync(staging, adapter, cancellationToken).ConfigureAwait(false);
+            CheckInputs(fetched, inputs, $"{Store.Location}/{CandidateKey(adapter, inputs.Address, record.Files["eval.json"].Sha256)}");
+            if (Directory.Exists(target))
+                Directory.Delete(target);
+            Directory.Move(staging, target);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+        return record;
+    }
+
+    /// <summary>The candidate record kept for <paramref name="address"/>, or null.</summary>
+    public async Task<CandidateRecord?> ReadCandidateAsync(string adapter, string address, CancellationToken cancellationToken)
+    {
+        var key = CandidateKey(adapter, address, CandidateRecord.FileName);
+        var bytes = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+            return null;
+        var record = CandidateRecord.Parse(bytes, $"{Store.Location}/{key}");
+        return record.Adapter == adapter && record.Address == address && record.Files.ContainsKey(ReleaseCandidate.AdapterWeights)
+            ? record
+            : throw new ArtifactIntegrityException($"{Store.Location}/{key}: records {record.Adapter} at {record.Address[..Math.Min(12, record.Address.Length)]}, not {adapter} at {address[..12]}");
+    }
+
+    /// <summary>The run's eval.json must record exactly these inputs: a candidate is kept under what made it.</summary>
+    private static void CheckInputs(ReleaseCandidate run, CandidateInputs inputs, string evalFile)
+    {
+        var recorded = CandidateInputs.FromEval(run.Eval)
+            ?? throw new InputException($"{evalFile}: base_model.sha256 or spec_sha256 is missing, so the candidate cannot be addressed by its inputs");
+        if (recorded.FirstDifference(inputs) is { } difference)
+            throw new InputException($"{evalFile}: was made from other inputs than adapters/{inputs.Adapter} here: {difference}");
+    }
+
+    private static string CandidateKey(string adapter, string address, string file) => $"candidates/{adapter}/{address}/{file}";
+
+    private static string Short(string? commit) => commit is null ? "unknown" : commit[..Math.Min(12, commit.Length)];
+}
