@@ -55,10 +55,17 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         }
         catch (RequestFailedException e)
         {
-            throw new InfrastructureException(
-                $"{Location}/{key}: Azure Blob Storage failed ({(e.Status == 0 ? "no answer" : $"{e.Status} {e.ErrorCode}")}: {FirstLine(e.Message)}); check the account name and the network, then run the command again", e);
+            throw Unreachable(key, e);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.LastOrDefault() is RequestFailedException last)
+        {
+            // the SDK's retries gave up: each try's failure is inside; the last one says enough
+            throw Unreachable(key, last);
         }
     }
+
+    private InfrastructureException Unreachable(string key, RequestFailedException e) =>
+        new($"{Location}/{key}: Azure Blob Storage failed ({(e.Status == 0 ? "no answer" : $"{e.Status} {e.ErrorCode}")}: {FirstLine(e.Message)}); check the account name and the network, then run the command again", e);
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 

@@ -38,7 +38,8 @@ public sealed class WorkflowTests
     {
         var text = File.ReadAllText(Path.Combine(WorkflowsDirectory, "adapter-pr.yml"));
 
-        Assert.Contains("run: ./build.sh --target=RegressionGate --adapter=\"$ADAPTER\" --device=cuda", text, StringComparison.Ordinal);
+        Assert.Contains("run: ./build.sh --target=RegressionGate --adapter=\"$ADAPTER\" --device=\"$DEVICE\"", text, StringComparison.Ordinal);
+        Assert.Contains("DEVICE: ${{ vars.PEFTOPS_DEVICE || 'cuda' }}", text, StringComparison.Ordinal);
         Assert.Contains("runs-on: [self-hosted, linux, gpu]", text, StringComparison.Ordinal);
         Assert.Contains("adapter: ${{ fromJSON(needs.changed.outputs.adapters) }}", text, StringComparison.Ordinal);
     }
