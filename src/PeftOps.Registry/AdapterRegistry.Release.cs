@@ -32,7 +32,7 @@ public sealed partial class AdapterRegistry
         var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
         var commit = await ReleaseCommitAsync(candidate, retrained, cancellationToken).ConfigureAwait(false);
         if (request is not null && request.Commit != commit)
-            throw new InputException($"{tag} (a plain tag asking for this release) points at {request.Commit[..12]}, but {fromDirectory} was built from {commit[..12]}; build the artifacts at the tagged commit");
+            throw new InputException($"{tag} (a plain tag asking for this release) points at {Short(request.Commit)}, but {fromDirectory} was built from {Short(commit)}; build the artifacts at the tagged commit");
 
         // check where the bytes come from, and the gate
         var origin = await OriginAsync(adapter, candidate, retrained, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed partial class AdapterRegistry
         if (kept is null || CandidateInputs.FromEval(candidate.Eval)?.Address != record.Address
             || !Same("adapter_config.json") || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
             throw new InputException(
-                $"{Path.Combine(candidate.Directory, CandidateRecord.FileName)}: {Store.Location} keeps no such candidate for these inputs (address {record.Address[..Math.Min(12, record.Address.Length)]})");
+                $"{Path.Combine(candidate.Directory, CandidateRecord.FileName)}: {Store.Location} keeps no such candidate for these inputs (address {Short(record.Address)})");
         return new ReleaseOrigin(ReleaseOrigin.ReviewedKind, record.Address, record.Commit, record.Reviewed);
     }
 

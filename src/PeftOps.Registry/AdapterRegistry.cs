@@ -50,8 +50,11 @@ public sealed partial class AdapterRegistry
 
     private static void CheckName(string value, string what)
     {
-        if (!GtoTagName.IsValidName(value) || value.Contains('/', StringComparison.Ordinal))
-            throw new InputException($"{what} '{value}' is not a valid name (expected lowercase letters, digits and '-', starting and ending with a letter or digit)");
+        var valid = what == "adapter" ? AdapterName.IsValid(value) : GtoTagName.IsValidName(value) && !value.Contains('/', StringComparison.Ordinal);
+        if (!valid)
+            throw new InputException(what == "adapter"
+                ? $"adapter '{value}' is not a valid name (expected {AdapterName.Meaning})"
+                : $"{what} '{value}' is not a valid name (expected lowercase letters, digits and '-', starting and ending with a letter or digit)");
     }
 
     /// <summary>A stage name that is also one of the repository's stages (<see cref="RegistryStages"/>).</summary>

@@ -120,6 +120,65 @@ public sealed class AdapterRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_adapter_swapped_under_another_adapters_eval_is_refused()
+    {
+        var registry = await RegistryAsync();
+        var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+        File.WriteAllBytes(Path.Combine(candidate, "adapter", "adapter_model.safetensors"), Enumerable.Repeat((byte)9, 4096).ToArray());
+
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+
+        Assert.StartsWith($"{Path.Combine(candidate, "eval", "eval.json")}: adapter_sha256 is ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": this eval.json measured another adapter", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_store.Root));
+    }
+
+    [Fact]
+    public async Task A_gate_json_computed_from_another_eval_json_is_refused()
+    {
+        var registry = await RegistryAsync();
+        var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+        var eval = Path.Combine(candidate, "eval", "eval.json");
+        File.WriteAllText(eval, File.ReadAllText(eval).Replace("\"rows\":120", "\"rows\":121", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+
+        Assert.EndsWith("this gate.json was computed from another eval.json (run peftops gate again)", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_store.Root));
+    }
+
+    [Fact]
+    public async Task A_candidate_is_kept_once_by_its_inputs_and_fetched_with_every_hash_checked()
+    {
+        var registry = await RegistryAsync();
+        var run = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+        var inputs = CandidateInputs.FromEval(EvalFacts.Parse(File.ReadAllBytes(Path.Combine(run, "eval", "eval.json")), "eval.json"))!;
+
+        var kept = await registry.KeepCandidateAsync("support-intents", inputs, run, "https://github.com/o/r/actions/runs/1", CancellationToken.None);
+        var again = await registry.KeepCandidateAsync("support-intents", inputs, run, null, CancellationToken.None);
+        var other = new CandidateFolder(Weights: 8).WriteTo(_sandbox.Combine("other", "support-intents"));
+        var refused = await Assert.ThrowsAsync<InputException>(() => registry.KeepCandidateAsync("support-intents", inputs, other, null, CancellationToken.None));
+        var fetched = await registry.FetchCandidateAsync("support-intents", inputs, _sandbox.Combine("fetched"), CancellationToken.None);
+        var missing = await Assert.ThrowsAsync<NothingFoundException>(() =>
+            registry.FetchCandidateAsync("support-intents", inputs with { SpecSha256 = "another-spec" }, _sandbox.Combine("nothing"), CancellationToken.None));
+
+        Assert.Equal(kept.ToJsonBytes(), again.ToJsonBytes());   // the second keep found the first one
+        Assert.Equal(kept.Address, fetched.Address);
+        Assert.Contains("another adapter (sha256 ", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run, "adapter", "adapter_model.safetensors")), File.ReadAllBytes(_sandbox.Combine("fetched", "adapter", "adapter_model.safetensors")));
+        Assert.True(File.Exists(_sandbox.Combine("fetched", "candidate.json")));
+        Assert.StartsWith("support-intents: no reviewed candidate in ", missing.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_sandbox.Combine("nothing")));
+
+        // a stored file whose bytes changed is caught on fetch
+        var weightsKey = Path.Combine(_store.Root, "candidates", "support-intents", kept.Address, kept.Files["adapter_model.safetensors"].Sha256);
+        File.SetAttributes(weightsKey, FileAttributes.Normal);
+        File.WriteAllBytes(weightsKey, Enumerable.Repeat((byte)1, 4096).ToArray());
+        await Assert.ThrowsAsync<ArtifactIntegrityException>(() => registry.FetchCandidateAsync("support-intents", inputs, _sandbox.Combine("tampered"), CancellationToken.None));
+        Assert.False(Directory.Exists(_sandbox.Combine("tampered")));
+    }
+
+    [Fact]
     public async Task A_failed_gate_is_refused_without_force_and_the_lineage_says_when_it_was_forced()
     {
         var registry = await RegistryAsync();

@@ -29,7 +29,7 @@ internal static class RegistryCandidateCommand
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
             var inputs = CandidateInputsOf.Checkout(spec);
             var record = await registry.KeepCandidateAsync(spec.Name, inputs, parse.GetValue(from)!, RunUrl(), cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"kept {spec.Name} candidate {record.Address[..12]} (adapter sha256 {record.Files["adapter_model.safetensors"].Sha256[..12]}) in {registry.Store.Location}");
+            Console.WriteLine($"kept {spec.Name} candidate {record.Address[..Math.Min(12, record.Address.Length)]} (adapter sha256 {record.Files["adapter_model.safetensors"].Sha256}) in {registry.Store.Location}");
             return ExitCodes.Success;
         }, writes: true));
         return command;
@@ -45,7 +45,7 @@ internal static class RegistryCandidateCommand
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
             var inputs = CandidateInputsOf.Checkout(spec);
             var record = await registry.FetchCandidateAsync(spec.Name, inputs, parse.GetValue(output)!, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"fetched {spec.Name} candidate {record.Address[..12]} reviewed at {record.Commit ?? "an unknown commit"}{(record.Reviewed is { } r ? $" ({r})" : "")} into {Path.GetFullPath(parse.GetValue(output)!)}");
+            Console.WriteLine($"fetched {spec.Name} candidate {record.Address[..Math.Min(12, record.Address.Length)]} reviewed at {record.Commit ?? "an unknown commit"}{(record.Reviewed is { } r ? $" ({r})" : "")} into {Path.GetFullPath(parse.GetValue(output)!)}");
             return ExitCodes.Success;
         }));
         return command;

@@ -7,7 +7,6 @@ namespace PeftOps.Configuration.Schema;
 /// </summary>
 internal static class SpecDefinition
 {
-    public const string SlugPattern = "^[a-z0-9]+(-[a-z0-9]+)*$";
     public const string SuiteNamePattern = "^[a-z0-9]+([-_][a-z0-9]+)*$";
 
     /// <summary>The record every load starts from: the records' defaults, with placeholders for required values.</summary>
@@ -168,7 +167,7 @@ internal static class SpecDefinition
     public static readonly SpecShape<AdapterSpec> Root = new(
         "A PeftOps adapter spec: adapters/<name>/adapter.yaml.",
         Fields<AdapterSpec>.Text("name", "The adapter's name: a lowercase slug equal to its folder's name.",
-            s => s.Name, (s, v) => s with { Name = v }, (SlugPattern, "a lowercase slug (a-z, 0-9, single hyphens, like support-intents)"), required: true),
+            s => s.Name, (s, v) => s with { Name = v }, (AdapterName.Pattern, AdapterName.Meaning), required: true),
         Fields<AdapterSpec>.Text("description", "One line on what the adapter is for.", s => s.Description, (s, v) => s with { Description = v }),
         Fields<AdapterSpec>.Text("owner", "Who answers for it (a GitHub team or user).", s => s.Owner, (s, v) => s with { Owner = v }),
         Fields<AdapterSpec>.Text("base_model", "builtin:all-MiniLM-L6-v2 (embedded) or a Hugging Face checkpoint folder.",
