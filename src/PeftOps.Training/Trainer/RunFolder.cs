@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -91,7 +92,7 @@ public sealed class RunFolder(string root)
         if (Directory.Exists(AdapterDir))
             Directory.Delete(AdapterDir, recursive: true);
         Directory.Move(temp, AdapterDir);
-        return new FileInfo(Path.Combine(AdapterDir, "adapter_model.safetensors")).Length;
+        return new FileInfo(Path.Combine(AdapterDir, PeftFormat.WeightsFileName)).Length;
     }
 
     public void Finish(TrainSummary summary, IReadOnlyList<Evaluation.CurvePoint> curve)
