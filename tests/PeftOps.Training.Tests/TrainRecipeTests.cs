@@ -36,7 +36,8 @@ public sealed class TrainRecipeTests
             var options = new TrainOptions(runs.Combine("resumed"), AfterStep: step => { if (step == 5) cts.Cancel(); });
             Assert.ThrowsAny<OperationCanceledException>(() => TrainRecipe.Run(AdapterSpecLoader.Load(adapter.Directory), options, progress, cts.Token));
         }
-        Assert.True(File.Exists(runs.Combine("resumed", "checkpoint", "state.json")));
+        Assert.False(Directory.Exists(runs.Combine("resumed")));
+        Assert.True(File.Exists(Path.Combine(new RunFolder(runs.Combine("resumed")).CheckpointDir, "state.json")));
         var summary = Train(adapter, runs.Combine("resumed"));
 
         Assert.True(summary.Resumed);

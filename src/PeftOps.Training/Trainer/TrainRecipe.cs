@@ -28,6 +28,7 @@ public static partial class TrainRecipe
     {
         // --- setup: every check and allocation before the first byte is written ----------------
         var run = new RunFolder(options.OutDir);
+        run.CheckTarget();
         var device = TorchRuntime.ResolveDevice(options.Device);
         var t = spec.Training;
         ITrainingData data = spec.Task.Type == TaskType.CausalLm ? new CausalLmData(spec) : new ClassificationData(spec);
