@@ -32,8 +32,9 @@ public sealed class PeftModel
     public IReadOnlyDictionary<string, PeftAdapterConfig> Adapters => configs;
 
     /// <summary>Injects a freshly initialised adapter (PEFT's init, drawn from <paramref name="generator"/>) and activates it.</summary>
-    public PeftAdapterConfig AddAdapter(string name, PeftAdapterConfig config, Generator generator) =>
-        Inject(name, config, "adapter config", (module, adapter, layer) =>
+    /// <param name="source">Where the config came from, for messages (<c>adapters/x/adapter.yaml:4</c>).</param>
+    public PeftAdapterConfig AddAdapter(string name, PeftAdapterConfig config, Generator generator, string source = "adapter config") =>
+        Inject(name, config, source, (module, adapter, layer) =>
         {
             if (adapter is LoraAdapter lora)
                 lora.Initialize(layer, generator, gaussianA: config.InitLoraWeights == PeftInit.Gaussian, zeroB: config.InitLoraWeights != PeftInit.None);

@@ -1,6 +1,9 @@
+using System.Text.Json;
 using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Evaluation;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Peft;
 using PeftOps.TestSupport;
 using PeftOps.Training.Data;
 using PeftOps.Training.Evaluating;
@@ -38,7 +41,8 @@ public sealed class TrainRecipeTests
             var options = new TrainOptions(runs.Combine("resumed"), AfterStep: step => { if (step == 5) cts.Cancel(); });
             Assert.ThrowsAny<OperationCanceledException>(() => TrainRecipe.Run(AdapterSpecLoader.Load(adapter.Directory), options, progress, cts.Token));
         }
-        Assert.True(File.Exists(runs.Combine("resumed", "checkpoint", "state.json")));
+        Assert.False(Directory.Exists(runs.Combine("resumed")));
+        Assert.True(File.Exists(Path.Combine(new RunFolder(runs.Combine("resumed")).CheckpointDir, "state.json")));
         var summary = Train(adapter, runs.Combine("resumed"));
 
         Assert.True(summary.Resumed);
@@ -110,6 +114,34 @@ public sealed class TrainRecipeTests
         var latency = report.Latency!;
         Assert.Equal(12, latency.Examples);
         Assert.All(new[] { latency.BaseMs, latency.AdapterMs, latency.MergedMs }, ms => Assert.InRange(ms, 1e-6, 10_000));
+    }
+
+    [Fact]
+    public void Early_stopping_on_loss_keeps_the_epoch_whose_validation_loss_is_lowest()
+    {
+        using var adapter = new TinyAdapter();
+        using var runs = new TempDirectory();
+
+        var summary = Train(adapter, runs.Combine("run"), "training.epochs=6", "training.learning_rate=3.0e-2",
+            "method.modules_to_save=[classifier, pooler.dense]", "training.early_stopping={metric: loss, patience: 6}");
+
+        var losses = File.ReadLines(runs.Combine("run", "metrics.jsonl")).Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(e => e.TryGetProperty("validation", out _))
+            .Select(e => (Step: e.GetProperty("step").GetInt32(), Loss: e.GetProperty("validation").GetProperty("loss").GetDouble()))
+            .ToList();
+        // The saved adapter's own validation cross-entropy, computed here: -1/N sum log p(gold).
+        var spec = AdapterSpecLoader.Load(adapter.Directory);
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = summary.Labels });
+        new PeftModel(model).LoadAdapter(runs.Combine("run", "adapter"), TrainRecipe.AdapterName);
+        var validation = DataFile.ReadLabeled(adapter.Combine("data", "validation.jsonl"));
+        var probabilities = Predictor.Probabilities(model, validation.Select(v => v.Text).ToList(), spec.Task.MaxLength);
+        var savedLoss = -validation.Select((v, i) => Math.Log(probabilities[i][summary.Labels.ToList().IndexOf(v.Label)])).Average();
+
+        Assert.Equal("loss", summary.EarlyStoppingMetric);
+        Assert.Equal(6, losses.Count);
+        Assert.True(losses.Max(l => l.Loss) > losses.Min(l => l.Loss) + 1e-3, string.Join(", ", losses));
+        Assert.Equal(losses.MinBy(l => l.Loss), (summary.BestStep!.Value, summary.BestMetric!.Value));
+        Assert.Equal(savedLoss, summary.BestMetric.Value, 1e-5);
     }
 
     [Fact]
