@@ -23,5 +23,22 @@ public sealed record AdapterSpec
     /// <summary>The path of adapter.yaml as given (for messages); not part of the YAML.</summary>
     public string SourcePath { get; init; } = "";
 
+    /// <summary>Where each key path was set (<c>file:line</c> or <c>--set key</c>); not part of the YAML.</summary>
+    public IReadOnlyDictionary<string, string> Locations { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Where <paramref name="keyPath"/> was set, else its nearest enclosing key, else line 1 of the file: how a message
+    /// about a key checked after load (against the base model, say) names file and line.
+    /// </summary>
+    public string Locate(string keyPath)
+    {
+        for (var p = keyPath; p.Length > 0; p = Schema.SpecReadContext.Parent(p))
+        {
+            if (Locations.TryGetValue(p, out var location))
+                return location;
+        }
+        return $"{SourcePath}:1";
+    }
+
     public string Resolve(string relativePath) => Path.GetFullPath(Path.Combine(Directory, relativePath));
 }

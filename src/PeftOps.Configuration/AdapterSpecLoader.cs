@@ -41,7 +41,7 @@ public static class AdapterSpecLoader
         SpecRules.Check(spec, directory, context);
         if (context.Errors.Count > 0)
             throw new InputException(context.Describe());
-        return spec with { Directory = Path.GetFullPath(directory), SourcePath = sourcePath };
+        return spec with { Directory = Path.GetFullPath(directory), SourcePath = sourcePath, Locations = context.Locations() };
     }
 
     private static YamlMappingNode ReadYaml(string yamlText, string sourcePath)

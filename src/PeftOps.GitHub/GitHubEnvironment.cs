@@ -36,7 +36,11 @@ public sealed record GitHubEnvironment(
         if (Get("GITHUB_API_URL") is { } api)
         {
             if (!Uri.TryCreate(api, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
-                throw new InputException($"GITHUB_API_URL: expected an http(s) address such as https://api.github.com (was '{api}')");
+                throw new InputException($"GITHUB_API_URL: expected an https address such as https://api.github.com (was '{api}')");
+            // The token goes to this address in every request's Authorization header: over plain http anyone on the
+            // way could read it. Plain http is allowed only to this machine (the tests' fake GitHub server listens there).
+            if (parsed.Scheme == Uri.UriSchemeHttp && !parsed.IsLoopback)
+                throw new InputException($"GITHUB_API_URL: must be https, or http only to this machine (localhost, 127.0.0.1, [::1]), because the token is sent to it (was '{api}')");
             apiUrl = parsed;
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PeftOps.Peft.Format;
 
 namespace PeftOps.Peft;
 
@@ -15,15 +16,19 @@ public sealed record PeftAdapterConfig
     public double LoraDropout { get; init; }
     public bool UseRsLora { get; init; }
     public bool UseDora { get; init; }
-    /// <summary>PEFT's init_lora_weights: "default" (true), "gaussian", or "none" (false).</summary>
-    public string InitLoraWeights { get; init; } = "default";
+    /// <summary>PEFT's init_lora_weights: true, "gaussian" or false.</summary>
+    public PeftInit InitLoraWeights { get; init; } = PeftInit.Default;
     public IReadOnlyList<string> TargetModules { get; init; } = [];
     /// <summary>A regular expression PEFT full-matches against module names, when target_modules is a string.</summary>
     public string? TargetModulesRegex { get; init; }
+    /// <summary>
+    /// target_modules is <c>all-linear</c> (<see cref="PeftFormat.AllLinear"/>): every linear layer but the output head.
+    /// Resolved into <see cref="TargetModules"/> when the adapter is injected, as PEFT does.
+    /// </summary>
+    public bool AllLinear { get; init; }
     public IReadOnlyList<string> FeedforwardModules { get; init; } = [];
     public IReadOnlyList<string> ModulesToSave { get; init; } = [];
-    /// <summary>none | all | lora_only.</summary>
-    public string Bias { get; init; } = "none";
+    public PeftBias Bias { get; init; } = PeftBias.None;
     public IReadOnlyList<int> LayersToTransform { get; init; } = [];
     public string? LayersPattern { get; init; }
     public IReadOnlyDictionary<string, int> RankPattern { get; init; } = new Dictionary<string, int>();

@@ -32,11 +32,12 @@ public sealed class PeftModel
     public IReadOnlyDictionary<string, PeftAdapterConfig> Adapters => configs;
 
     /// <summary>Injects a freshly initialised adapter (PEFT's init, drawn from <paramref name="generator"/>) and activates it.</summary>
-    public PeftAdapterConfig AddAdapter(string name, PeftAdapterConfig config, Generator generator) =>
-        Inject(name, config, "adapter config", (module, adapter, layer) =>
+    /// <param name="source">Where the config came from, for messages (<c>adapters/x/adapter.yaml:4</c>).</param>
+    public PeftAdapterConfig AddAdapter(string name, PeftAdapterConfig config, Generator generator, string source = "adapter config") =>
+        Inject(name, config, source, (module, adapter, layer) =>
         {
             if (adapter is LoraAdapter lora)
-                lora.Initialize(config.InitLoraWeights, layer, generator);
+                lora.Initialize(layer, generator, gaussianA: config.InitLoraWeights == PeftInit.Gaussian, zeroB: config.InitLoraWeights != PeftInit.None);
         });
 
     /// <summary>Loads a PEFT adapter folder (adapter_config.json + adapter_model.safetensors) under <paramref name="name"/>.</summary>
@@ -52,7 +53,8 @@ public sealed class PeftModel
         {
             var plan = Plan(config, configPath);
             var (biases, missingBiases) = SavedBiases(config, plan, tensors, weightsPath);
-            CheckWeights(plan, config, tensors, biases, weightsPath);
+            var wrapperBiases = WrapperBiases(config, plan);
+            CheckWeights(plan, config, tensors, biases, wrapperBiases, weightsPath);
             Inject(name, config, configPath, (module, adapter, layer) =>
             {
                 using var _ = no_grad();
@@ -65,6 +67,11 @@ public sealed class PeftModel
                 {
                     if (biases.TryGetValue(key, out var fileKey) && fileKey is not null)
                         parameter.copy_(tensors[fileKey]);
+                }
+                foreach (var (fileKey, bias, loads) in wrapperBiases)
+                {
+                    if (loads && tensors.TryGetValue(fileKey, out var tensor))
+                        bias.copy_(tensor);
                 }
             }
             return (config, missingBiases is null ? warnings : [.. warnings, missingBiases]);
@@ -172,10 +179,10 @@ public sealed class PeftModel
         var (mergedModule, mergedLayer) = Base.LinearLayers().FirstOrDefault(l => l.Layer.MergedAdapter is not null);
         if (mergedLayer is not null)
             throw new InvalidOperationException($"adapter '{mergedLayer.MergedAdapter}' is merged into {mergedModule}: unmerge it before adding another");
-        if (config.Bias != "none" || configs.Values.Any(c => c.Bias != "none"))
+        if (config.Bias != PeftBias.None || configs.Values.Any(c => c.Bias != PeftBias.None))
         {
             if (configs.Count > 0)
-                throw new InputException($"{source}: bias training changes the base model's biases, so this adapter cannot share a base model with others (bias: {config.Bias})");
+                throw new InputException($"{source}: bias training changes the base model's biases, so this adapter cannot share a base model with others (bias: {PeftFormat.BiasName(config.Bias)})");
         }
         plan ??= Plan(config, source);
         config = Resolve(config, plan);
@@ -202,7 +209,7 @@ public sealed class PeftModel
     private List<Placement> Plan(PeftAdapterConfig config, string source)
     {
         var layers = Base.LinearLayers().ToList();
-        var allLinear = config.TargetModulesRegex == "all-linear";
+        var allLinear = config.AllLinear;
         var outputHead = Base.Architecture == ModelArchitecture.LlamaCausalLm ? "lm_head" : "classifier";
         var plan = new List<Placement>();
         foreach (var (module, layer) in layers)
@@ -225,7 +232,7 @@ public sealed class PeftModel
         if (!plan.Any(p => !p.SaveWholeModule))
         {
             var suffixes = layers.Select(l => l.Name.Split('.')[^1]).Distinct().Order(StringComparer.Ordinal);
-            var wanted = config.TargetModulesRegex ?? string.Join(", ", config.TargetModules);
+            var wanted = config.AllLinear ? PeftFormat.AllLinear : config.TargetModulesRegex ?? string.Join(", ", config.TargetModules);
             throw new InputException($"{source}: target_modules [{wanted}] match no linear layer of the base model (its layers end in: {string.Join(", ", suffixes)})");
         }
         return plan;
@@ -234,8 +241,9 @@ public sealed class PeftModel
     // all-linear is saved as the full names of the modules it resolved to, as PEFT (0.15 and later) does;
     // layers_to_transform still applies to them.
     private static PeftAdapterConfig Resolve(PeftAdapterConfig config, List<Placement> plan) =>
-        config.TargetModulesRegex != "all-linear" ? config : config with
+        !config.AllLinear ? config : config with
         {
+            AllLinear = false,
             TargetModulesRegex = null,
             TargetModules = plan.Where(p => !p.SaveWholeModule).Select(p => p.Module).Order(StringComparer.Ordinal).ToList(),
         };
@@ -252,8 +260,8 @@ public sealed class PeftModel
     // Named as PEFT names them: a wrapped layer's bias under its base_layer, any other bias by its own path.
     private List<(string, Parameter)> BiasParameters(PeftAdapterConfig config, List<Placement> plan) => config.Bias switch
     {
-        "all" => BaseBiases(plan),
-        "lora_only" => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (PeftFormat.WrappedBiasKey(p.Module), p.Layer.bias!)).ToList(),
+        PeftBias.All => BaseBiases(plan),
+        PeftBias.LoraOnly => plan.Where(p => !p.SaveWholeModule && p.Layer.bias is not null).Select(p => (PeftFormat.WrappedBiasKey(p.Module), p.Layer.bias!)).ToList(),
         _ => [],
     };
 
@@ -284,8 +292,8 @@ public sealed class PeftModel
             var fileKey = new[] { key, PeftFormat.UnwrappedBiasKey(key) }.Select(k => PeftFormat.Prefix + k).FirstOrDefault(tensors.ContainsKey);
             if (fileKey is null)
             {
-                if (config.Bias != "lora_only")
-                    throw new InputException($"{path}: tensor '{PeftFormat.Prefix + key}' is missing (the adapter config trains that bias: bias {config.Bias})");
+                if (config.Bias != PeftBias.LoraOnly)
+                    throw new InputException($"{path}: tensor '{PeftFormat.Prefix + key}' is missing (the adapter config trains that bias: bias {PeftFormat.BiasName(config.Bias)})");
                 missing.Add(key);
             }
             found[key] = fileKey;
@@ -295,7 +303,21 @@ public sealed class PeftModel
         return (found, warning);
     }
 
-    private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string?> biases, string path)
+    /// <summary>
+    /// The biases inside a modules_to_save wrapper that PEFT may have saved besides the copy's own under <c>bias: all</c>
+    /// (<see cref="PeftFormat.CopyBiasKey"/>): file key, the base-layer bias whose shape it has, and whether PEFT's load
+    /// puts it there (<c>original_module.bias</c>) or ignores it (<c>modules_to_save.bias</c>, the copy's bias again).
+    /// </summary>
+    private static List<(string FileKey, Parameter Bias, bool Loads)> WrapperBiases(PeftAdapterConfig config, List<Placement> plan) =>
+        config.Bias != PeftBias.All ? [] : plan.Where(p => p.SaveWholeModule && p.Layer.bias is not null)
+            .SelectMany(p => new[]
+            {
+                (PeftFormat.Prefix + PeftFormat.CopyBiasKey(p.Module), p.Layer.bias!, false),
+                (PeftFormat.Prefix + PeftFormat.OriginalBiasKey(p.Module), p.Layer.bias!, true),
+            }).ToList();
+
+    private void CheckWeights(List<Placement> plan, PeftAdapterConfig config, IReadOnlyDictionary<string, Tensor> tensors,
+        Dictionary<string, string?> biases, List<(string FileKey, Parameter Bias, bool Loads)> optional, string path)
     {
         var expected = new Dictionary<string, long[]>(StringComparer.Ordinal);
         foreach (var p in plan)
@@ -316,7 +338,12 @@ public sealed class PeftModel
             if (!t.shape.SequenceEqual(shape))
                 throw new InputException($"{path}: tensor '{key}' has shape [{string.Join(", ", t.shape)}] but the base model needs [{string.Join(", ", shape)}]");
         }
-        var unexpected = tensors.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        foreach (var (key, bias, _) in optional)
+        {
+            if (tensors.TryGetValue(key, out var t) && !t.shape.SequenceEqual(bias.shape))
+                throw new InputException($"{path}: tensor '{key}' has shape [{string.Join(", ", t.shape)}] but the base model needs [{string.Join(", ", bias.shape)}]");
+        }
+        var unexpected = tensors.Keys.Where(k => !expected.ContainsKey(k) && !optional.Any(o => o.FileKey == k)).ToList();
         if (unexpected.Count > 0)
             throw new InputException($"{path}: tensor '{unexpected[0]}' does not fit the base model (no such module, or not targeted by the adapter config){(unexpected.Count > 1 ? $"; and {unexpected.Count - 1} more" : "")}");
     }

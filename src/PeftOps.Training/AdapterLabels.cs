@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PeftOps.Configuration;
 using PeftOps.Modeling.Safetensors;
+using PeftOps.Peft.Format;
 
 namespace PeftOps.Training;
 
@@ -17,7 +18,7 @@ public static class AdapterLabels
 
     public static IReadOnlyList<string> Read(string adapterDir)
     {
-        var path = Path.Combine(adapterDir, "adapter_model.safetensors");
+        var path = Path.Combine(adapterDir, PeftFormat.WeightsFileName);
         var file = SafetensorsFile.Read(path);
         if (!file.Metadata.TryGetValue(MetadataKey, out var json))
             throw new InputException($"{path}: no {MetadataKey} in its metadata (expected an adapter trained by peftops train)");

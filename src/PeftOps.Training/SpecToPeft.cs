@@ -1,5 +1,6 @@
 using PeftOps.Configuration;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 
 namespace PeftOps.Training;
 
@@ -20,12 +21,13 @@ public static class SpecToPeft
             LoraDropout = m.Dropout,
             UseRsLora = m.UseRsLora,
             UseDora = m.Type == MethodType.Dora,
-            InitLoraWeights = m.Init switch { LoraInit.Gaussian => "gaussian", LoraInit.None => "none", _ => "default" },
+            InitLoraWeights = m.Init switch { LoraInit.Gaussian => PeftInit.Gaussian, LoraInit.None => PeftInit.None, _ => PeftInit.Default },
             TargetModules = m.AllLinear || m.TargetModulesRegex is not null ? [] : m.TargetModules,
-            TargetModulesRegex = m.AllLinear ? "all-linear" : m.TargetModulesRegex,
+            TargetModulesRegex = m.AllLinear ? null : m.TargetModulesRegex,
+            AllLinear = m.AllLinear,
             FeedforwardModules = m.FeedforwardModules,
             ModulesToSave = modulesToSave,
-            Bias = m.Bias switch { BiasMode.All => "all", BiasMode.LoraOnly => "lora_only", _ => "none" },
+            Bias = m.Bias switch { BiasMode.All => PeftBias.All, BiasMode.LoraOnly => PeftBias.LoraOnly, _ => PeftBias.None },
             LayersToTransform = m.LayersToTransform,
             RankPattern = m.RankPattern,
             AlphaPattern = m.AlphaPattern,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PeftOps.TestSupport;
+using PeftOps.Training.Trainer;
 
 namespace PeftOps.Cli.Tests;
 
@@ -37,7 +38,7 @@ public sealed class TrainCommandTests
             start.ArgumentList.Add(arg);
         using (var process = Process.Start(start)!)
         {
-            var state = Path.Combine(killed, "checkpoint", "state.json");
+            var state = Path.Combine(new RunFolder(killed).CheckpointDir, "state.json");
             var clock = Stopwatch.StartNew();
             while (!File.Exists(state) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
                 await Task.Delay(20);
@@ -45,7 +46,8 @@ public sealed class TrainCommandTests
             await process.WaitForExitAsync();
         }
         Assert.False(File.Exists(Path.Combine(killed, "train.json")), "the run finished before it could be killed");
-        Assert.True(File.Exists(Path.Combine(killed, "checkpoint", "state.json")));
+        Assert.False(Directory.Exists(killed), "an unfinished run must not appear at --out");
+        Assert.True(File.Exists(Path.Combine(new RunFolder(killed).CheckpointDir, "state.json")));
 
         var resumed = await PeftOpsRunner.AsProcess(NoEnvironment, "train", adapter.Directory, "--out", killed, "--set", "training.epochs=12");
 

@@ -44,12 +44,19 @@ public class EvaluationReportJsonTests
         var back = EvaluationReportJson.Read(path);
 
         Assert.Equal("peftops.eval/v1", (string?)json["schema"]);
-        Assert.NotNull(json["adapter_sha256"]);
-        Assert.NotNull(json["training"]!["examples_per_second"]);
+        Assert.Equal(report.AdapterSha256, (string?)json["adapter_sha256"]);
+        Assert.Equal(report.Training!.ExamplesPerSecond, (double)json["training"]!["examples_per_second"]!);
+        Assert.Equal(report.Training.Curve.Count, json["training"]!["curve"]!.AsArray().Count);
+        Assert.Equal(report.Spec["method.target_modules"], (string?)json["spec"]!["method.target_modules"]);
         Assert.Equal("embedding-similarity", (string?)json["suites"]![1]!["kind"]);
         Assert.Equal("non_target", (string?)json["suites"]![1]!["role"]);
-        Assert.NotNull(json["suites"]![1]!["examples"]![0]!["text2"]);
-        Assert.NotNull(json["suites"]![0]!["adapted"]!["per_class"]!["refund"]!["f1"]);
+        Assert.Equal(report.Suites[1].Examples[0].Text2, (string?)json["suites"]![1]!["examples"]![0]!["text2"]);
+        Assert.Equal(report.Suites[1].Examples[0].GoldScore, (double?)json["suites"]![1]!["examples"]![0]!["gold_score"]);
+        var refund = report.Suites[0].Adapted.PerClass!["refund"];
+        var refundJson = json["suites"]![0]!["adapted"]!["per_class"]!["refund"]!;
+        Assert.Equal((refund.Precision, refund.Recall, refund.F1, refund.Support),
+            ((double)refundJson["precision"]!, (double)refundJson["recall"]!, (double)refundJson["f1"]!, (int)refundJson["support"]!));
+        Assert.Equal(report.Suites[0].Adapted.Metrics["accuracy"], (double)json["suites"]![0]!["adapted"]!["metrics"]!["accuracy"]!);
         Assert.Equal(EvaluationReportJson.Serialize(report), EvaluationReportJson.Serialize(back));
         Assert.Single(Directory.GetFiles(temp.Path));
     }

@@ -67,4 +67,25 @@ public sealed class GitHubEnvironmentTests : IDisposable
 
         Assert.Equal($"{payload}: pull_request.head.sha must be a commit SHA", error.Message);
     }
+
+    [Theory]
+    [InlineData("http://api.example.com")]
+    [InlineData("http://ghe.example.com/api/v3")]
+    public void Refuses_a_plain_http_api_address_that_would_carry_the_token_in_clear_text(string url)
+    {
+        var error = Assert.Throws<InputException>(() => GitHubEnvironment.FromVariables(Variables(new() { ["GITHUB_TOKEN"] = "ghs_secret", ["GITHUB_API_URL"] = url })));
+
+        Assert.Equal($"GITHUB_API_URL: must be https, or http only to this machine (localhost, 127.0.0.1, [::1]), because the token is sent to it (was '{url}')", error.Message);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:9091/")]
+    [InlineData("http://127.0.0.1:9091/")]
+    [InlineData("http://[::1]:9091/")]
+    public void Allows_plain_http_only_to_this_machine(string url)
+    {
+        var environment = GitHubEnvironment.FromVariables(Variables(new() { ["GITHUB_TOKEN"] = "ghs_secret", ["GITHUB_API_URL"] = url }));
+
+        Assert.Equal(new Uri(url), environment.ApiUrl);
+    }
 }

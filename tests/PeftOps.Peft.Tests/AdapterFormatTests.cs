@@ -65,7 +65,7 @@ public sealed class AdapterFormatTests
     {
         var config = method == "ia3"
             ? new PeftAdapterConfig { Method = PeftMethod.Ia3, TargetModules = ["key", "value", "output.dense"], FeedforwardModules = ["output.dense"], ModulesToSave = ["classifier"], TaskType = "SEQ_CLS" }
-            : new PeftAdapterConfig { R = 4, LoraAlpha = 8, TargetModules = ["query", "value"], UseDora = method == "dora", InitLoraWeights = "none", ModulesToSave = ["classifier"], TaskType = "SEQ_CLS" };
+            : new PeftAdapterConfig { R = 4, LoraAlpha = 8, TargetModules = ["query", "value"], UseDora = method == "dora", InitLoraWeights = PeftInit.None, ModulesToSave = ["classifier"], TaskType = "SEQ_CLS" };
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
         peft.AddAdapter("fresh", config, new Generator(41));

@@ -145,6 +145,34 @@ public sealed class AdapterInputTests : IDisposable
     }
 
     [Fact]
+    public void An_unknown_bias_mode_is_refused()
+    {
+        CopyFixture("bert-lora", c => c["bias"] = "some");
+
+        Assert.Equal($"{ConfigPath}: bias 'some' is not supported (expected none, all or lora_only)", LoadFails(dir.Path));
+    }
+
+    [Fact]
+    public void A_bias_that_is_not_a_string_is_refused()
+    {
+        CopyFixture("bert-lora", c => c["bias"] = true);
+
+        Assert.Equal($"{ConfigPath}: bias must be one of none, all or lora_only (was true)", LoadFails(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("\"pissa\"")]
+    [InlineData("\"olora\"")]
+    [InlineData("\"default\"")]
+    [InlineData("1")]
+    public void An_init_that_peftops_does_not_compute_is_refused(string value)
+    {
+        CopyFixture("bert-lora", c => c["init_lora_weights"] = JsonNode.Parse(value));
+
+        Assert.Equal($"{ConfigPath}: init_lora_weights {value} is not supported (expected true, false or \"gaussian\")", LoadFails(dir.Path));
+    }
+
+    [Fact]
     public void A_rank_that_is_not_an_integer_is_refused()
     {
         CopyFixture("bert-lora", c => c["r"] = "four");

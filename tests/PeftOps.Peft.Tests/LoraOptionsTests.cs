@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using PeftOps.Configuration;
 using PeftOps.Modeling.Layers;
+using PeftOps.Peft.Format;
 using PeftOps.Peft.Methods;
 using PeftOps.TestSupport;
 using TorchSharp;
@@ -20,7 +22,7 @@ public sealed class LoraOptionsTests
         R = 4,
         LoraAlpha = 8,
         TargetModules = targets,
-        InitLoraWeights = "none",
+        InitLoraWeights = PeftInit.None,
         TaskType = "SEQ_CLS",
     };
 
@@ -63,7 +65,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-llama");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("down_proj") with { R = 64, InitLoraWeights = "gaussian", TaskType = "CAUSAL_LM" }, new Generator(3));
+        peft.AddAdapter("a", Lora("down_proj") with { R = 64, InitLoraWeights = PeftInit.Gaussian, TaskType = "CAUSAL_LM" }, new Generator(3));
 
         var a = cat(peft.TrainableParameters().Where(p => p.Name.Contains("lora_A", StringComparison.Ordinal)).Select(p => p.Parameter.detach().flatten()).ToList(), 0);
         Assert.Equal(2 * 64 * 128, a.numel());
@@ -80,7 +82,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-llama");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("down_proj", "q_proj") with { R = 32, InitLoraWeights = "default", TaskType = "CAUSAL_LM" }, new Generator(4));
+        peft.AddAdapter("a", Lora("down_proj", "q_proj") with { R = 32, InitLoraWeights = PeftInit.Default, TaskType = "CAUSAL_LM" }, new Generator(4));
 
         foreach (var (module, layer) in model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0))
         {
@@ -130,7 +132,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query", "value", "dense") with { LoraDropout = 0.5, InitLoraWeights = "default" }, new Generator(10));
+        peft.AddAdapter("a", Lora("query", "value", "dense") with { LoraDropout = 0.5, InitLoraWeights = PeftInit.Default }, new Generator(10));
         model.Module.train();
 
         var io = Reference.Io("tiny-bert");
@@ -219,7 +221,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base(baseFolder);
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora() with { TargetModulesRegex = "all-linear", TaskType = null }, new Generator(19));
+        peft.AddAdapter("a", Lora() with { AllLinear = true, TaskType = null }, new Generator(19));
 
         var linear = model.LinearLayers().ToList();
         Assert.All(linear, l => Assert.Equal(l.Name != head, l.Layer.Adapters.ContainsKey("a")));
@@ -235,6 +237,18 @@ public sealed class LoraOptionsTests
         var again = new PeftModel(reloaded);
         again.LoadAdapter(dir.Path, "a");
         Assert.Equal(linear.Select(l => l.Layer.Adapters.Count), reloaded.LinearLayers().Select(l => l.Layer.Adapters.Count));
+
+        // A config that still says all-linear (hand-written, or saved before PEFT wrote the resolved names) is read as
+        // all-linear, not as a regular expression that would match no module.
+        var json = JsonNode.Parse(File.ReadAllText(dir.Combine("adapter_config.json")))!.AsObject();
+        json["target_modules"] = "all-linear";
+        File.WriteAllText(dir.Combine("adapter_config.json"), PythonJson.Serialize(json));
+        var (unresolved, _) = PeftConfigFile.Read(dir.Combine("adapter_config.json"));
+        Assert.True(unresolved.AllLinear);
+        Assert.Null(unresolved.TargetModulesRegex);
+        using var third = Reference.Base(baseFolder);
+        new PeftModel(third).LoadAdapter(dir.Path, "a");
+        Assert.Equal(linear.Select(l => l.Layer.Adapters.Count), third.LinearLayers().Select(l => l.Layer.Adapters.Count));
     }
 
     [Fact]
@@ -242,7 +256,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-llama");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora() with { TargetModulesRegex = "all-linear", LayersToTransform = [0], TaskType = "CAUSAL_LM" }, new Generator(27));
+        peft.AddAdapter("a", Lora() with { AllLinear = true, LayersToTransform = [0], TaskType = "CAUSAL_LM" }, new Generator(27));
 
         Assert.Equal(
             [
@@ -290,7 +304,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query") with { Bias = "all" }, new Generator(22));
+        peft.AddAdapter("a", Lora("query") with { Bias = PeftBias.All }, new Generator(22));
 
         // PEFT's keys: a wrapped layer's bias is under its base_layer (save_and_load.py keeps every key holding "bias")
         var biases = model.Module.named_parameters().Where(p => p.name.EndsWith(".bias", StringComparison.Ordinal))
@@ -311,7 +325,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query", "value") with { Bias = "lora_only" }, new Generator(23));
+        peft.AddAdapter("a", Lora("query", "value") with { Bias = PeftBias.LoraOnly }, new Generator(23));
 
         var targeted = model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0).Select(l => l.Name + ".base_layer.bias").ToList();
         Assert.Equal(4, targeted.Count);
@@ -330,7 +344,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query") with { Bias = "all", ModulesToSave = ["classifier"] }, new Generator(26));
+        peft.AddAdapter("a", Lora("query") with { Bias = PeftBias.All, ModulesToSave = ["classifier"] }, new Generator(26));
 
         var trainable = peft.TrainableParameters();
         Assert.Equal(trainable.Count, trainable.Select(t => t.Name).Distinct().Count());
@@ -381,7 +395,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query", "value") with { Bias = "lora_only" }, new Generator(27));
+        peft.AddAdapter("a", Lora("query", "value") with { Bias = PeftBias.LoraOnly }, new Generator(27));
         ShiftBiases(peft.TrainableParameters());
         using var dir = new TempDirectory();
         peft.SaveAdapter(dir.Path);
@@ -400,7 +414,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query") with { Bias = "lora_only" }, new Generator(28));
+        peft.AddAdapter("a", Lora("query") with { Bias = PeftBias.LoraOnly }, new Generator(28));
         using var dir = new TempDirectory();
         peft.SaveAdapter(dir.Path);
         RewriteWeights(dir.Path, key => key.EndsWith(".bias", StringComparison.Ordinal) ? null : key);
@@ -419,7 +433,7 @@ public sealed class LoraOptionsTests
     {
         using var model = Reference.Base("tiny-bert");
         var peft = new PeftModel(model);
-        peft.AddAdapter("a", Lora("query") with { Bias = "all" }, new Generator(29));
+        peft.AddAdapter("a", Lora("query") with { Bias = PeftBias.All }, new Generator(29));
         using var dir = new TempDirectory();
         peft.SaveAdapter(dir.Path);
         RewriteWeights(dir.Path, key => key.EndsWith("embeddings.LayerNorm.bias", StringComparison.Ordinal) ? null : key);

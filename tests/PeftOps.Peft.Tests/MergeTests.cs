@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Peft.Format;
 using PeftOps.TestSupport;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,7 +38,7 @@ public sealed class MergeTests
         {
             R = 4,
             LoraAlpha = 8,
-            InitLoraWeights = "none",
+            InitLoraWeights = PeftInit.None,
             UseRsLora = method == "rslora",
             UseDora = method == "dora",
             TargetModules = bert ? ["query", "value", "dense"] : ["q_proj", "v_proj", "o_proj", "gate_proj", "down_proj"],

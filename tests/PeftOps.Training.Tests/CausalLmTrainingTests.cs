@@ -41,7 +41,19 @@ public sealed class CausalLmTrainingTests
         // the responses are learned (ln 512 = 6.2 nats per token at random); the questions around them are not trained
         Assert.True(summary.BestMetric < 0.5, $"best validation loss {summary.BestMetric}");
         // whole-text perplexity: the questions were never trained, so it need not fall; it is paired per example
-        Assert.NotEqual(answers.Base.Metrics["perplexity"], answers.Adapted.Metrics["perplexity"]);
+        var general = report.Suites.Single(s => s.Name == "general");
+        foreach (var suite in new[] { answers, general })
+        {
+            // a suite's perplexity is exp(summed nll / summed tokens) over its examples, for base and adapted alike
+            Assert.Equal(Math.Exp(suite.Examples.Sum(e => e.Base.Nll!.Value) / suite.Examples.Sum(e => e.Base.Tokens!.Value)), suite.Base.Metrics["perplexity"], 1e-9);
+            Assert.Equal(Math.Exp(suite.Examples.Sum(e => e.Adapted.Nll!.Value) / suite.Examples.Sum(e => e.Adapted.Tokens!.Value)), suite.Adapted.Metrics["perplexity"], 1e-9);
+            // the random base model (logits ~ 0) is close to uniform over its 512 ids: perplexity near 512
+            Assert.InRange(suite.Base.Metrics["perplexity"], 256, 1024);
+        }
+        // the retrained lm_head puts its mass on the answers, so text it never saw gets much less likely: a
+        // forgetting the non-target perplexity rule exists to catch (measured: about 490 -> 2,600)
+        Assert.True(general.Adapted.Metrics["perplexity"] > 2 * general.Base.Metrics["perplexity"],
+            $"general perplexity {general.Base.Metrics["perplexity"]} -> {general.Adapted.Metrics["perplexity"]}");
         Assert.All(answers.Examples, e => Assert.Equal(e.Base.Tokens, e.Adapted.Tokens));
         Assert.Equal(9, answers.Examples[0].Base.Tokens); // <s> + 9 words: 9 next-token predictions
         Assert.NotNull(report.Latency);

@@ -7,6 +7,7 @@ using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
@@ -26,7 +27,7 @@ internal static class EmbedCommand
     public static Command Create()
     {
         var baseModel = new Option<string>("--base") { Description = "The base model: builtin:all-MiniLM-L6-v2 or a BERT checkpoint folder with vocab.txt.", Required = true };
-        var adapter = new Option<string>("--adapter") { Description = "A PEFT adapter folder (adapter_config.json, adapter_model.safetensors)." };
+        var adapter = new Option<string>("--adapter") { Description = $"A PEFT adapter folder ({PeftFormat.ConfigFileName}, {PeftFormat.WeightsFileName})." };
         var input = new Option<string>("--input") { Description = "A UTF-8 text file: one text per line.", Required = true };
         var output = new Option<string>("--out") { Description = "The JSONL file to write: one {\"text\", \"embedding\"} object per input line.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };

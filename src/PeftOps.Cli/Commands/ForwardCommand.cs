@@ -5,6 +5,7 @@ using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class ForwardCommand
     public static Command Create()
     {
         var baseModel = new Option<string>("--base") { Description = "The base model: builtin:all-MiniLM-L6-v2 or a Hugging Face checkpoint folder.", Required = true };
-        var adapter = new Option<string>("--adapter") { Description = "A PEFT adapter folder (adapter_config.json, adapter_model.safetensors)." };
+        var adapter = new Option<string>("--adapter") { Description = $"A PEFT adapter folder ({PeftFormat.ConfigFileName}, {PeftFormat.WeightsFileName})." };
         var merge = new Option<bool>("--merge") { Description = "Fold the adapter into the base weights before running." };
         var inputs = new Option<string>("--inputs")
         {

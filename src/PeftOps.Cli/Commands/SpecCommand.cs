@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PeftOps.Configuration;
+using PeftOps.Training;
 
 namespace PeftOps.Cli.Commands;
 
@@ -27,6 +28,7 @@ internal static class SpecCommand
         command.SetAction(parse => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
+            ModelFit.CheckIfKnown(spec);
             Console.WriteLine($"{spec.SourcePath}: valid; spec sha256 {SpecHash.Compute(spec)}");
             foreach (var (key, value) in SpecText.Flatten(spec))
                 Console.WriteLine($"  {key}: {value}");

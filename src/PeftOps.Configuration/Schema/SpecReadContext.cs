@@ -27,6 +27,10 @@ internal sealed class SpecReadContext(string sourcePath)
 
     public bool IsPresent(string path) => _nodes.ContainsKey(path);
 
+    /// <summary>Where each key path read so far was set: <c>file:line</c>, or <c>--set key</c> for an override.</summary>
+    public IReadOnlyDictionary<string, string> Locations() =>
+        _nodes.ToDictionary(kv => kv.Key, kv => _overrides.TryGetValue(kv.Value, out var o) ? o.Location : $"{SourcePath}:{kv.Value.Start.Line}", StringComparer.Ordinal);
+
     public void Error(YamlNode node, string message)
     {
         if (_overrides.TryGetValue(node, out var o))
@@ -56,7 +60,8 @@ internal sealed class SpecReadContext(string sourcePath)
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static string Parent(string path)
+    /// <summary>The enclosing key path: <c>method</c> for <c>method.r</c>, <c>method.layers_to_transform</c> for its <c>[2]</c>.</summary>
+    public static string Parent(string path)
     {
         var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
         return cut < 0 ? "" : path[..cut];

@@ -38,8 +38,8 @@ internal static class SpecRules
             if (string.IsNullOrEmpty(relative))
                 return;
             var full = Path.GetFullPath(Path.Combine(directory, relative));
-            if (!File.Exists(full))
-                context.Error(key, $"{key} must be an existing file, relative to the adapter folder (was {relative}; {full} does not exist)");
+            if (DataPaths.Problem(directory, full) is { } problem)
+                context.Error(key, $"{key} must be an existing file, relative to the adapter folder (was {relative}; {problem})");
         }
     }
 

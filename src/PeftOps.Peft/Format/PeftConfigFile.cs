@@ -68,17 +68,13 @@ public static class PeftConfigFile
             LoraDropout = f.Double("lora_dropout") ?? 0,
             UseRsLora = f.Bool("use_rslora") ?? false,
             UseDora = f.Bool("use_dora") ?? false,
-            InitLoraWeights = raw["init_lora_weights"] switch
-            {
-                JsonValue v when v.GetValueKind() == JsonValueKind.False => "none",
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                _ => "default",
-            },
+            InitLoraWeights = PeftFormat.ParseInit(path, raw["init_lora_weights"]),
             TargetModules = targets,
-            TargetModulesRegex = regex,
+            TargetModulesRegex = regex == PeftFormat.AllLinear ? null : regex,
+            AllLinear = regex == PeftFormat.AllLinear,
             FeedforwardModules = f.Targets("feedforward_modules").List,
             ModulesToSave = f.StringList("modules_to_save"),
-            Bias = f.String("bias") ?? "none",
+            Bias = PeftFormat.ParseBias(path, raw["bias"]),
             LayersToTransform = raw["layers_to_transform"] switch
             {
                 JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
@@ -97,8 +93,6 @@ public static class PeftConfigFile
             BaseModelNameOrPath = f.String("base_model_name_or_path"),
             Raw = raw,
         };
-        if (config.Bias is not ("none" or "all" or "lora_only"))
-            throw new InputException($"{path}: bias '{config.Bias}' is not supported (expected none, all or lora_only)");
         if (config.R <= 0)
             throw new InputException($"{path}: r must be > 0 (was {config.R})");
         var warnings = raw.Select(kv => kv.Key).Where(k => !Known.Contains(k)).Order(StringComparer.Ordinal)
@@ -121,7 +115,7 @@ public static class PeftConfigFile
         o["peft_type"] = c.Method == PeftMethod.Lora ? "LORA" : "IA3";
         o["task_type"] = c.TaskType;
         o["base_model_name_or_path"] = c.BaseModelNameOrPath;
-        SetNames(o, "target_modules", c.TargetModules, c.TargetModulesRegex);
+        SetNames(o, "target_modules", c.TargetModules, c.AllLinear ? PeftFormat.AllLinear : c.TargetModulesRegex);
         SetNames(o, "modules_to_save", c.ModulesToSave, null, nullWhenEmpty: true);
         if (c.Method == PeftMethod.Ia3)
         {
@@ -133,8 +127,8 @@ public static class PeftConfigFile
         SetFloat(o, "lora_dropout", c.LoraDropout);
         o["use_rslora"] = c.UseRsLora;
         o["use_dora"] = c.UseDora;
-        o["bias"] = c.Bias;
-        o["init_lora_weights"] = c.InitLoraWeights switch { "default" => true, "none" => false, var s => JsonValue.Create(s) };
+        o["bias"] = PeftFormat.BiasName(c.Bias);
+        o["init_lora_weights"] = PeftFormat.InitValue(c.InitLoraWeights);
         o["layers_to_transform"] = c.LayersToTransform.Count == 0 ? null : new JsonArray(c.LayersToTransform.Select(i => (JsonNode)i).ToArray());
         o["layers_pattern"] = c.LayersPattern;
         o["rank_pattern"] = new JsonObject(c.RankPattern.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));

@@ -8,9 +8,10 @@ namespace PeftOps.Peft.Format;
 /// Every Hugging Face PEFT name in one place: the <c>base_model.model.</c> prefix, the tensor names
 /// each method saves (<c>lora_A.weight</c>, <c>lora_B.weight</c>, <c>lora_magnitude_vector</c>,
 /// <c>ia3_l</c>, a modules_to_save copy under the module's plain keys), and the names PEFT gives the
-/// same parameters in memory (with the adapter name, e.g. <c>lora_A.default.weight</c>).
+/// same parameters in memory (with the adapter name, e.g. <c>lora_A.default.weight</c>); the file names; and,
+/// in <c>PeftFormat.Modes.cs</c>, the closed values of the config (<c>all-linear</c>, bias and init modes).
 /// </summary>
-public static class PeftFormat
+public static partial class PeftFormat
 {
     public const string ConfigFileName = "adapter_config.json";
     public const string WeightsFileName = "adapter_model.safetensors";
@@ -37,6 +38,18 @@ public static class PeftFormat
     /// <summary>The plain <c>MODULE.bias</c> for a <see cref="WrappedBiasKey"/>; other keys unchanged.</summary>
     public static string UnwrappedBiasKey(string key) =>
         key.EndsWith(".base_layer.bias", StringComparison.Ordinal) ? key[..^".base_layer.bias".Length] + ".bias" : key;
+
+    /// <summary>
+    /// Under <c>bias: all</c> PEFT's save keeps every state-dict key holding "bias" (save_and_load.py), and so catches
+    /// the two biases inside a <c>ModulesToSaveWrapper</c> besides the copy's own <c>MODULE.bias</c>: the copy's
+    /// again as <c>MODULE.modules_to_save.bias</c> (the adapter name removed), which PEFT's load ignores, and the
+    /// base layer's as <c>MODULE.original_module.bias</c>, which PEFT's load puts back into the base layer.
+    /// Releases that rebuild a wrapper's keys from the wrapper alone write neither.
+    /// </summary>
+    public static string CopyBiasKey(string moduleName) => $"{moduleName}.modules_to_save.bias";
+
+    /// <inheritdoc cref="CopyBiasKey"/>
+    public static string OriginalBiasKey(string moduleName) => $"{moduleName}.original_module.bias";
 
     /// <summary>PEFT's in-memory parameter name, as its gradients are named in the reference fixtures.</summary>
     public static string MemoryName(LinearAdapter adapter, string moduleName, string suffix, string adapterName) => adapter switch

@@ -39,29 +39,22 @@ public sealed class LoraAdapter : LinearAdapter
     public Parameter? Magnitude => lora_magnitude_vector;
 
     /// <summary>
-    /// PEFT's initialisations. default: A ~ kaiming-uniform(a=sqrt 5) = U(-1/sqrt(in), 1/sqrt(in)), B = 0;
-    /// gaussian: A ~ N(0, 1/r), B = 0; none: both as nn.Linear initialises them (B ~ U(-1/sqrt(r), 1/sqrt(r))).
-    /// DoRA's magnitude starts at the row norms of W0 + s B A.
+    /// PEFT's initialisations (<c>init_lora_weights</c>). true: A ~ kaiming-uniform(a=sqrt 5) = U(-1/sqrt(in), 1/sqrt(in)),
+    /// B = 0; "gaussian" (<paramref name="gaussianA"/>): A ~ N(0, 1/r), B = 0; false (<paramref name="zeroB"/> false):
+    /// both as nn.Linear initialises them (B ~ U(-1/sqrt(r), 1/sqrt(r))). DoRA's magnitude starts at the row norms of W0 + s B A.
     /// </summary>
-    public void Initialize(string init, AdaptableLinear layer, Generator generator)
+    public void Initialize(AdaptableLinear layer, Generator generator, bool gaussianA, bool zeroB)
     {
         using var _ = no_grad();
         var boundA = 1.0 / Math.Sqrt(lora_A.shape[1]);
-        switch (init)
-        {
-            case "gaussian":
-                lora_A.normal_(0.0, 1.0 / Rank, generator);
-                lora_B.zero_();
-                break;
-            case "none":
-                lora_A.uniform_(-boundA, boundA, generator);
-                lora_B.uniform_(-1.0 / Math.Sqrt(Rank), 1.0 / Math.Sqrt(Rank), generator);
-                break;
-            default:
-                lora_A.uniform_(-boundA, boundA, generator);
-                lora_B.zero_();
-                break;
-        }
+        if (gaussianA)
+            lora_A.normal_(0.0, 1.0 / Rank, generator);
+        else
+            lora_A.uniform_(-boundA, boundA, generator);
+        if (zeroB)
+            lora_B.zero_();
+        else
+            lora_B.uniform_(-1.0 / Math.Sqrt(Rank), 1.0 / Math.Sqrt(Rank), generator);
         if (lora_magnitude_vector is not null)
             lora_magnitude_vector.copy_(RowNorm(layer.weight, DeltaWeight()));
     }

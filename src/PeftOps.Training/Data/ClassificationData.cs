@@ -34,7 +34,12 @@ public sealed class ClassificationData : ITrainingData
     public IReadOnlyList<int> Lengths { get; }
     public IReadOnlyDictionary<string, string> DataSha256 { get; }
     public bool HasValidation => validation is not null;
-    public (string Name, bool HigherIsBetter) ValidationMetric => (spec.Training.EarlyStopping?.Metric ?? "macro_f1", true);
+    public (string Name, bool HigherIsBetter) ValidationMetric => spec.Training.EarlyStopping?.Metric switch
+    {
+        "loss" => ("loss", false),
+        { } metric => (metric, true),
+        null => ("macro_f1", true),
+    };
 
     public TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device)
     {
@@ -48,6 +53,12 @@ public sealed class ClassificationData : ITrainingData
         var probs = Predictor.Probabilities(model, validation!.Select(v => v.Text).ToList(), spec.Task.MaxLength);
         var predicted = probs.Select(p => Labels[Predictor.ArgMax(p)]).ToList();
         var gold = validation!.Select(v => v.Label).ToList();
-        return ValidationMetric.Name == "accuracy" ? EvalMetrics.Accuracy(gold, predicted) : EvalMetrics.MacroF1(gold, predicted);
+        return ValidationMetric.Name switch
+        {
+            "accuracy" => EvalMetrics.Accuracy(gold, predicted),
+            // mean cross-entropy of the gold labels: -1/N sum log p(gold)
+            "loss" => -validation!.Select((v, i) => Math.Log(Math.Max(probs[i][(int)labelIds[v.Label]], double.Epsilon))).Average(),
+            _ => EvalMetrics.MacroF1(gold, predicted),
+        };
     }
 }

@@ -67,7 +67,14 @@ public static class DataFile
     private static List<LabeledText> ReadJsonl(string path, bool labelRequired) => JsonLines(path, (root, lineNumber) =>
     {
         var text = root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
-        var label = root.TryGetProperty("label", out var l) ? l.ValueKind == JsonValueKind.String ? l.GetString() : l.GetRawText() : null;
+        string? label = null;
+        if (root.TryGetProperty("label", out var l) && l.ValueKind != JsonValueKind.Null)
+        {
+            // 7 and "7" would otherwise be one class to the trainer and two to whoever reads the data.
+            if (l.ValueKind != JsonValueKind.String)
+                throw new InputException($"{path}:{lineNumber}: label must be a string (was {Shorten(l.GetRawText())})");
+            label = l.GetString();
+        }
         if (string.IsNullOrWhiteSpace(text))
             throw new InputException($"{path}:{lineNumber}: text missing or empty (expected {{\"text\": ..., \"label\": ...}})");
         if (labelRequired && string.IsNullOrWhiteSpace(label))
@@ -81,14 +88,20 @@ public static class DataFile
         var rows = new List<T>();
         foreach (var (line, lineNumber) in NumberedLines(path))
         {
+            JsonDocument doc;
             try
             {
-                using var doc = JsonDocument.Parse(line);
-                rows.Add(row(doc.RootElement, lineNumber));
+                doc = JsonDocument.Parse(line);
             }
             catch (JsonException e)
             {
                 throw new InputException($"{path}:{lineNumber}: not a JSON object ({e.Message.Split('.')[0]})", e);
+            }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new InputException($"{path}:{lineNumber}: not a JSON object (was {Shorten(doc.RootElement.GetRawText())})");
+                rows.Add(row(doc.RootElement, lineNumber));
             }
         }
         return rows;
@@ -96,9 +109,7 @@ public static class DataFile
 
     private static List<LabeledText> ReadCsv(string path, bool labelRequired)
     {
-        if (!File.Exists(path))
-            throw new InputException($"{path}: not found");
-        var records = CsvRecords(File.ReadAllText(path)).Where(r => !(r.Cells.Count == 1 && r.Cells[0].Trim().Length == 0)).ToList();
+        var records = CsvRecords(string.Join('\n', ReadLines(path))).Where(r => !(r.Cells.Count == 1 && r.Cells[0].Trim().Length == 0)).ToList();
         if (records.Count == 0)
             return [];
         var header = records[0].Cells.Select(h => h.Trim().ToLowerInvariant()).ToList();
@@ -167,10 +178,59 @@ public static class DataFile
     }
 
     // The non-blank lines of a file with their 1-based numbers.
-    private static IEnumerable<(string Line, int Number)> NumberedLines(string path)
+    private static IEnumerable<(string Line, int Number)> NumberedLines(string path) =>
+        ReadLines(path).Select((line, i) => (line, i + 1)).Where(l => !string.IsNullOrWhiteSpace(l.line));
+
+    /// <summary>
+    /// Every line of a UTF-8 file (a leading byte-order mark dropped, line ends \n or \r\n). Bytes that are not
+    /// UTF-8 are bad input named by line and column, never replaced by U+FFFD and trained on.
+    /// </summary>
+    private static List<string> ReadLines(string path)
     {
-        if (!File.Exists(path))
-            throw new InputException($"{path}: not found");
-        return File.ReadLines(path).Select((line, i) => (line, i + 1)).Where(l => !string.IsNullOrWhiteSpace(l.line));
+        if (Directory.Exists(path))
+            throw new InputException($"{path}: is a folder (expected a data file)");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{path}: not found", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: cannot be read ({e.Message})", e);
+        }
+        var lines = new List<string>();
+        var start = bytes.AsSpan().StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        while (start <= bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0)
+                end = bytes.Length;
+            var line = bytes.AsSpan(start, end - start);
+            if (line.EndsWith("\r"u8))
+                line = line[..^1];
+            try
+            {
+                lines.Add(StrictUtf8.GetString(line));
+            }
+            catch (DecoderFallbackException e)
+            {
+                var bad = e.BytesUnknown is { Length: > 0 } unknown ? $"byte 0x{unknown[0]:X2}" : "a byte";
+                throw new InputException($"{path}:{lines.Count + 1}: not valid UTF-8 ({bad} at column {e.Index + 1}; save the file as UTF-8)", e);
+            }
+            if (end == bytes.Length)
+                break;
+            start = end + 1;
+        }
+        return lines;
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    // A value quoted in a message: long ones cut, so one bad line cannot flood the terminal.
+    private static string Shorten(string raw) => raw.Length <= 60 ? raw : raw[..57] + "...";
 }

@@ -4,6 +4,7 @@ using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 using PeftOps.Training.Data;
 using PeftOps.Training.Trainer;
 using SuiteMetrics = PeftOps.Evaluation.SuiteMetrics;
@@ -62,7 +63,7 @@ public static class EvaluateRecipe
             Adapter = spec.Name,
             CreatedAt = DateTimeOffset.UtcNow,
             BaseModel = new BaseModelInfo(spec.BaseModel, model.Source.Sha256),
-            AdapterSha256 = DataFile.Sha256(Path.Combine(adapterDir, "adapter_model.safetensors")),
+            AdapterSha256 = DataFile.Sha256(Path.Combine(adapterDir, PeftFormat.WeightsFileName)),
             SpecSha256 = SpecHash.Compute(spec),
             Spec = SpecText.Flatten(spec),
             Data = data,

@@ -1,31 +1,72 @@
+using PeftOps.Configuration;
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;
+using PeftOps.Peft.Format;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training.Trainer;
 
 /// <summary>
-/// RUN_DIR's files. While training: <c>checkpoint/</c> (trainable tensors, optimizer state, state.json, the best
-/// weights so far), replaced atomically, and <c>metrics.jsonl</c>. At the end: <c>adapter/</c> in PEFT's format,
-/// <c>train.json</c>; the checkpoint is removed.
+/// RUN_DIR, written as a whole or not at all. A run is written into the sibling <c>RUN_DIR.partial/</c>: while
+/// training <c>checkpoint/</c> (trainable tensors, optimizer state, state.json, the best weights so far), replaced
+/// atomically, and <c>metrics.jsonl</c>; at the end <c>adapter/</c> in PEFT's format and <c>train.json</c>, the
+/// checkpoint removed. Then the finished folder replaces RUN_DIR, so an earlier run's <c>eval/</c> and
+/// <c>gate/</c> never sit beside a new adapter. A killed run resumes from <c>RUN_DIR.partial/checkpoint/</c>.
 /// </summary>
-public sealed class RunFolder(string root)
+public sealed class RunFolder
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
     private static readonly JsonSerializerOptions Line = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public string Root { get; } = Path.GetFullPath(root);
-    public string CheckpointDir => Path.Combine(Root, "checkpoint");
-    public string MetricsPath => Path.Combine(Root, "metrics.jsonl");
-    public string AdapterDir => Path.Combine(Root, "adapter");
+    private readonly string given;
+
+    public RunFolder(string root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        given = root;
+        Root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+    }
+
+    /// <summary>RUN_DIR: absent, or a finished run.</summary>
+    public string Root { get; }
+    /// <summary>The run being written, beside RUN_DIR.</summary>
+    public string WorkDir => Root + ".partial";
+    public string CheckpointDir => Path.Combine(WorkDir, "checkpoint");
+    public string MetricsPath => Path.Combine(WorkDir, "metrics.jsonl");
+    public string AdapterDir => Path.Combine(WorkDir, "adapter");
+    private string ReplacedDir => Root + ".replaced";
 
     public sealed record Checkpoint(TrainingState State, string Folder);
 
-    /// <summary>The checkpoint of an interrupted run of the same spec, if any; otherwise a clean start.</summary>
+    /// <summary>
+    /// Refuses an <c>--out</c> that cannot become a run folder, before any work: an existing file, a path through
+    /// a file, or a folder holding something other than an earlier run (it would be replaced as a whole).
+    /// </summary>
+    /// <exception cref="InputException">Naming <c>--out</c> as given.</exception>
+    public void CheckTarget()
+    {
+        if (File.Exists(Root))
+            throw new InputException($"--out {given}: is a file (expected a run folder to create, or an earlier run's to replace)");
+        for (var dir = Path.GetDirectoryName(Root); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+                throw new InputException($"--out {given}: {dir} is a file (expected a folder)");
+            if (Directory.Exists(dir))
+                break;
+        }
+        if (Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any() && !File.Exists(Path.Combine(Root, "train.json")))
+            throw new InputException($"--out {given}: is a folder that peftops train did not write (no train.json), and a run replaces its folder as a whole (expected a new folder or an earlier run's)");
+        if (File.Exists(WorkDir))
+            throw new InputException($"--out {given}: {WorkDir} is a file (expected nothing there, or an interrupted run's folder)");
+    }
+
+    /// <summary>The checkpoint of an interrupted run of the same spec, if any; otherwise a clean start in <see cref="WorkDir"/>.</summary>
     public Checkpoint? LoadCheckpoint(string specHash)
     {
+        if (Directory.Exists(ReplacedDir))
+            Directory.Delete(ReplacedDir, recursive: true);
         // Killed between removing the old checkpoint and moving the new one in: the new one is complete
         // once spec.sha256, written last, is there.
         var pending = CheckpointDir + ".tmp";
@@ -39,9 +80,9 @@ public sealed class RunFolder(string root)
             KeepMetricsUpTo(state.Step);
             return new Checkpoint(state, CheckpointDir);
         }
-        if (Directory.Exists(CheckpointDir))
-            Directory.Delete(CheckpointDir, recursive: true);
-        Directory.CreateDirectory(Root);
+        if (Directory.Exists(WorkDir))
+            Directory.Delete(WorkDir, recursive: true);
+        Directory.CreateDirectory(WorkDir);
         File.WriteAllText(MetricsPath, "");
         return null;
     }
@@ -91,16 +132,22 @@ public sealed class RunFolder(string root)
         if (Directory.Exists(AdapterDir))
             Directory.Delete(AdapterDir, recursive: true);
         Directory.Move(temp, AdapterDir);
-        return new FileInfo(Path.Combine(AdapterDir, "adapter_model.safetensors")).Length;
+        return new FileInfo(Path.Combine(AdapterDir, PeftFormat.WeightsFileName)).Length;
     }
 
+    /// <summary>Writes train.json, drops the checkpoint and puts the finished run in RUN_DIR's place.</summary>
     public void Finish(TrainSummary summary, IReadOnlyList<Evaluation.CurvePoint> curve)
     {
-        var temp = Path.Combine(Root, "train.json.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
-        File.Move(temp, Path.Combine(Root, "train.json"), overwrite: true);
+        File.WriteAllText(Path.Combine(WorkDir, "train.json"), JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
         if (Directory.Exists(CheckpointDir))
             Directory.Delete(CheckpointDir, recursive: true);
+        // A folder cannot be renamed over a non-empty one: move the old run aside, the new one in, then delete
+        // the old. Killed in between, RUN_DIR is absent (never mixed) and the next train starts over.
+        if (Directory.Exists(Root))
+            Directory.Move(Root, ReplacedDir);
+        Directory.Move(WorkDir, Root);
+        if (Directory.Exists(ReplacedDir))
+            Directory.Delete(ReplacedDir, recursive: true);
     }
 
     /// <summary>Reads a train.json written by <see cref="Finish"/>.</summary>

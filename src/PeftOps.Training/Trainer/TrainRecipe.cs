@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PeftOps.Configuration;
 using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
@@ -18,29 +20,34 @@ namespace PeftOps.Training.Trainer;
 /// The same spec and seed on CPU give byte-identical adapter files: data order, initialisation and
 /// dropout all derive from the seed and the step number, also across a resume.
 /// </summary>
-public static class TrainRecipe
+public static partial class TrainRecipe
 {
     public const string AdapterName = "default";
 
     public static TrainSummary Run(AdapterSpec spec, TrainOptions options, TrainProgress progress, CancellationToken ct)
     {
-        // --- setup ------------------------------------------------------------------------------
+        // --- setup: every check and allocation before the first byte is written ----------------
+        var run = new RunFolder(options.OutDir);
+        run.CheckTarget();
         var device = TorchRuntime.ResolveDevice(options.Device);
         var t = spec.Training;
         ITrainingData data = spec.Task.Type == TaskType.CausalLm ? new CausalLmData(spec) : new ClassificationData(spec);
         var labels = data.Labels;
-
-        var run = new RunFolder(options.OutDir);
         var specHash = SpecHash.Compute(spec);
-        var resume = run.LoadCheckpoint(specHash);
 
         torch.manual_seed(t.Seed);
-        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device });
+        using var model = Allocating(spec, "base_model", $"base_model {spec.BaseModel} does not fit in memory on {device}",
+            () => ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device }));
         CheckArchitecture(spec, model);
+        ModelFit.Check(spec, model);
         var peft = new PeftModel(model);
-        peft.AddAdapter(AdapterName, SpecToPeft.Map(spec), new Generator((ulong)t.Seed));
-        var parameters = peft.TrainableParameters();
+        var parameters = Allocating(spec, "method", $"the adapter (method.r {spec.Method.R}) does not fit in memory on {device}", () =>
+        {
+            peft.AddAdapter(AdapterName, SpecToPeft.Map(spec), new Generator((ulong)t.Seed), spec.Locate("method.target_modules"));
+            return peft.TrainableParameters();
+        });
         using var optimizer = torch.optim.AdamW(parameters.Select(p => p.Parameter), t.LearningRate, 0.9, 0.999, 1e-8, t.WeightDecay);
+        var resume = run.LoadCheckpoint(specHash);
         var lengths = data.Lengths;
         var batchesPerEpoch = (lengths.Count + t.BatchSize - 1) / t.BatchSize;
         var stepsPerEpoch = Math.Max(1, batchesPerEpoch / t.GradientAccumulationSteps);
@@ -162,6 +169,29 @@ public static class TrainRecipe
         if (model.Architecture != wanted)
             throw new InputException($"{spec.SourcePath}: task.type {(spec.Task.Type == TaskType.CausalLm ? "causal-lm" : "sequence-classification")} does not fit base_model {spec.BaseModel} ({model.Architecture})");
     }
+
+    /// <summary>
+    /// Runs an allocation that the spec sizes (the base model, the adapter): when the machine cannot give the memory
+    /// (libtorch's allocator, or the runtime's), that is bad input named at its key, not a crash.
+    /// </summary>
+    private static T Allocating<T>(AdapterSpec spec, string key, string what, Func<T> allocate)
+    {
+        try
+        {
+            return allocate();
+        }
+        catch (Exception e) when (e is OutOfMemoryException
+            || (e is ExternalException && (e.Message.Contains("alloc", StringComparison.OrdinalIgnoreCase)
+                || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))))
+        {
+            // libtorch's "[enforce fail at alloc_cpu.cpp:127] err == 0. " says where in libtorch, not why: dropped.
+            var reason = EnforcePrefix().Replace(e.Message.Split('\n', 2)[0].Trim(), "");
+            throw new InputException($"{spec.Locate(key)}: {what} ({reason})", e);
+        }
+    }
+
+    [GeneratedRegex(@"^\[enforce fail at [^\]]*\][^.]*\.\s*")]
+    private static partial Regex EnforcePrefix();
 
     // The process's peak resident memory; TorchSharp 0.107 exposes no CUDA allocator statistics.
     private static long PeakMemory() => Process.GetCurrentProcess().PeakWorkingSet64;

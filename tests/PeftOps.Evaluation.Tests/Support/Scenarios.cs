@@ -37,7 +37,7 @@ internal static class Scenarios
     {
         ["method.r"] = "16",
         ["method.alpha"] = "32",
-        ["method.target_modules[2]"] = "key",
+        ["method.target_modules"] = "[query, value, key]",
         ["training.seed"] = "",
         ["description"] = "AwesomeShoes | support <b>intents</b>\nnow with `returns` & @support-ml",
     };

@@ -15,7 +15,7 @@ internal static class SyntheticReports
         SyntheticWorld world, SyntheticModel adapted, IReadOnlyDictionary<string, string>? specChanges = null,
         string? parentVersion = null, string commit = "3f2c9a1d0b7e4c6a8f1e2d3c4b5a69788796a5b4")
     {
-        var spec = new SortedDictionary<string, string>(BaseSpec, StringComparer.Ordinal);
+        var spec = new SortedDictionary<string, string>(BaseSpec.ToDictionary(), StringComparer.Ordinal);
         foreach (var (key, value) in specChanges ?? new Dictionary<string, string>())
         {
             if (value.Length == 0)
@@ -47,20 +47,16 @@ internal static class SyntheticReports
         };
     }
 
-    private static readonly Dictionary<string, string> BaseSpec = new(StringComparer.Ordinal)
+    // The flattened spec as the real flattener writes it (list values as one key, every default present).
+    private static readonly IReadOnlyDictionary<string, string> BaseSpec = SpecText.Flatten(new AdapterSpec
     {
-        ["name"] = Adapter,
-        ["description"] = "AwesomeShoes | support <b>intents</b>",
-        ["base_model"] = "builtin:all-MiniLM-L6-v2",
-        ["method.type"] = "lora",
-        ["method.r"] = "8",
-        ["method.alpha"] = "16",
-        ["method.target_modules[0]"] = "query",
-        ["method.target_modules[1]"] = "value",
-        ["training.epochs"] = "8",
-        ["training.learning_rate"] = "0.0005",
-        ["training.seed"] = "42",
-    };
+        Name = Adapter,
+        Description = "AwesomeShoes | support <b>intents</b>",
+        BaseModel = "builtin:all-MiniLM-L6-v2",
+        Method = new MethodSpec { Type = MethodType.Lora, R = 8, Alpha = 16, TargetModules = ["query", "value"] },
+        Data = new DataSpec { Train = "data/train.jsonl", Validation = "data/validation.jsonl" },
+        Training = new TrainingSpec { Epochs = 8, LearningRate = 5e-4, Seed = 42 },
+    });
 
     private static SuiteResult Intents(SyntheticWorld world, SyntheticModel adapted)
     {
