@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace PeftOps.GitHub.Tests.Actions;
+
+/// <summary>
+/// A real HTTP server (WireMock.Net) standing in for the GitHub REST API with state: issue comments that can be
+/// listed, created and edited, check runs and releases, as the pipeline's jobs call them.
+/// </summary>
+internal sealed class GitHubStandIn : IDisposable
+{
+    private readonly WireMockServer _server = WireMockServer.Start();
+    private readonly ConcurrentDictionary<long, string> _comments = new();
+    private long _nextId = 100;
+
+    public GitHubStandIn()
+    {
+        _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/\d+/comments$")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => Json(200, _comments.OrderBy(c => c.Key).Select(c => Comment(c.Key, c.Value)).ToArray())));
+        _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/\d+/comments$")).UsingPost())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var id = Interlocked.Increment(ref _nextId);
+                _comments[id] = Body(request.Body);
+                return Json(201, Comment(id, _comments[id]));
+            }));
+        _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/comments/\d+$")).UsingPatch())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var id = long.Parse(request.Path.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+                _comments[id] = Body(request.Body);
+                return Json(200, Comment(id, _comments[id]));
+            }));
+        _server.Given(Request.Create().WithPath("/repos/o/r/check-runs").UsingPost())
+            .RespondWith(Response.Create().WithCallback(_ => Json(201, new { id = Interlocked.Increment(ref _nextId), name = "peftops", status = "completed" })));
+        _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher("^/repos/o/r/releases/tags/.+$")).UsingGet())
+            .RespondWith(Response.Create().WithCallback(_ => Json(404, new { message = "Not Found" })));
+        _server.Given(Request.Create().WithPath("/repos/o/r/releases").UsingPost())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                using var body = JsonDocument.Parse(request.Body!);
+                var tag = body.RootElement.GetProperty("tag_name").GetString();
+                return Json(201, new { id = Interlocked.Increment(ref _nextId), tag_name = tag, html_url = $"https://github.com/o/r/releases/tag/{tag}" });
+            }));
+    }
+
+    public Uri ApiUrl => new(_server.Url!);
+
+    /// <summary>The comments on the pull request now, by id.</summary>
+    public IReadOnlyDictionary<long, string> Comments => new Dictionary<long, string>(_comments);
+
+    public IReadOnlyList<(string Method, string Path, string Body)> Requests =>
+        [.. _server.LogEntries.Select(e => (e.RequestMessage.Method, e.RequestMessage.Path, e.RequestMessage.Body ?? ""))];
+
+    private static string Body(string? json)
+    {
+        using var document = JsonDocument.Parse(json!);
+        return document.RootElement.GetProperty("body").GetString()!;
+    }
+
+    private static object Comment(long id, string body) =>
+        new { id, body, html_url = $"https://github.com/o/r/pull/7#issuecomment-{id}", user = new { login = "github-actions[bot]", id = 41898282 } };
+
+    private static WireMock.ResponseMessage Json(int status, object body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json; charset=utf-8") },
+        BodyData = new BodyData { DetectedBodyType = BodyType.String, BodyAsString = JsonSerializer.Serialize(body, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }) },
+    };
+
+    public void Dispose() => _server.Stop();
+}

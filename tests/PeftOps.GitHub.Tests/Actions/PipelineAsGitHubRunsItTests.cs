@@ -1,0 +1,181 @@
+using PeftOps.TestSupport;
+
+namespace PeftOps.GitHub.Tests.Actions;
+
+/// <summary>
+/// The three workflows run as GitHub runs them (<see cref="ActionsRunner"/>): a bare git repository as origin holding
+/// this working tree, Azurite as the artifact store reached only through the names the workflows pass
+/// (<c>vars.PEFTOPS_REGISTRY</c>, <c>secrets.PEFTOPS_AZURE_STORAGE_CONNECTION_STRING</c>), and a WireMock server as the
+/// GitHub API. One journey, each step a workflow run on fresh clones: a pull request is gated and reported, a second
+/// push edits the same comment, a fork's pull request never reaches the GPU job, a pushed tag releases the reviewed
+/// candidate, dispatches promote and roll back, and a third clone sees the same history.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDisposable
+{
+    private const string Adapter = "support-intents";
+    private readonly TempDirectory _temp = new("peftops-actions");
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task A_pull_request_is_gated_and_the_reviewed_candidate_is_released_promoted_and_rolled_back()
+    {
+        using var github = new GitHubStandIn();
+        var origin = _temp.Combine("origin.git");
+        var seed = _temp.Combine("seed");
+        SeedOrigin(origin, seed);
+        var container = $"pipeline-{Guid.NewGuid():N}"[..24];
+        var runner = new ActionsRunner(origin, _temp.Combine("runners"),
+            new Dictionary<string, string> { ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString, ["GITHUB_TOKEN"] = "ghs_stand-in-token" },
+            // this machine has no GPU: the repository variable the workflow offers for that sends the GPU job to the CPU
+            new Dictionary<string, string> { ["PEFTOPS_REGISTRY"] = $"azure://devstoreaccount1/{container}", ["PEFTOPS_DEVICE"] = "cpu" },
+            github.ApiUrl);
+
+        // an engineer opens a pull request that changes the adapter's spec
+        Git(seed, "checkout", "-q", "-b", "better-intents");
+        Edit(seed, $"adapters/{Adapter}/adapter.yaml", "description: AwesomeShoes Co. customer-support intent classifier",
+            "description: AwesomeShoes Co. customer-support intent classifier (reviewed in the harness)");
+        var head = Commit(seed, "support-intents: describe it");
+        Git(seed, "push", "-q", "origin", "better-intents");
+        var pr = await runner.RunAsync("adapter-pr.yml", PullRequest(head, "o/r"));
+        Assert.True(pr.All(j => j.Status == "success"), string.Join("\n", pr.Select(j => j.Log[Math.Max(0, j.Log.Length - 6000)..])));
+        Assert.Equal(["changed:success", "regression-gate:success"], pr.Select(Summary));
+        var comment = Assert.Single(github.Comments);
+        Assert.Contains("<!-- peftops", comment.Value, StringComparison.Ordinal);
+        Assert.Contains("```mermaid\nxychart-beta", comment.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(".png)", comment.Value, StringComparison.Ordinal);
+        Assert.Contains(github.Requests, r => r.Method == "POST" && r.Path == "/repos/o/r/check-runs");
+
+        // a second push edits the same comment and reuses the candidate kept for the same inputs
+        Edit(seed, $"adapters/{Adapter}/README.md", "", "\nReviewed in the harness.\n", append: true);
+        var second = Commit(seed, "support-intents: a note");
+        Git(seed, "push", "-q", "origin", "better-intents");
+        var again = await runner.RunAsync("adapter-pr.yml", PullRequest(second, "o/r"));
+        Assert.Equal(["changed:success", "regression-gate:success"], again.Select(Summary));
+        Assert.Equal(comment.Key, Assert.Single(github.Comments).Key);
+        Assert.Contains("reused, not trained again", again[1].Log, StringComparison.Ordinal);
+
+        // a fork's pull request never reaches the self-hosted GPU runner
+        var fork = await runner.RunAsync("adapter-pr.yml", PullRequest(second, "someone/r"));
+        Assert.Equal(["changed:success", "regression-gate:skipped"], fork.Select(Summary));
+
+        // merged; the release manager pushes a plain tag: the reviewed bytes are released, the tag becomes the lineage tag
+        Git(seed, "push", "-q", "origin", "better-intents:main");
+        Git(seed, "tag", $"{Adapter}@v1.0.0", second);
+        Git(seed, "push", "-q", "origin", $"{Adapter}@v1.0.0");
+        var release = await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.0", second));
+        Assert.True(release.All(j => j.Status is "success" or "skipped"), string.Join("\n", release.Select(j => j.Log)));
+        Assert.Equal(["resolve:success", "release:success", "stage:skipped"], release.Select(Summary));
+        var lineage = Git(origin, "tag", "-l", "--format=%(objecttype) %(contents)", $"{Adapter}@v1.0.0");
+        Assert.StartsWith("tag {\"schema\":\"peftops.lineage/v1\"", lineage, StringComparison.Ordinal);
+        Assert.Contains("\"origin\":{\"kind\":\"reviewed\"", lineage, StringComparison.Ordinal);
+        Assert.Contains($"\"reviewed_commit\":\"{head}\"", lineage, StringComparison.Ordinal);
+        Assert.Contains(github.Requests, r => r.Method == "POST" && r.Path == "/repos/o/r/releases" && r.Body.Contains($"{Adapter}@v1.0.0", StringComparison.Ordinal));
+        Assert.DoesNotContain("Train", release[1].Log.Split('\n').Where(l => l.StartsWith("peftops train", StringComparison.Ordinal)), StringComparer.Ordinal);
+
+        // the tag filter starts releases for release tags only
+        var workflow = runner.Workflow(second, "release.yml");
+        Assert.False(ActionsRunner.Triggers(workflow, TagPush($"{Adapter}@v1.0.0!#8", second)));
+        Assert.False(ActionsRunner.Triggers(workflow, TagPush($"{Adapter}#production#3", second)));
+        Assert.True(ActionsRunner.Triggers(workflow, TagPush($"{Adapter}@v1.1.0-rc.1", second)));
+
+        // promote on another runner, release a second version of the same bytes, promote it, roll back
+        await Dispatch(runner, second, "promote", "1.0.0");
+        Git(seed, "tag", $"{Adapter}@v1.0.1", second);
+        Git(seed, "push", "-q", "origin", $"{Adapter}@v1.0.1");
+        Assert.Equal(["resolve:success", "release:success", "stage:skipped"], (await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.1", second))).Select(Summary));
+        await Dispatch(runner, second, "promote", "1.0.1");
+        await Dispatch(runner, second, "rollback", "");
+
+        // a third clone agrees: production holds v1.0.0 again, after three stage changes
+        var third = _temp.Combine("third");
+        GitCli.Run(_temp.Path, "clone", "-q", origin, third);
+        var cli = Path.Combine(release[1].Folder!, "src", "PeftOps.Cli", "bin", "Release", "net10.0", "peftops.dll");
+        var show = await Peftops(third, cli, container, "registry", "show", Adapter);
+        var history = await Peftops(third, cli, container, "registry", "history", Adapter);
+        Assert.Contains("production", show, StringComparison.Ordinal);
+        Assert.Matches(@"production\s+v1\.0\.0", show);
+        Assert.Equal(2, history.Split('\n').Count(l => l.Contains(" assignment ", StringComparison.Ordinal)));
+        Assert.Single(history.Split('\n'), l => l.Contains(" rollback ", StringComparison.Ordinal));
+    }
+
+    private async Task Dispatch(ActionsRunner runner, string sha, string action, string version)
+    {
+        var inputs = new Dictionary<string, object?> { ["action"] = action, ["adapter"] = Adapter, ["version"] = version, ["stage"] = "production", ["reason"] = "", ["retrain"] = false };
+        var runs = await runner.RunAsync("release.yml", new ActionsEvent("workflow_dispatch", sha, "refs/heads/main",
+            new Dictionary<string, object?> { ["inputs"] = inputs, ["repository"] = Repository() }), inputs);
+        Assert.True(runs.All(j => j.Status is "success" or "skipped"), string.Join("\n", runs.Select(j => j.Log)));
+        Assert.Equal(["resolve:success", "release:skipped", "stage:success"], runs.Select(Summary));
+    }
+
+    private static string Summary(JobRun run) => $"{run.Job}:{run.Status}";
+
+    private static Dictionary<string, object?> Repository() => new() { ["full_name"] = "o/r", ["default_branch"] = "main" };
+
+    private static ActionsEvent PullRequest(string head, string headRepository) => new("pull_request", head, "refs/pull/7/merge", new Dictionary<string, object?>
+    {
+        ["pull_request"] = new Dictionary<string, object?>
+        {
+            ["number"] = 7,
+            ["head"] = new Dictionary<string, object?> { ["sha"] = head, ["repo"] = new Dictionary<string, object?> { ["full_name"] = headRepository } },
+            ["base"] = new Dictionary<string, object?> { ["ref"] = "main" },
+        },
+        ["repository"] = Repository(),
+    });
+
+    private static ActionsEvent TagPush(string tag, string sha) =>
+        new("push", sha, $"refs/tags/{tag}", new Dictionary<string, object?> { ["ref"] = $"refs/tags/{tag}", ["repository"] = Repository() });
+
+    private async Task<string> Peftops(string directory, string cli, string container, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["PEFTOPS_REGISTRY"] = $"azure://devstoreaccount1/{container}";
+        start.Environment["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"peftops {string.Join(' ', args)} exited {process.ExitCode}: {error}");
+        return output;
+    }
+
+    /// <summary>Origin holds this working tree (tracked and new files, as git would add them) as one commit on main.</summary>
+    private static void SeedOrigin(string origin, string seed)
+    {
+        GitCli.Run(Path.GetDirectoryName(origin)!, "init", "-q", "--bare", "-b", "main", origin);
+        var files = GitCli.Run(TestPaths.RepoRoot, "ls-files", "-co", "--exclude-standard", "-z").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var file in files.Where(f => File.Exists(Path.Combine(TestPaths.RepoRoot, f))))
+        {
+            var target = Path.Combine(seed, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(TestPaths.RepoRoot, file), target);
+        }
+        GitCli.Run(seed, "init", "-q", "-b", "main");
+        GitCli.Run(seed, "config", "user.name", "Release Manager");
+        GitCli.Run(seed, "config", "user.email", "rm@example.com");
+        Commit(seed, "the project");
+        GitCli.Run(seed, "remote", "add", "origin", origin);
+        GitCli.Run(seed, "push", "-q", "origin", "main");
+    }
+
+    private static void Edit(string repo, string file, string find, string replace, bool append = false)
+    {
+        var path = Path.Combine(repo, file);
+        var text = File.ReadAllText(path);
+        Assert.True(append || text.Contains(find, StringComparison.Ordinal), $"{file} has no '{find}'");
+        File.WriteAllText(path, append ? text + replace : text.Replace(find, replace, StringComparison.Ordinal));
+    }
+
+    private static string Commit(string repo, string message)
+    {
+        GitCli.Run(repo, "add", "-A");
+        GitCli.Run(repo, "-c", "user.name=Engineer", "-c", "user.email=engineer@example.com", "commit", "-q", "-m", message);
+        return GitCli.Run(repo, "rev-parse", "HEAD").Trim();
+    }
+
+    private static string Git(string repo, params string[] args) => GitCli.Run(repo, args);
+}
