@@ -83,6 +83,9 @@ Setup(context =>
         else if (action is "promote" or "rollback" or "unassign" && stage == "")
             missing.Add($"--stage=STAGE (to {action})");
     }
+    if (Runs("Release") && defaultBranch != ""
+        && StartProcess("git", new ProcessSettings { Arguments = $"merge-base --is-ancestor HEAD origin/{defaultBranch}", WorkingDirectory = repoRoot }) != 0)
+        missing.Add($"a commit of origin/{defaultBranch} (HEAD is not on it; versions are released only from the default branch)");
     if (Runs("ResolveAdapter") && refArgument == "")
         missing.Add("--ref=NAME@vX.Y.Z or --ref=NAME");
     if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange"))
@@ -278,8 +281,6 @@ Task("Release")
     .Does(() =>
 {
     var name = adapters.Single();
-    if (defaultBranch != "" && StartProcess("git", new ProcessSettings { Arguments = $"merge-base --is-ancestor HEAD origin/{defaultBranch}", WorkingDirectory = repoRoot }) != 0)
-        throw new Exception($"{name}@v{version}: HEAD is not on origin/{defaultBranch}; versions are released only from commits of the default branch");
     var release = new List<string> { "registry", "release", name, "--version", version, "--from", $"artifacts/{name}" };
     if (retrain)
         release.Add("--retrained");

@@ -68,6 +68,25 @@ public sealed class BuildTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_release_of_a_commit_that_is_not_on_the_default_branch_stops_before_any_work()
+    {
+        using var origin = new TempDirectory("peftops-origin");
+        GitCli.Run(origin.Path, "init", "-q", "--bare", "-b", "main");
+        Git("remote", "add", "origin", origin.Path);
+        Git("push", "-q", "origin", "main");
+        Git("fetch", "-q", "origin");
+        Git("checkout", "-q", "-b", "unmerged");
+        Write("adapters/alpha/adapter.yaml", "name: alpha\ndescription: not reviewed\n");
+        Commit("unmerged");
+
+        var (code, log) = await Build([], "--target=Release", "--tag=alpha@v1.0.0", "--default-branch=main");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Release cannot start; missing: a commit of origin/main (HEAD is not on it; versions are released only from the default branch)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("peftops ", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Names_an_adapter_that_has_no_spec()
     {
         var (code, log) = await Build([], "--target=Train", "--adapter=alpha,missing");
