@@ -10,8 +10,9 @@ public sealed partial class AdapterRegistry
     /// Only creates, never replaces, so a job with create-only rights can do it. Running it again finishes a
     /// stopped run; a different candidate already kept for the same inputs is kept, and this one is refused.
     /// </summary>
+    /// <param name="reviewedCommit">the commit reviewers saw (a pull request's head); null: the one eval.json records.</param>
     public async Task<CandidateRecord> KeepCandidateAsync(
-        string adapter, CandidateInputs inputs, string fromDirectory, string? reviewed, CancellationToken cancellationToken)
+        string adapter, CandidateInputs inputs, string fromDirectory, string? reviewed, CancellationToken cancellationToken, string? reviewedCommit = null)
     {
         CheckName(adapter, "adapter");
         ArgumentNullException.ThrowIfNull(inputs);
@@ -30,7 +31,7 @@ public sealed partial class AdapterRegistry
         foreach (var file in run.AllFiles)
             await UploadOnceAsync(CandidateKey(adapter, inputs.Address, file.Entry.Sha256), file.Content, $"candidate {Short(inputs.Address)}", cancellationToken).ConfigureAwait(false);
         var record = new CandidateRecord(CandidateRecord.SchemaId, adapter, inputs.Address, run.Eval.BaseModel, inputs.SpecSha256, inputs.Data,
-            run.AllFiles.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal), run.Eval.Commit, reviewed, _time.GetUtcNow());
+            run.AllFiles.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal), reviewedCommit ?? run.Eval.Commit, reviewed, _time.GetUtcNow());
         if (await Store.TryCreateAsync(recordKey, record.ToJsonBytes(), cancellationToken).ConfigureAwait(false))
             return record;
         // another job kept one between our read and our write: the first one stays

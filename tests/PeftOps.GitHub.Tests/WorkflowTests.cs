@@ -55,7 +55,7 @@ public sealed class WorkflowTests
         Assert.DoesNotContain("--device=cuda", text, StringComparison.Ordinal);
         Assert.Contains("run: ./build.sh --target=StageChange --action=\"$ACTION\"", text, StringComparison.Ordinal);
         Assert.Contains("environment: release", text, StringComparison.Ordinal);
-        Assert.Contains("environment: ${{ inputs.stage }}", text, StringComparison.Ordinal);
+        Assert.Contains("environment: ${{ (inputs.action == 'deregister' || inputs.action == 'deprecate') && 'production' || inputs.stage }}", text, StringComparison.Ordinal);
         Assert.Equal(2, text.Split("group: registry-${{ needs.resolve.outputs.adapter }}").Length - 1);
     }
 

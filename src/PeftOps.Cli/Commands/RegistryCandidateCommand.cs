@@ -28,7 +28,10 @@ internal static class RegistryCandidateCommand
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
             var inputs = CandidateInputsOf.Checkout(spec);
-            var record = await registry.KeepCandidateAsync(spec.Name, inputs, parse.GetValue(from)!, RunUrl(), cancellationToken).ConfigureAwait(false);
+            // on a pull request actions/checkout builds a merge commit that nobody reviewed: record the PR's head instead
+            var github = GitHub.GitHubEnvironment.FromProcess();
+            var reviewedCommit = github.PullRequestNumber is not null ? github.HeadSha : null;
+            var record = await registry.KeepCandidateAsync(spec.Name, inputs, parse.GetValue(from)!, RunUrl(), cancellationToken, reviewedCommit).ConfigureAwait(false);
             Console.WriteLine($"kept {spec.Name} candidate {record.Address[..Math.Min(12, record.Address.Length)]} (adapter sha256 {record.Files["adapter_model.safetensors"].Sha256}) in {registry.Store.Location}");
             return ExitCodes.Success;
         }, writes: true));

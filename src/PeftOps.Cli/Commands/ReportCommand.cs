@@ -40,12 +40,12 @@ internal static class ReportCommand
             {
                 // one line, never the token: GitHub's status and message (403 usually means missing `checks: write` / `pull-requests: write`)
                 await Console.Error.WriteLineAsync($"peftops: GitHub answered {(int)e.StatusCode} {e.StatusCode}: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.GateFailed;
+                return ExitCodes.Infrastructure;
             }
             catch (HttpRequestException e)
             {
                 await Console.Error.WriteLineAsync($"peftops: cannot reach GitHub at {environment.ApiUrl}: {e.Message}").ConfigureAwait(false);
-                return ExitCodes.GateFailed;
+                return ExitCodes.Infrastructure;
             }
             return ExitCodes.Success;
         }));
