@@ -13,4 +13,10 @@ internal static class ExitCodes
 
     /// <summary>git, the artifact store, the network or a credential failed; the message says which and what to do.</summary>
     public const int Infrastructure = 5;
+
+    /// <summary>An exception no command expected: a bug in peftops (sysexits' EX_SOFTWARE); one line, never a stack trace.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>The run was cancelled (Ctrl+C): 128 + SIGINT, as shells report it.</summary>
+    public const int Cancelled = 130;
 }

@@ -14,16 +14,33 @@ internal static class PeftOpsCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// Parses and runs one command line. Whatever a command throws ends here: the documented exceptions in
+    /// <see cref="Guard(Func{Task{int}})"/>, anything else in <see cref="LastResort"/> (exit 70, one line), never as
+    /// System.CommandLine's stack trace and exit 1, which means "gate failed".
+    /// </summary>
+    public static Task<int> RunAsync(string[] args) => RunAsync(CreateRoot(), args);
+
+    /// <inheritdoc cref="RunAsync(string[])"/>
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
-        var parse = CreateRoot().Parse(args);
-        if (parse.Errors.Count > 0)
+        ArgumentNullException.ThrowIfNull(root);
+        try
         {
-            foreach (var error in parse.Errors)
-                await Console.Error.WriteLineAsync($"peftops: {error.Message}").ConfigureAwait(false);
-            return ExitCodes.BadInput;
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                    await Console.Error.WriteLineAsync($"peftops: {error.Message}").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        catch (Exception e)
+        {
+            return await LastResort.Report(e).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

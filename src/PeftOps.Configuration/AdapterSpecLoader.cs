@@ -47,14 +47,28 @@ public static class AdapterSpecLoader
     private static YamlMappingNode ReadYaml(string yamlText, string sourcePath)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yamlText));
         try
         {
-            stream.Load(new StringReader(yamlText));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
             var message = (e.InnerException as YamlException ?? e).Message;
             throw new InputException($"{sourcePath}:{e.Start.Line}: not valid YAML: {message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way, not with a YamlException, on a flow collection ('{' or '[') left open
+            // before a line break and a plain scalar: say where it stopped
+            throw new InputException($"{sourcePath}:{scanner.CurrentPosition.Line}: not valid YAML: the parser stopped here; "
+                + "expected every '{' and '[' closed on the lines that follow", e);
+        }
+        catch (ArgumentException e)
+        {
+            // and with an ArgumentException on a tag that is not a valid URI (!<...>, %TAG)
+            var message = e.Message.Split(" (Parameter", 2)[0];
+            throw new InputException($"{sourcePath}:{scanner.CurrentPosition.Line}: not valid YAML: {message}", e);
         }
         if (stream.Documents.Count == 0)
             throw new InputException($"{sourcePath}:1: the spec is empty (expected a mapping with keys {SpecDefinition.Root.KeyList})");

@@ -10,7 +10,10 @@ internal static class PeftOpsRunner
 {
     private static readonly SemaphoreSlim ConsoleGate = new(1, 1);
 
-    public static async Task<CliResult> InProcess(params string[] args)
+    public static Task<CliResult> InProcess(params string[] args) => InProcess(PeftOpsCli.CreateRoot(), args);
+
+    /// <summary>Runs <paramref name="root"/> as <c>peftops</c> runs its own tree, console captured.</summary>
+    public static async Task<CliResult> InProcess(System.CommandLine.RootCommand root, params string[] args)
     {
         await ConsoleGate.WaitAsync();
         var (stdout, stderr) = (Console.Out, Console.Error);
@@ -20,7 +23,7 @@ internal static class PeftOpsRunner
         {
             Console.SetOut(output);
             Console.SetError(error);
-            var code = await PeftOpsCli.RunAsync(args);
+            var code = await PeftOpsCli.RunAsync(root, args);
             return new CliResult(code, output.ToString(), error.ToString());
         }
         finally

@@ -52,6 +52,8 @@ internal static class SpecCommand
             var full = Path.GetFullPath(path);
             if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
                 throw new InputException($"--out {path}: folder {folder} does not exist");
+            if (Directory.Exists(full))
+                throw new InputException($"--out {path}: is a folder (expected the path of the schema file to write)");
             var temp = $"{full}.{Environment.ProcessId}.tmp";
             File.WriteAllText(temp, schema);
             File.Move(temp, full, overwrite: true);

@@ -40,7 +40,7 @@ internal static partial class SpecOverrides
             {
                 value = ParseValue(valueText);
             }
-            catch (YamlException)
+            catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
             {
                 context.Error(location, order, $"{key} must be a YAML value, like 4, text, [a, b] or {{k: v}} (was {valueText})");
                 continue;

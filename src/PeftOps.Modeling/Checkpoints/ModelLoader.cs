@@ -49,6 +49,8 @@ public static class ModelLoader
     /// <summary>The folder a reference points to, and a short description for `model info`.</summary>
     public static (string Folder, string Description) Resolve(string reference)
     {
+        if (string.IsNullOrWhiteSpace(reference))
+            throw new InputException($"--base '{reference}': empty (expected {BuiltinMiniLm} or a Hugging Face checkpoint folder)");
         if (reference.StartsWith("builtin:", StringComparison.Ordinal))
         {
             if (reference != BuiltinMiniLm)

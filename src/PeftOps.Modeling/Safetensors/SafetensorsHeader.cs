@@ -73,6 +73,7 @@ internal sealed record SafetensorsHeader(
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw Bad(path, $"header must be a JSON object, found {root.ValueKind}");
+            JsonInput.CheckStrings($"{path}: header", root);
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var entries = new List<Entry>();

@@ -75,8 +75,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         if (model.TryGetProperty("byte_fallback", out var fallback) && fallback.ValueKind == JsonValueKind.True)
             throw Refused(path, "model.byte_fallback", fallback, "false: byte_fallback BPE is SentencePiece's; give the checkpoint's tokenizer.model");
 
-        var vocabulary = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
-        var mergeRanks = ReadMerges(path, model.GetProperty("merges"), vocabulary);
+        var vocabulary = TokenizerFields.Vocabulary(path, model);
+        var mergeRanks = ReadMerges(path, TokenizerFields.Get(path, model, "model", "merges", JsonValueKind.Array), vocabulary);
         var ignoreMerges = model.TryGetProperty("ignore_merges", out var ignore) && ignore.ValueKind == JsonValueKind.True;
 
         var preTokenizers = new List<Func<string, IEnumerable<string>>>();
@@ -176,7 +176,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
             (string, string)? pair = merge.ValueKind switch
             {
                 JsonValueKind.String when merge.GetString()!.Split(' ') is [var a, var b] => (a, b),
-                JsonValueKind.Array when merge.GetArrayLength() == 2 => (merge[0].GetString()!, merge[1].GetString()!),
+                JsonValueKind.Array when merge.GetArrayLength() == 2 && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String
+                    => (merge[0].GetString()!, merge[1].GetString()!),
                 _ => null,
             };
             if (pair is not { } p)
@@ -192,7 +193,7 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
     {
         if (!root.TryGetProperty("normalizer", out var normalizer) || normalizer.ValueKind == JsonValueKind.Null)
             return null;
-        return normalizer.GetProperty("type").GetString() switch
+        return TokenizerFields.Text(path, normalizer, "normalizer", "type") switch
         {
             "NFC" => CanonicalNormalizer.Nfc,
             "NFD" => CanonicalNormalizer.Nfd,
@@ -202,12 +203,12 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
 
     private static void AddPreTokenizer(string path, string where, JsonElement step, List<Func<string, IEnumerable<string>>> steps, ref bool byteLevel)
     {
-        var type = step.GetProperty("type");
+        var type = TokenizerFields.Get(path, step, where, "type", JsonValueKind.String);
         switch (type.GetString())
         {
             case "Sequence":
                 var i = 0;
-                foreach (var inner in step.GetProperty("pretokenizers").EnumerateArray())
+                foreach (var inner in TokenizerFields.Get(path, step, where, "pretokenizers", JsonValueKind.Array).EnumerateArray())
                     AddPreTokenizer(path, $"{where}.pretokenizers[{i++}]", inner, steps, ref byteLevel);
                 break;
             case "Split":
@@ -235,15 +236,16 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
 
     private static Func<string, IEnumerable<string>> ReadSplit(string path, string where, JsonElement step)
     {
-        var behavior = step.GetProperty("behavior");
+        var behavior = TokenizerFields.Get(path, step, where, "behavior", JsonValueKind.String);
         if (behavior.GetString() != "Isolated")
             throw Refused(path, $"{where}.behavior", behavior, "Isolated");
         if (step.TryGetProperty("invert", out var invert) && invert.ValueKind == JsonValueKind.True)
             throw Refused(path, $"{where}.invert", invert, "false");
-        var pattern = step.GetProperty("pattern");
+        var pattern = TokenizerFields.Get(path, step, where, "pattern", JsonValueKind.Object);
         Regex regex;
         if (pattern.TryGetProperty("Regex", out var source))
         {
+            TokenizerFields.Expect(path, source, $"{where}.pattern.Regex", JsonValueKind.String);
             try
             {
                 regex = new Regex(source.GetString()!, RegexOptions.CultureInvariant);
@@ -255,7 +257,7 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         }
         else
         {
-            regex = new Regex(Regex.Escape(pattern.GetProperty("String").GetString()!), RegexOptions.CultureInvariant);
+            regex = new Regex(Regex.Escape(TokenizerFields.Text(path, pattern, $"{where}.pattern", "String")), RegexOptions.CultureInvariant);
         }
         return piece => Isolate(regex, piece);
     }
@@ -287,15 +289,16 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         var i = 0;
         foreach (var token in added.EnumerateArray())
         {
+            TokenizerFields.Expect(path, token, $"added_tokens[{i}]", JsonValueKind.Object);
             foreach (var flag in new[] { "single_word", "lstrip", "rstrip" })
             {
                 if (token.TryGetProperty(flag, out var value) && value.ValueKind == JsonValueKind.True)
                     throw Refused(path, $"added_tokens[{i}].{flag}", value, "false");
             }
-            var content = token.GetProperty("content");
+            var content = TokenizerFields.Get(path, token, $"added_tokens[{i}]", "content", JsonValueKind.String);
             if (string.IsNullOrEmpty(content.GetString()))
                 throw Refused(path, $"added_tokens[{i}].content", content, "a non-empty string");
-            tokens.Add((content.GetString()!, token.GetProperty("id").GetInt32()));
+            tokens.Add((content.GetString()!, TokenizerFields.Int32(path, TokenizerFields.Get(path, token, $"added_tokens[{i}]", "id", JsonValueKind.Number), $"added_tokens[{i}].id")));
             i++;
         }
         return [.. tokens];

@@ -8,21 +8,12 @@ public static class TokenizerJson
 {
     public static IDecoderTokenizer Load(string path)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"{path}: not valid JSON ({e.Message})");
-        }
-        using (document)
+        using (var document = JsonInput.Parse(path, File.ReadAllText(path)))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
                 throw new InputException($"{path}: model is missing; expected the tokenizer model object of a Hugging Face tokenizer.json");
-            var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : t.ValueKind == JsonValueKind.Undefined ? null : t.GetRawText();
             return type switch
             {
                 "WordLevel" => WordLevelTokenizer.FromJson(path, root),

@@ -30,12 +30,12 @@ public sealed partial class WordLevelTokenizer : IDecoderTokenizer
     public static WordLevelTokenizer FromJson(string path, JsonElement root)
     {
         var model = root.GetProperty("model");
-        var vocabulary = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
-        var unk = model.TryGetProperty("unk_token", out var u) ? u.GetString() ?? "" : "";
+        var vocabulary = TokenizerFields.Vocabulary(path, model);
+        var unk = model.TryGetProperty("unk_token", out var u) ? TokenizerFields.Expect(path, u, "model.unk_token", JsonValueKind.String).GetString()! : "";
         if (!vocabulary.TryGetValue(unk, out var unkId))
             throw new InputException($"{path}: model.unk_token '{unk}' is not in model.vocab");
         var preTokenizer = root.TryGetProperty("pre_tokenizer", out var p) && p.ValueKind == JsonValueKind.Object
-            ? p.GetProperty("type").GetString() : null;
+            ? TokenizerFields.Text(path, p, "pre_tokenizer", "type") : null;
         if (preTokenizer is not ("Whitespace" or "WhitespaceSplit"))
             throw new InputException($"{path}: pre_tokenizer.type '{preTokenizer}' is not supported (expected Whitespace or WhitespaceSplit)");
         return new WordLevelTokenizer(vocabulary, unkId, preTokenizer == "Whitespace");

@@ -35,16 +35,13 @@ public static class PeftConfigFile
     {
         if (!File.Exists(path))
             throw new InputException($"{path}: not found (a PEFT adapter folder holds {PeftFormat.ConfigFileName})");
-        JsonObject raw;
-        try
+        var text = File.ReadAllText(path);
+        using (JsonInput.Parse(path, text))
         {
-            raw = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InputException($"{path}: expected a JSON object");
+            // checked: strict JSON, every string valid UTF-16
         }
-        catch (JsonException e)
-        {
-            throw new InputException($"{path}: not valid JSON ({e.Message})", e);
-        }
+        var raw = JsonNode.Parse(text, documentOptions: JsonInput.Strict) as JsonObject
+            ?? throw new InputException($"{path}: expected a JSON object");
         var f = new Fields(path, raw);
         var peftType = f.String("peft_type") ?? throw new InputException($"{path}: peft_type missing (expected LORA or IA3)");
         var method = peftType switch
@@ -77,18 +74,18 @@ public static class PeftConfigFile
             Bias = PeftFormat.ParseBias(path, raw["bias"]),
             LayersToTransform = raw["layers_to_transform"] switch
             {
-                JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
-                JsonValue v when v.GetValueKind() == JsonValueKind.Number => [v.GetValue<int>()],
+                JsonArray a => a.Select(n => f.Integer("layers_to_transform", n)).ToList(),
+                JsonValue v when v.GetValueKind() == JsonValueKind.Number => [f.Integer("layers_to_transform", v)],
                 _ => [],
             },
             LayersPattern = raw["layers_pattern"] switch
             {
                 JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                JsonArray { Count: > 0 } a => a[0]!.GetValue<string>(),
+                JsonArray { Count: > 0 } a => f.Strings("layers_pattern", a)[0],
                 _ => null,
             },
-            RankPattern = f.Map("rank_pattern", n => n.GetValue<int>()),
-            AlphaPattern = f.Map("alpha_pattern", n => n.GetValue<double>()),
+            RankPattern = f.Map("rank_pattern", n => f.Integer("rank_pattern", n)),
+            AlphaPattern = f.Map("alpha_pattern", n => f.Number("alpha_pattern", n)),
             TaskType = f.String("task_type"),
             BaseModelNameOrPath = f.String("base_model_name_or_path"),
             Raw = raw,
@@ -192,6 +189,23 @@ public static class PeftConfigFile
 
     private sealed record Fields(string Path, JsonObject Raw)
     {
+        /// <summary>Every item of <paramref name="items"/> as a string: PEFT writes module names as lists of strings.</summary>
+        public List<string> Strings(string key, JsonArray items) =>
+            items.All(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                ? items.Select(n => n!.GetValue<string>()).ToList()
+                : throw new InputException($"{Path}: {key} must be a list of strings (was {items.ToJsonString()})");
+
+        /// <summary>A whole number that fits an int, as PEFT writes layer indices and ranks.</summary>
+        public int Integer(string key, JsonNode? node) =>
+            node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var i)
+                ? i
+                : throw new InputException($"{Path}: {key} must hold integers (was {node?.ToJsonString() ?? "null"})");
+
+        public double Number(string key, JsonNode? node) =>
+            node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)
+                : throw new InputException($"{Path}: {key} must hold numbers (was {node?.ToJsonString() ?? "null"})");
+
         public string? String(string key) => Raw[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
         public bool? Bool(string key) => Raw[key] is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
@@ -213,22 +227,22 @@ public static class PeftConfigFile
         public IReadOnlyList<string> StringList(string key) => Raw[key] switch
         {
             null => [],
-            JsonArray a => a.Select(n => n!.GetValue<string>()).ToList(),
+            JsonArray a => Strings(key, a),
             var n => throw new InputException($"{Path}: {key} must be a list of strings (was {n.ToJsonString()})"),
         };
 
         public (IReadOnlyList<string> List, string? Regex) Targets(string key) => Raw[key] switch
         {
             null => ([], null),
-            JsonArray a => (a.Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal).ToList(), null),
+            JsonArray a => (Strings(key, a).Order(StringComparer.Ordinal).ToList(), null),
             JsonValue v when v.GetValueKind() == JsonValueKind.String => ([], v.GetValue<string>()),
             var n => throw new InputException($"{Path}: {key} must be a list of module names or a regular expression (was {n.ToJsonString()})"),
         };
 
-        public IReadOnlyDictionary<string, T> Map<T>(string key, Func<JsonNode, T> read) => Raw[key] switch
+        public IReadOnlyDictionary<string, T> Map<T>(string key, Func<JsonNode?, T> read) => Raw[key] switch
         {
             null => new Dictionary<string, T>(),
-            JsonObject o => o.ToDictionary(kv => kv.Key, kv => read(kv.Value!)),
+            JsonObject o => o.ToDictionary(kv => kv.Key, kv => read(kv.Value)),
             var n => throw new InputException($"{Path}: {key} must be an object (was {n.ToJsonString()})"),
         };
     }

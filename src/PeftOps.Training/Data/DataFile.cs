@@ -101,6 +101,7 @@ public static class DataFile
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                     throw new InputException($"{path}:{lineNumber}: not a JSON object (was {Shorten(doc.RootElement.GetRawText())})");
+                JsonInput.CheckStrings($"{path}:{lineNumber}", doc.RootElement);
                 rows.Add(row(doc.RootElement, lineNumber));
             }
         }
