@@ -65,8 +65,18 @@ internal static class PeftOpsRunner
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        // a guard against a hung process, not a speed check: the test projects run side by side on 2 cores, and with the
+        // workflow harness building and training beside them a training run can take minutes
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"peftops {string.Join(' ', args)} did not finish in 20 minutes");
+        }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

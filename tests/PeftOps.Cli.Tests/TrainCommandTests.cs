@@ -40,7 +40,7 @@ public sealed class TrainCommandTests
         {
             var state = Path.Combine(new RunFolder(killed).CheckpointDir, "state.json");
             var clock = Stopwatch.StartNew();
-            while (!File.Exists(state) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            while (!File.Exists(state) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(10))
                 await Task.Delay(20);
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
