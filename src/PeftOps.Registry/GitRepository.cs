@@ -148,9 +148,24 @@ public sealed class GitRepository
         RunCheckedAsync(["tag", name, commit], cancellationToken);
 
     /// <summary>The bytes of <paramref name="path"/> at <paramref name="commit"/>, or null when that commit has no such file.</summary>
-    public async Task<byte[]?> ShowFileAsync(string commit, string path, CancellationToken cancellationToken)
+    public Task<byte[]?> ShowFileAsync(string commit, string path, CancellationToken cancellationToken) =>
+        RunBinaryAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken);
+
+    /// <summary>Writes the folder <paramref name="path"/> as it is at <paramref name="commit"/> under <paramref name="destination"/>; false when the commit has no such folder.</summary>
+    public async Task<bool> ExtractFolderAsync(string commit, string path, string destination, CancellationToken cancellationToken)
     {
-        var start = NewStart(Root, ["cat-file", "blob", $"{commit}:{path}"]);
+        var tar = await RunBinaryAsync(["archive", "--format=tar", commit, "--", path], cancellationToken).ConfigureAwait(false);
+        if (tar is null)
+            return false;
+        Directory.CreateDirectory(destination);
+        using var stream = new MemoryStream(tar);
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(stream, destination, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<byte[]?> RunBinaryAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = NewStart(Root, arguments);
         start.StandardOutputEncoding = null;
         using var process = Process.Start(start) ?? throw new InfrastructureException("git could not be started: install git and put it on PATH");
         process.StandardInput.Close();

@@ -30,7 +30,10 @@ internal sealed class FaultSandbox : IDisposable
     public string Combine(params string[] parts) => _temp.Combine(parts);
 
     /// <summary>Runs peftops in the repository against the sandbox's store, with <c>PEFTOPS_FAULT</c> when <paramref name="fault"/> is given.</summary>
-    public async Task<CliResult> Peftops(string? fault, params string[] args)
+    public Task<CliResult> Peftops(string? fault, params string[] args) => Run(fault, [.. args, "--registry", new Uri(Store).AbsoluteUri]);
+
+    /// <summary>Runs peftops in the repository with the sandbox's environment and exactly <paramref name="args"/>.</summary>
+    public async Task<CliResult> Run(string? fault, params string[] args)
     {
         var environment = new Dictionary<string, string>
         {
@@ -38,7 +41,7 @@ internal sealed class FaultSandbox : IDisposable
             ["PEFTOPS_FAULT"] = fault ?? "",
             ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = $"DefaultEndpointsProtocol=https;AccountName=planted;AccountKey={PlantedKey};EndpointSuffix=core.windows.net",
         };
-        var result = await PeftOpsRunner.AsProcessIn(Repository, environment, [.. args, "--registry", new Uri(Store).AbsoluteUri]);
+        var result = await PeftOpsRunner.AsProcessIn(Repository, environment, args);
         Assert.DoesNotContain(PlantedKey[..24], result.Stdout + result.Stderr, StringComparison.Ordinal);
         return result;
     }

@@ -43,7 +43,7 @@ public sealed class RegistryFaultTests(TrainedRepository trained) : IClassFixtur
         Assert.EndsWith(" tag", tag, StringComparison.Ordinal);
         Assert.Equal(sandbox.RemoteTags(), sandbox.LocalTags());
         Assert.Equal(0, verified.ExitCode);
-        Assert.EndsWith("tiny@v1.0.0: 5 files verified\n", verified.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("tiny@v1.0.0: 5 files verified; lineage: 6 ok\n", verified.Stdout, StringComparison.Ordinal);
     }
 
     [Theory]
