@@ -45,14 +45,14 @@ public sealed partial class AdapterRegistry
     }
 
     /// <summary>
-    /// The latest version's eval.json, verified; when the store lost it (or the manifest), the facts its lineage tag
-    /// records (base model, data, spec hash, no spec keys) and a warning that names the missing file and the repair.
+    /// The latest version's eval.json, verified; when the store lost one of the version's files, the facts its lineage
+    /// tag records (base model, data, spec hash, no spec keys) and a warning that names the missing file and the repair.
     /// </summary>
     private async Task<(EvalFacts Previous, string? Warning)> PreviousEvalAsync(AdapterState state, string latest, CancellationToken cancellationToken)
     {
         var adapter = state.Adapter;
         string? missing = null;
-        foreach (var name in new[] { Manifest.FileName, "eval.json" })
+        foreach (var name in Manifest.ContentFiles.Prepend(Manifest.FileName))
         {
             if (missing is null && await Store.ReadAsync(Key(adapter, latest, name), cancellationToken).ConfigureAwait(false) is null)
                 missing = name;
