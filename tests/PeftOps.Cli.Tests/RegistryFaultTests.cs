@@ -92,6 +92,32 @@ public sealed class RegistryFaultTests(TrainedRepository trained) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_version_whose_weights_were_lost_from_the_store_is_repaired_by_releasing_the_same_folder_again()
+    {
+        using var sandbox = new FaultSandbox(trained);
+        Assert.Equal(0, (await sandbox.Peftops(null, Release)).ExitCode);
+        var weights = Path.Combine(sandbox.Store, "tiny", "v1.0.0", "adapter_model.safetensors");
+        File.Delete(weights);
+
+        var broken = await sandbox.Peftops(null, "registry", "verify", "tiny", "--version", "1.0.0");
+        var next = await sandbox.Peftops(null, "registry", "next-version", "tiny", "--from", "artifacts/tiny");
+        var repaired = await sandbox.Peftops(null, Release);
+        var verified = await sandbox.Peftops(null, "registry", "verify", "tiny", "--version", "1.0.0");
+
+        var store = new Uri(sandbox.Store).AbsoluteUri;
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Equal($"peftops: verification failed: adapter_model.safetensors: missing from {store}/tiny/v1.0.0/\n", broken.Stderr);
+        Assert.Equal(0, next.ExitCode);
+        Assert.Equal("v1.0.1\n", next.Stdout);
+        Assert.Equal($"peftops: warning: {store}/tiny/v1.0.0/adapter_model.safetensors is missing, so v1.0.0 was compared by the lineage in its tag tiny@v1.0.0; "
+            + "put it back with 'peftops registry release tiny --version v1.0.0 --from RUN_DIR' from the folder it was released from\n", next.Stderr);
+        Assert.Equal(0, repaired.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(sandbox.Repository, "artifacts", "tiny", "adapter", "adapter_model.safetensors")), File.ReadAllBytes(weights));
+        Assert.Equal(0, verified.ExitCode);
+        Assert.Equal(sandbox.RemoteTags(), sandbox.LocalTags());
+    }
+
+    [Fact]
     public async Task An_origin_that_is_gone_is_one_line_and_exit_5()
     {
         using var sandbox = new FaultSandbox(trained);
