@@ -10,10 +10,13 @@ namespace PeftOps.Configuration;
 /// </summary>
 public static class SpecHash
 {
-    public static string Compute(AdapterSpec spec)
+    public static string Compute(AdapterSpec spec) => Compute(SpecText.Flatten(spec));
+
+    /// <summary>The same hash from the flattened spec (<see cref="SpecText.Flatten"/>, as eval.json's <c>spec</c> lists it).</summary>
+    public static string Compute(IReadOnlyDictionary<string, string> flattened)
     {
-        var canonical = JsonSerializer.Serialize(new SortedDictionary<string, string>(
-            SpecText.Flatten(spec).ToDictionary(), StringComparer.Ordinal));
+        ArgumentNullException.ThrowIfNull(flattened);
+        var canonical = JsonSerializer.Serialize(new SortedDictionary<string, string>(flattened.ToDictionary(), StringComparer.Ordinal));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

@@ -8,7 +8,9 @@ public sealed partial class AdapterRegistry
     /// <summary>
     /// Releases <paramref name="fromDirectory"/> as <paramref name="adapter"/>@<paramref name="version"/>:
     /// resolve, check the gate, upload, verify, tag, push. Files go up before any tag is written and the manifest
-    /// last; a run that stopped anywhere is finished by running it again with the same folder.
+    /// last; a run that stopped anywhere is finished by running it again with the same folder, and a version whose
+    /// tag exists is completed (files missing from the store uploaded again, checked against the manifest the tag
+    /// records; the tag pushed) when the folder holds the bytes it released.
     /// A plain (lightweight) tag of the version's name, as a release manager pushes to start a release, is a
     /// release request: it names the commit, and the release replaces it with the annotated lineage tag.
     /// </summary>
@@ -24,11 +26,24 @@ public sealed partial class AdapterRegistry
         var candidate = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
         using var releaseLock = await ReleaseLock.AcquireAsync(Git, tag, cancellationToken).ConfigureAwait(false);
         var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
-        var request = await ReleaseRequestAsync(tag, remote, cancellationToken).ConfigureAwait(false);
-        var tagged = request is null && await Git.ResolveCommitAsync("refs/tags/" + tag, cancellationToken).ConfigureAwait(false) is not null;
-        var pushed = request is null && remote is not null && await Git.RemoteHasTagAsync(remote, tag, cancellationToken).ConfigureAwait(false);
-        if (pushed || (tagged && remote is null))
-            throw new InputException($"{tag} already exists{(pushed ? $" on {remote}" : "")}: a version is written once; choose another version");
+        var remoteObject = remote is null ? null : await Git.RemoteTagObjectAsync(remote, tag, cancellationToken).ConfigureAwait(false);
+        var remoteRequest = remoteObject is not null && await Git.IsCommitAsync(remoteObject, cancellationToken).ConfigureAwait(false) ? remoteObject : null;
+        if (remoteObject is not null && remoteRequest is null)
+            await Git.FetchTagAsync(remote!, tag, cancellationToken).ConfigureAwait(false); // released there (or a commit this clone lacks): look at it here
+        var local = (await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tag);
+        if (local is { Annotated: true })
+            return await CompleteAsync(candidate, tag, local, remote, remoteObject, remoteRequest, cancellationToken).ConfigureAwait(false);
+        ReleaseRequest? request = null;
+        if (local is not null)
+        {
+            if (remoteObject is not null && remoteObject != local.Commit)
+                throw AlreadyExists(tag, remote);
+            request = new ReleaseRequest(local.Commit, true, remoteObject);
+        }
+        else if (remoteRequest is not null)
+        {
+            request = new ReleaseRequest(remoteRequest, false, remoteRequest);
+        }
         var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
         var commit = await ReleaseCommitAsync(candidate, retrained, cancellationToken).ConfigureAwait(false);
         if (request is not null && request.Commit != commit)
@@ -45,13 +60,14 @@ public sealed partial class AdapterRegistry
         // upload: content files in a fixed order, then the manifest, each written once
         foreach (var file in candidate.Files)
             await UploadOnceAsync(Key(adapter, version, file.Name), file.Content, tag, cancellationToken).ConfigureAwait(false);
+        FaultPoint.Reach("release", "after-files");
         var manifest = new Manifest(
-            Manifest.SchemaId, adapter, version, _time.GetUtcNow(),
-            candidate.Files.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal),
+            Manifest.SchemaId, adapter, version, _time.GetUtcNow(), FilesOf(candidate),
             candidate.Eval.BaseModel, candidate.Eval.Data, candidate.Eval.SpecSha256, commit,
             state.Versions.LastOrDefault(v => GtoTagName.ParseVersion(v).ComparePrecedenceTo(GtoTagName.ParseVersion(version)) < 0) ?? candidate.Eval.ParentVersion,
             candidate.Eval.Tools, new GateRecord(candidate.GateVerdict, forced, forced ? approval!.Reason : null, forced ? approval!.ApprovedBy : null), origin);
         manifest = await UploadManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
+        FaultPoint.Reach("release", "after-manifest");
 
         // verify: read every file back and check it against the manifest
         var manifestBytes = await Store.ReadAsync(Key(adapter, version, Manifest.FileName), cancellationToken).ConfigureAwait(false)
@@ -60,29 +76,96 @@ public sealed partial class AdapterRegistry
         await DownloadVerifiedAsync(adapter, version, manifestSha, cancellationToken).ConfigureAwait(false);
 
         // tag: the lineage record is the message; the tag points at the commit the adapter was built from
-        if (!tagged)
+        if (request?.Local == true)
+            await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
+        var lineage = JsonSerializer.Serialize(LineageRecord.From(manifest, manifestSha), RegistryJson.Compact);
+        if (!await Git.TryCreateTagAsync(tag, manifest.Commit, lineage, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            throw new InputException($"{tag} was created by another release while this one ran; this one stops");
+        FaultPoint.Reach("release", "after-tag");
+
+        // push
+        if (remote is not null)
+            await PushReleaseTagAsync(remote, tag, request, cancellationToken).ConfigureAwait(false);
+        FaultPoint.Reach("release", "after-push");
+        return new ReleaseResult(tag, manifest, remote);
+    }
+
+    /// <summary>
+    /// The version's lineage tag exists (here, or fetched from the remote): when <paramref name="candidate"/> holds the
+    /// bytes it released, upload what the store lacks (checked against the manifest the tag records), verify, and push
+    /// the tag where it is not yet; otherwise the version exists and is left alone.
+    /// </summary>
+    private async Task<ReleaseResult> CompleteAsync(
+        ReleaseCandidate candidate, string tag, GitTag local, string? remote, string? remoteObject, string? remoteRequest, CancellationToken cancellationToken)
+    {
+        var pushed = remoteObject is not null && remoteRequest is null;
+        var lineage = TagReader.ReadLineage(local.Message);
+        if (lineage is null || (remoteRequest is not null && remoteRequest != local.Commit))
+            throw AlreadyExists(tag, pushed ? remote : null);
+        var (adapter, version) = (lineage.Adapter, lineage.Version);
+        var manifestKey = Key(adapter, version, Manifest.FileName);
+        var files = FilesOf(candidate);
+        var stored = await Store.ReadAsync(manifestKey, cancellationToken).ConfigureAwait(false);
+        Manifest manifest;
+        if (stored is not null)
         {
-            if (request?.Local == true)
-                await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
-            var lineage = JsonSerializer.Serialize(LineageRecord.From(manifest, manifestSha), RegistryJson.Compact);
-            if (!await Git.TryCreateTagAsync(tag, manifest.Commit, lineage, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
-                throw new InputException($"{tag} was created by another release while this one ran; this one stops");
+            manifest = Manifest.Parse(stored, $"{Store.Location}/{manifestKey}");
+            if (!manifest.HasFiles(files))
+                throw AlreadyExists(tag, pushed ? remote : null);
         }
         else
         {
-            var existing = (await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false)).Single(t => t.Name == tag);
-            if (TagReader.ReadLineage(existing.Message)?.ManifestSha256 != manifestSha)
-                throw new InputException($"{tag} exists here (not pushed) with a different manifest than {Store.Location}/{Key(adapter, version, Manifest.FileName)}; delete the local tag or choose another version");
+            manifest = lineage.RebuildManifest(files)
+                ?? throw new InputException($"{tag}: {Store.Location}/{manifestKey} is missing and the tag, written before lineage records kept created_at, cannot rebuild it; restore manifest.json from a copy of the store");
+            if (Sha256.Hex(manifest.ToJsonBytes()) != lineage.ManifestSha256)
+                throw AlreadyExists(tag, pushed ? remote : null);
         }
 
-        // push
-        if (remote is not null && !await Git.TryPushTagAsync(remote, tag, cancellationToken, request?.RemoteObject).ConfigureAwait(false))
-        {
-            await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
-            throw new InputException($"{remote} refused {tag}: another release pushed this version first; this one stops");
-        }
+        // the same bytes as released: put back what the store lost, manifest last, then check every hash
+        foreach (var file in candidate.Files)
+            await UploadOnceAsync(Key(adapter, version, file.Name), file.Content, tag, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+            await UploadOnceAsync(manifestKey, manifest.ToJsonBytes(), tag, cancellationToken).ConfigureAwait(false);
+        await DownloadVerifiedAsync(adapter, version, lineage.ManifestSha256, cancellationToken).ConfigureAwait(false);
+
+        if (remote is not null && !pushed)
+            await PushReleaseTagAsync(remote, tag, remoteRequest is null ? null : new ReleaseRequest(remoteRequest, true, remoteRequest), cancellationToken).ConfigureAwait(false);
+        FaultPoint.Reach("release", "after-push");
         return new ReleaseResult(tag, manifest, remote);
     }
+
+    /// <summary>Pushes the lineage tag; when the remote refuses, the tag is withdrawn here (and a request put back) so this clone agrees with the remote.</summary>
+    private async Task PushReleaseTagAsync(string remote, string tag, ReleaseRequest? request, CancellationToken cancellationToken)
+    {
+        bool pushed;
+        try
+        {
+            pushed = await Git.TryPushTagAsync(remote, tag, cancellationToken, request?.RemoteObject).ConfigureAwait(false);
+        }
+        catch (InfrastructureException)
+        {
+            await WithdrawTagAsync(tag, request, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        if (!pushed)
+        {
+            await WithdrawTagAsync(tag, request, cancellationToken).ConfigureAwait(false);
+            throw new InputException($"{remote} refused {tag}: another release pushed this version first; this one stops");
+        }
+    }
+
+    private async Task WithdrawTagAsync(string tag, ReleaseRequest? request, CancellationToken cancellationToken)
+    {
+        await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
+        if (request?.Local == true)
+            await Git.CreateLightweightTagAsync(tag, request.Commit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static InputException AlreadyExists(string tag, string? remote) =>
+        new($"{tag} already exists{(remote is not null ? $" on {remote}" : "")}: a version is written once; choose another version");
+
+    private static Dictionary<string, ManifestFile> FilesOf(ReleaseCandidate candidate) =>
+        candidate.Files.ToDictionary(f => f.Name, f => f.Entry, StringComparer.Ordinal);
 
     /// <summary>
     /// A folder fetched as the reviewed candidate is released as <c>reviewed</c> once the store confirms it kept those
@@ -107,20 +190,8 @@ public sealed partial class AdapterRegistry
         return new ReleaseOrigin(ReleaseOrigin.ReviewedKind, record.Address, record.Commit, record.Reviewed);
     }
 
+    /// <summary>A lightweight tag named like the version, here (Local) or on the remote (RemoteObject), asking for the release of its commit.</summary>
     private sealed record ReleaseRequest(string Commit, bool Local, string? RemoteObject);
-
-    /// <summary>A lightweight tag named like the version, here or on the remote, asking for the release of its commit.</summary>
-    private async Task<ReleaseRequest?> ReleaseRequestAsync(string tag, string? remote, CancellationToken cancellationToken)
-    {
-        var local = (await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(t => t.Name == tag);
-        var remoteObject = remote is null ? null : await Git.RemoteTagObjectAsync(remote, tag, cancellationToken).ConfigureAwait(false);
-        if (local is { Annotated: true })
-            return null;
-        if (local is not null)
-            return remoteObject is null || remoteObject == local.Commit ? new ReleaseRequest(local.Commit, true, remoteObject) : null;
-        return remoteObject is not null && await Git.IsCommitAsync(remoteObject, cancellationToken).ConfigureAwait(false)
-            ? new ReleaseRequest(remoteObject, false, remoteObject) : null;
-    }
 
     /// <summary>
     /// The commit the version is tagged on. A reviewed candidate was made at the pull request's commit and is released

@@ -101,8 +101,10 @@ public sealed class GitRepository
         RunCheckedAsync(["fetch", "--quiet", remote, "refs/tags/*:refs/tags/*"], cancellationToken);
 
     /// <summary>
-    /// Pushes one tag; false when the remote refuses it (it holds a different tag of that name). With
-    /// <paramref name="replacing"/>, the remote's tag of that name is expected to be exactly that object and is replaced.
+    /// Pushes one tag; false when the remote holds a different tag of that name (another release or change got
+    /// there first). With <paramref name="replacing"/>, the remote's tag of that name is expected to be exactly that
+    /// object and is replaced. A remote that refuses for its own reason (a pre-receive hook, permissions) or cannot be
+    /// reached is an <see cref="InfrastructureException"/> carrying what the remote said.
     /// </summary>
     public async Task<bool> TryPushTagAsync(string remote, string name, CancellationToken cancellationToken, string? replacing = null)
     {
@@ -112,11 +114,71 @@ public sealed class GitRepository
         var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode == 0)
             return true;
-        if (result.Output.Contains("[rejected]", StringComparison.Ordinal) || result.Output.Contains("[remote rejected]", StringComparison.Ordinal)
-            || result.Error.Contains("already exists", StringComparison.Ordinal))
+        if (result.Output.Contains("[rejected]", StringComparison.Ordinal) || result.Error.Contains("already exists", StringComparison.Ordinal))
             return false;
-        throw new InfrastructureException($"git push {remote} {name} failed: {result.Error.Trim()}");
+        const string remoteRejected = "[remote rejected] ";
+        var refused = result.Output.Split('\n').FirstOrDefault(l => l.Contains(remoteRejected, StringComparison.Ordinal));
+        if (refused is not null)
+        {
+            var reason = refused[(refused.IndexOf(remoteRejected, StringComparison.Ordinal) + remoteRejected.Length)..].Trim().Trim('(', ')');
+            if (reason.Contains("lock", StringComparison.Ordinal))
+                return false; // a racing push held the ref: the other one got there first
+            var said = string.Join(" ", result.Error.Split('\n')
+                .Where(l => l.StartsWith("remote:", StringComparison.Ordinal))
+                .Select(l => l["remote:".Length..].Trim()).Where(l => l.Length > 0));
+            throw new InfrastructureException(
+                $"{remote} rejected {name} ({reason}{(said.Length > 0 ? $": {said}" : "")}); nothing was pushed and the local tag was withdrawn: fix what {remote} says, then run the command again");
+        }
+        throw new InfrastructureException($"git push {remote} {name} failed ({result.ExitCode}): {OneLine(result.Error)}; check that {remote} is reachable and writable, then run the command again");
     }
+
+    /// <summary>Fetches one tag from <paramref name="remote"/>, replacing a local tag of that name.</summary>
+    public Task FetchTagAsync(string remote, string name, CancellationToken cancellationToken) =>
+        RunCheckedAsync(["fetch", "--quiet", "--no-tags", remote, $"+refs/tags/{name}:refs/tags/{name}"], cancellationToken);
+
+    /// <summary>The object a local tag names (the tag object when annotated), or null when there is no such tag.</summary>
+    public async Task<string?> TagObjectAsync(string name, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["rev-parse", "--verify", "--quiet", "refs/tags/" + name], cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0 ? result.Output.Trim() : null;
+    }
+
+    /// <summary>Creates a lightweight tag (puts back a release request that a failed release had replaced).</summary>
+    public Task CreateLightweightTagAsync(string name, string commit, CancellationToken cancellationToken) =>
+        RunCheckedAsync(["tag", name, commit], cancellationToken);
+
+    /// <summary>The bytes of <paramref name="path"/> at <paramref name="commit"/>, or null when that commit has no such file.</summary>
+    public Task<byte[]?> ShowFileAsync(string commit, string path, CancellationToken cancellationToken) =>
+        RunBinaryAsync(["cat-file", "blob", $"{commit}:{path}"], cancellationToken);
+
+    /// <summary>Writes the folder <paramref name="path"/> as it is at <paramref name="commit"/> under <paramref name="destination"/>; false when the commit has no such folder.</summary>
+    public async Task<bool> ExtractFolderAsync(string commit, string path, string destination, CancellationToken cancellationToken)
+    {
+        var tar = await RunBinaryAsync(["archive", "--format=tar", commit, "--", path], cancellationToken).ConfigureAwait(false);
+        if (tar is null)
+            return false;
+        Directory.CreateDirectory(destination);
+        using var stream = new MemoryStream(tar);
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(stream, destination, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<byte[]?> RunBinaryAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = NewStart(Root, arguments);
+        start.StandardOutputEncoding = null;
+        using var process = Process.Start(start) ?? throw new InfrastructureException("git could not be started: install git and put it on PATH");
+        process.StandardInput.Close();
+        using var bytes = new MemoryStream();
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.StandardOutput.BaseStream.CopyToAsync(bytes, cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        await error.ConfigureAwait(false);
+        return process.ExitCode == 0 ? bytes.ToArray() : null;
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private Task<GitResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunGitAsync(Root, arguments, null, null, cancellationToken);
@@ -125,12 +187,32 @@ public sealed class GitRepository
     {
         var result = await RunAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
-            throw new InfrastructureException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.Error.Trim()}");
+            throw new InfrastructureException($"git {string.Join(' ', arguments)} failed ({result.ExitCode}): {OneLine(result.Error)}; check the repository and its remote, then run the command again");
         return result.Output;
     }
 
     private static async Task<GitResult> RunGitAsync(
         string directory, IReadOnlyList<string> arguments, string? input, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    {
+        var start = NewStart(directory, arguments);
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+                start.Environment[key] = value;
+        }
+        using var process = Process.Start(start) ?? throw new InfrastructureException("git could not be started: install git and put it on PATH");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await using (process.StandardInput.ConfigureAwait(false))
+        {
+            if (input is not null)
+                await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return new GitResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+    }
+
+    private static ProcessStartInfo NewStart(string directory, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -147,21 +229,7 @@ public sealed class GitRepository
             start.ArgumentList.Add(argument);
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
         start.Environment["LC_ALL"] = "C";
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment)
-                start.Environment[key] = value;
-        }
-        using var process = Process.Start(start) ?? throw new InfrastructureException("git could not be started: install git and put it on PATH");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await using (process.StandardInput.ConfigureAwait(false))
-        {
-            if (input is not null)
-                await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
-        }
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return new GitResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
+        return start;
     }
 
     private sealed record GitResult(int ExitCode, string Output, string Error);

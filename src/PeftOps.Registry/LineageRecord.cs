@@ -16,7 +16,8 @@ public sealed record LineageRecord(
     IReadOnlyList<DataHash> Data,
     ToolVersions Tools,
     GateRecord Gate,
-    ReleaseOrigin? Origin = null)
+    ReleaseOrigin? Origin = null,
+    DateTimeOffset? CreatedAt = null)
 {
     public const string SchemaId = "peftops.lineage/v1";
 
@@ -24,6 +25,12 @@ public sealed record LineageRecord(
     {
         ArgumentNullException.ThrowIfNull(manifest);
         return new(SchemaId, manifest.Adapter, manifest.Version, manifestSha256, manifest.Commit, manifest.ParentVersion,
-            manifest.BaseModel, manifest.SpecSha256, manifest.Data, manifest.Tools, manifest.Gate, manifest.Origin);
+            manifest.BaseModel, manifest.SpecSha256, manifest.Data, manifest.Tools, manifest.Gate, manifest.Origin, manifest.CreatedAt);
     }
+
+    /// <summary>The manifest this record was written from, given the files it lists; null when the record predates <see cref="CreatedAt"/>.</summary>
+    public Manifest? RebuildManifest(IReadOnlyDictionary<string, ManifestFile> files) =>
+        CreatedAt is { } createdAt
+            ? new Manifest(Manifest.SchemaId, Adapter, Version, createdAt, files, BaseModel, Data, SpecSha256, Commit, ParentVersion, Tools, Gate, Origin)
+            : null;
 }

@@ -34,8 +34,14 @@ public sealed record Manifest(
     public bool HasSameFilesAs(Manifest other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Files.Count == other.Files.Count
-            && Files.All(f => other.Files.TryGetValue(f.Key, out var o) && o == f.Value);
+        return HasFiles(other.Files);
+    }
+
+    /// <summary>True when the manifest lists exactly <paramref name="files"/>, each with the same hash and length.</summary>
+    public bool HasFiles(IReadOnlyDictionary<string, ManifestFile> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return Files.Count == files.Count && Files.All(f => files.TryGetValue(f.Key, out var o) && o == f.Value);
     }
 
     /// <summary>Reads a manifest; <paramref name="where"/> names it in the error when it is not one.</summary>

@@ -321,16 +321,19 @@ public sealed class AdapterRegistryTests : IDisposable
     }
 
     [Fact]
-    public async Task Without_a_remote_the_tag_stays_local_and_a_second_release_is_refused()
+    public async Task Without_a_remote_the_tag_stays_local_a_rerun_completes_and_another_folder_is_refused()
     {
         GitSandbox.Run(_sandbox.Work, "remote", "remove", "origin");
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+        var other = new CandidateFolder(Report: "other\n").WriteTo(_sandbox.Combine("other", "support-intents"));
 
         var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var again = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", other, null, retrained: true, CancellationToken.None));
 
         Assert.Null(result.PushedTo);
+        Assert.Equal(result.Manifest.ToJsonBytes(), again.Manifest.ToJsonBytes());
         Assert.Equal("support-intents@v1.0.0", GitSandbox.Run(_sandbox.Work, "tag", "--list").Trim());
         Assert.Empty(_sandbox.RemoteTags());
         Assert.Equal("support-intents@v1.0.0 already exists: a version is written once; choose another version", error.Message);

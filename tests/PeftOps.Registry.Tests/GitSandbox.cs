@@ -54,6 +54,16 @@ public sealed class GitSandbox : IDisposable
         return clone;
     }
 
+    /// <summary>Installs a pre-receive hook on the remote that refuses every push, saying <paramref name="message"/>; answers the hook's path.</summary>
+    public string RejectPushes(string message)
+    {
+        var hook = System.IO.Path.Combine(Remote, "hooks", "pre-receive");
+        File.WriteAllText(hook, $"#!/bin/sh\necho '{message}'\nexit 1\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return hook;
+    }
+
     public IReadOnlyList<string> RemoteTags() =>
         Run(Remote, "tag", "--list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
 

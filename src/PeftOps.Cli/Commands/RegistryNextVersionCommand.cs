@@ -12,6 +12,8 @@ internal static class RegistryNextVersionCommand
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
         {
             var proposal = await registry.ProposeNextVersionAsync(parse.GetValue(adapter)!, parse.GetValue(from)!, cancellationToken).ConfigureAwait(false);
+            if (proposal.Warning is not null)
+                await Console.Error.WriteLineAsync($"peftops: warning: {proposal.Warning}").ConfigureAwait(false);
             Console.WriteLine(proposal.Version);
             return ExitCodes.Success;
         }));

