@@ -53,12 +53,8 @@ public sealed partial class AdapterRegistry
         var record = await ReadCandidateAsync(adapter, inputs.Address, cancellationToken).ConfigureAwait(false)
             ?? throw new NothingFoundException(
                 $"{adapter}: no reviewed candidate in {Store.Location} for these inputs (address {Short(inputs.Address)}: base model {Short(inputs.BaseModelSha256)}, spec {Short(inputs.SpecSha256)}, {inputs.Data.Count} data files)");
-        var target = Path.GetFullPath(outDirectory);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            throw new InputException($"{target}: folder exists and is not empty (expected a new or empty folder)");
-
-        var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Guid.NewGuid():N}";
-        try
+        var target = OutputFolder.CheckNewOrEmpty(outDirectory);
+        await OutputFolder.WriteWholeAsync(target, async staging =>
         {
             foreach (var (name, relative) in ReleaseCandidate.Layout)
             {
@@ -67,8 +63,8 @@ public sealed partial class AdapterRegistry
                 var key = CandidateKey(adapter, inputs.Address, entry.Sha256);
                 var bytes = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false)
                     ?? throw new ArtifactIntegrityException($"{Store.Location}/{key}: missing ({name} of the candidate)");
-                if (Sha256.Hex(bytes) != entry.Sha256)
-                    throw new ArtifactIntegrityException($"{Store.Location}/{key}: sha256 is {Sha256.Hex(bytes)}, the candidate record says {entry.Sha256} ({name})");
+                if (Sha256.Hex(bytes) != entry.Sha256 || bytes.LongLength != entry.Bytes)
+                    throw new ArtifactIntegrityException($"{Store.Location}/{key}: sha256 is {Sha256.Hex(bytes)} ({bytes.LongLength} bytes), the candidate record says {entry.Sha256} ({entry.Bytes} bytes) ({name})");
                 var path = Path.Combine(staging, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 await File.WriteAllBytesAsync(path, bytes, cancellationToken).ConfigureAwait(false);
@@ -76,15 +72,7 @@ public sealed partial class AdapterRegistry
             await File.WriteAllBytesAsync(Path.Combine(staging, CandidateRecord.FileName), record.ToJsonBytes(), cancellationToken).ConfigureAwait(false);
             var fetched = await ReleaseCandidate.LoadAsync(staging, adapter, cancellationToken).ConfigureAwait(false);
             CheckInputs(fetched, inputs, $"{Store.Location}/{CandidateKey(adapter, inputs.Address, record.Files["eval.json"].Sha256)}");
-            if (Directory.Exists(target))
-                Directory.Delete(target);
-            Directory.Move(staging, target);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
-        }
+        }).ConfigureAwait(false);
         return record;
     }
 

@@ -28,26 +28,13 @@ public sealed partial class AdapterRegistry
             var state = await StateAsync(adapter, cancellationToken).ConfigureAwait(false);
             version = state.StageVersion(stage) ?? throw new NothingFoundException($"{adapter}: no version holds stage '{stage}' in {Store.Location}");
         }
-        var target = Path.GetFullPath(outDirectory);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            throw new InputException($"{target}: folder exists and is not empty (expected a new or empty folder)");
-
+        var target = OutputFolder.CheckNewOrEmpty(outDirectory);
         var verified = await VerifyAsync(adapter, version!, cancellationToken).ConfigureAwait(false);
-        var staging = $"{target.TrimEnd(Path.DirectorySeparatorChar)}.tmp-{Guid.NewGuid():N}";
-        Directory.CreateDirectory(staging);
-        try
+        await OutputFolder.WriteWholeAsync(target, async staging =>
         {
             foreach (var (name, bytes) in verified.Files)
                 await File.WriteAllBytesAsync(Path.Combine(staging, name), bytes, cancellationToken).ConfigureAwait(false);
-            if (Directory.Exists(target))
-                Directory.Delete(target);
-            Directory.Move(staging, target);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
-        }
+        }).ConfigureAwait(false);
         return verified;
     }
 

@@ -1,7 +1,6 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using PeftOps.Configuration;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace PeftOps.Registry;
@@ -106,19 +105,7 @@ public sealed record RegistryLocation(string Uri, string Source, string Reposito
 
     private static string? ReadSetting(string file)
     {
-        if (!File.Exists(file))
-            return null;
-        var yaml = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(file);
-            yaml.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"{file}:{e.Start.Line}: not valid YAML ({e.Message})", e);
-        }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+        if (SettingsYaml.Root(file) is not { } root)
             return null;
         foreach (var (key, value) in root.Children)
         {

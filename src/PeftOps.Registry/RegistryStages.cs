@@ -1,5 +1,4 @@
 using PeftOps.Configuration;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace PeftOps.Registry;
@@ -15,19 +14,7 @@ public sealed record RegistryStages(IReadOnlyList<string>? Allowed, string Sourc
     public static RegistryStages Read(string repositoryRoot)
     {
         var file = Path.Combine(repositoryRoot, FileName);
-        if (!File.Exists(file))
-            return new RegistryStages(null, file);
-        var yaml = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(file);
-            yaml.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new InputException($"{file}:{e.Start.Line}: not valid YAML ({e.Message})", e);
-        }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+        if (SettingsYaml.Root(file) is not { } root)
             return new RegistryStages(null, file);
         foreach (var (key, value) in root.Children)
         {
