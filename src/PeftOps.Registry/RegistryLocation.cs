@@ -12,7 +12,7 @@ namespace PeftOps.Registry;
 /// <c>PEFTOPS_AZURE_STORAGE_CONNECTION_STRING</c> when set, else <c>https://ACCOUNT.blob.core.windows.net</c> and
 /// Azure.Identity's default credential.
 /// </summary>
-public sealed record RegistryLocation(string Uri, string Source, string RepositoryRoot, Func<string, string?> Environment)
+public sealed partial record RegistryLocation(string Uri, string Source, string RepositoryRoot, Func<string, string?> Environment)
 {
     public const string DefaultUri = "file://.peftops/registry";
     public const string EnvironmentVariable = "PEFTOPS_REGISTRY";
@@ -89,8 +89,9 @@ public sealed record RegistryLocation(string Uri, string Source, string Reposito
             return location;
         if (uri.StartsWith("azure://", StringComparison.Ordinal))
         {
+            // Azure's own rules: an account is 3-24 lowercase letters and digits, a container 3-63 of those and '-'
             var parts = uri["azure://".Length..].Split('/');
-            if (parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0)
+            if (parts.Length == 2 && AccountName().IsMatch(parts[0]) && ContainerName().IsMatch(parts[1]))
                 return location;
         }
         var shown = LooksLikeSecret(uri) ? "a connection string (not shown)" : $"'{uri}'";
@@ -118,4 +119,10 @@ public sealed record RegistryLocation(string Uri, string Source, string Reposito
         }
         return null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]{3,24}$")]
+    private static partial System.Text.RegularExpressions.Regex AccountName();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    private static partial System.Text.RegularExpressions.Regex ContainerName();
 }

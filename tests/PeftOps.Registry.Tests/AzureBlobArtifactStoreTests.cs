@@ -15,6 +15,22 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite) : Releas
         new BlobContainerClient(azurite.ConnectionString, ContainerName(store)).GetBlobClient(key).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
 
     [Fact]
+    public async Task A_wrong_account_key_is_one_line_naming_what_to_check_and_never_the_key()
+    {
+        var wrongKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 64).ToArray());
+        var connection = azurite.ConnectionString.Replace(
+            azurite.ConnectionString.Split(';').Single(p => p.StartsWith("AccountKey=", StringComparison.Ordinal)), $"AccountKey={wrongKey}", StringComparison.Ordinal);
+        var store = new AzureBlobArtifactStore(new BlobContainerClient(connection, $"{_prefix}-key"));
+
+        var error = await Assert.ThrowsAsync<PeftOps.Configuration.InfrastructureException>(() => store.ReadAsync("a/v1.0.0/report.md", CancellationToken.None));
+
+        Assert.StartsWith($"azure://devstoreaccount1/{_prefix}-key/a/v1.0.0/report.md: Azure Blob Storage refused the request (403 ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the credential lacks the rights this command needs, or the account key is wrong", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrongKey, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public async Task A_blob_is_written_once()
     {
         var store = NewStore();

@@ -42,6 +42,18 @@ public sealed class RegistryLocationTests : IDisposable
         Assert.Equal($"{_repo.Combine("peftops.yaml")}: registry is 's3://bucket', expected file://PATH or azure://ACCOUNT/CONTAINER", error.Message);
     }
 
+    [Theory]
+    [InlineData("azure://acct;AccountKey=s3cr3t/c", "a connection string (not shown)")]
+    [InlineData("azure://Acct/adapters", "'azure://Acct/adapters'")]
+    [InlineData("azure://acct/a", "'azure://acct/a'")]
+    public void An_azure_address_that_azure_cannot_have_is_refused_and_a_key_in_it_is_not_shown(string uri, string shown)
+    {
+        var error = Assert.Throws<InputException>(() => RegistryLocation.Resolve(uri, _repo.Path, NoEnvironment));
+
+        Assert.StartsWith($"--registry: registry is {shown}, expected file://PATH or azure://ACCOUNT/CONTAINER", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_azure_address_without_a_connection_string_uses_the_account_url()
     {
