@@ -29,12 +29,12 @@ public sealed class TrainCommandTests
     {
         using var adapter = new TinyAdapter();
         using var runs = new TempDirectory();
-        var straight = await PeftOpsRunner.AsProcess(NoEnvironment, "train", adapter.Directory, "--out", runs.Combine("straight"), "--set", "training.epochs=12");
+        var straight = await PeftOpsRunner.AsProcess(NoEnvironment, "train", adapter.Directory, "--out", runs.Combine("straight"), "--set", "training.epochs=120");
         Assert.True(straight.ExitCode == 0, straight.Stderr);
 
         var killed = runs.Combine("killed");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(PeftOpsRunner.CliDirectory, "peftops.dll"), "train", adapter.Directory, "--out", killed, "--set", "training.epochs=12" })
+        foreach (var arg in new[] { Path.Combine(PeftOpsRunner.CliDirectory, "peftops.dll"), "train", adapter.Directory, "--out", killed, "--set", "training.epochs=120" })
             start.ArgumentList.Add(arg);
         using (var process = Process.Start(start)!)
         {
@@ -49,7 +49,7 @@ public sealed class TrainCommandTests
         Assert.False(Directory.Exists(killed), "an unfinished run must not appear at --out");
         Assert.True(File.Exists(Path.Combine(new RunFolder(killed).CheckpointDir, "state.json")));
 
-        var resumed = await PeftOpsRunner.AsProcess(NoEnvironment, "train", adapter.Directory, "--out", killed, "--set", "training.epochs=12");
+        var resumed = await PeftOpsRunner.AsProcess(NoEnvironment, "train", adapter.Directory, "--out", killed, "--set", "training.epochs=120");
 
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.Contains("resuming at step", resumed.Stdout, StringComparison.Ordinal);
