@@ -25,8 +25,7 @@ public static class GateRunner
         string? stepSummaryPath, CancellationToken ct, string? baselineVersion = null)
     {
         ct.ThrowIfCancellationRequested();
-        var result = Compute(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion);
-        var candidate = EvaluationReportJson.Read(candidateEvalPath);
+        var (result, candidate) = Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion);
 
         var target = Path.GetFullPath(outDir);
         var parent = Path.GetDirectoryName(target) ?? throw new InputException($"{outDir}: cannot write the report into a root folder");
@@ -57,17 +56,22 @@ public static class GateRunner
     /// The gate's result for these files, with the sha256 of the eval.json bytes it read: what <c>gate.json</c> holds.
     /// A release recomputes it to check that a gate.json follows from its eval.json.
     /// </summary>
-    public static GateResult Compute(GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion)
+    public static GateResult Compute(GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion) =>
+        Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion).Result;
+
+    private static (GateResult Result, EvaluationReport Candidate) Evaluate(
+        GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var candidate = ReadFor(candidateEvalPath, adapterName);
-        var baseline = baselineEvalPath is null ? null : ReadFor(baselineEvalPath, adapterName);
+        var (candidate, candidateSha) = ReadFor(candidateEvalPath, adapterName);
+        var baseline = baselineEvalPath is null ? default : ReadFor(baselineEvalPath, adapterName);
         try
         {
-            return Gate.Evaluate(policy, adapterName, candidate, baseline, baselineVersion) with
+            var result = Gate.Evaluate(policy, adapterName, candidate, baseline.Report, baselineVersion) with
             {
-                Inputs = new GateInputs(FileSha256(candidateEvalPath), baselineEvalPath is null ? null : FileSha256(baselineEvalPath)),
+                Inputs = new GateInputs(candidateSha, baseline.Sha256),
             };
+            return (result, candidate);
         }
         catch (InputException e)
         {
@@ -75,14 +79,23 @@ public static class GateRunner
         }
     }
 
-    private static string FileSha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
-
-    private static EvaluationReport ReadFor(string path, string adapterName)
+    /// <summary>Reads an eval.json once: the report, and the sha256 of the bytes it was parsed from.</summary>
+    private static (EvaluationReport Report, string Sha256) ReadFor(string path, string adapterName)
     {
-        var report = EvaluationReportJson.Read(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{path}: cannot read eval.json ({e.Message})", e);
+        }
+        using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+        var report = EvaluationReportJson.Parse(reader.ReadToEnd(), path);
         if (!string.Equals(report.Adapter, adapterName, StringComparison.Ordinal))
             throw new InputException($"{path}: adapter is '{report.Adapter}', expected '{adapterName}'");
-        return report;
+        return (report, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
     }
 
     /// <summary>Moves the finished files in; charts a previous run left and this one did not draw are removed.</summary>
