@@ -69,10 +69,8 @@ var tasksToRun = new HashSet<string>();   // adapters whose reviewed candidate w
 // ---- what each target needs; a run stops before any work and names every missing value ----
 Setup(context =>
 {
-    var tasks = context.TasksToExecute.Select(t => t.Name).ToHashSet();
-    tasksToRun.UnionWith(tasks);
+    tasksToRun.UnionWith(context.TasksToExecute.Select(t => t.Name));
     var missing = new List<string>();
-    bool Runs(params string[] names) => names.Any(tasks.Contains);
 
     if (Runs("StageChange"))
     {
@@ -382,7 +380,8 @@ List<string> ChangedAdapters()
 string[] WithReason(params string[] args) =>
     reason == "" ? args : args.Concat(new[] { "--reason", reason }).ToArray();
 
-bool Runs(string name) => tasksToRun.Contains(name);
+// whether any of these targets runs in this build (known once Setup has seen the task graph)
+bool Runs(params string[] names) => names.Any(tasksToRun.Contains);
 
 string[] WithRegistry(params string[] args) =>
     registry == "" ? args : args.Concat(new[] { "--registry", registry }).ToArray();
