@@ -72,7 +72,8 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         Assert.Contains("\"origin\":{\"kind\":\"reviewed\"", lineage, StringComparison.Ordinal);
         Assert.Contains($"\"reviewed_commit\":\"{head}\"", lineage, StringComparison.Ordinal);
         Assert.Contains(github.Requests, r => r.Method == "POST" && r.Path == "/repos/o/r/releases" && r.Body.Contains($"{Adapter}@v1.0.0", StringComparison.Ordinal));
-        Assert.DoesNotContain("Train", release[1].Log.Split('\n').Where(l => l.StartsWith("peftops train", StringComparison.Ordinal)), StringComparer.Ordinal);
+        Assert.DoesNotContain(release[1].Log.Split('\n'), l => l.StartsWith("peftops train ", StringComparison.Ordinal));   // shipped, not trained again
+        Assert.Contains(release[1].Log.Split('\n'), l => l.StartsWith("peftops registry candidate fetch ", StringComparison.Ordinal));
 
         // the tag filter starts releases for release tags only
         var workflow = runner.Workflow(second, "release.yml");
