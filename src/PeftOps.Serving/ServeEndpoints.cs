@@ -50,7 +50,7 @@ public sealed class ServeEndpoints
             if (slot is null)
                 throw new RequestError(404, $"adapter '{name}' is not served here (serving: {Served()})");
             if (endpoint == Endpoint.Predict && slot.Labels.Count == 0)
-                throw new RequestError(400, $"{slot.ModelKey} has no classifier head, so it cannot predict (use /embed)");
+                throw new RequestError(400, $"{slot.Name} has no classifier head, so it cannot predict (use /embed)");
             var texts = await TextsRequest.ReadAsync(context.Request.Body, context.Request.ContentLength, _options, context.RequestAborted).ConfigureAwait(false);
             var rows = await _batcher.RunAsync(slot, endpoint, texts).ConfigureAwait(false);
             return endpoint == Endpoint.Predict
@@ -68,7 +68,7 @@ public sealed class ServeEndpoints
         {
             status = StatusCodes.Status500InternalServerError;
             _log.LogError(e, "{Adapter}: {Endpoint} failed", name, endpoint.Name());
-            return Results.Json(new ErrorResponse($"{slot?.ModelKey ?? name}: {endpoint.Name()} failed: {e.GetType().Name}: {e.Message}"), statusCode: status);
+            return Results.Json(new ErrorResponse($"{slot?.Name ?? name}: {endpoint.Name()} failed: {e.GetType().Name}: {e.Message}"), statusCode: status);
         }
         finally
         {

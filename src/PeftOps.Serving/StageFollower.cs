@@ -167,7 +167,7 @@ public sealed class StageFollower : BackgroundService
         if (cached.Replaced is not null)
             _log.LogWarning("{Adapter}@{Version}: the cached copy failed verification and was downloaded again: {Reason}", adapter, version, cached.Replaced);
         var manifest = cached.Verified.Manifest;
-        var key = $"{adapter}@{version}";
+        var key = ServingSlot.ModelKeyOf(adapter, version);
         var labels = AdapterLabels.TryRead(cached.Folder) ?? [];
         _host.Load(key, cached.Folder, manifest.BaseModel, labels);
         return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels);
