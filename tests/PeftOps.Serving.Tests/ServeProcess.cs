@@ -29,12 +29,17 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync(string workingDirectory, params string[] args)
+    public static Task<ServeProcess> StartAsync(string workingDirectory, params string[] args) =>
+        StartAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static async Task<ServeProcess> StartAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in (string[])[Path.Combine(PeftOpsRunner.CliDirectory, "peftops.dll"), "serve", "--urls", address.ToString().TrimEnd('/'), .. args])
             start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         var server = new ServeProcess(Process.Start(start)!, address);
         server._process.OutputDataReceived += (_, e) => server.Append(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Append(e.Data);

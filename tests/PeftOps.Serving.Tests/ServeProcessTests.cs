@@ -48,6 +48,27 @@ public sealed class ServeProcessTests(TrainedRepository trained) : IClassFixture
     }
 
     [Fact]
+    public async Task Serve_refresh_makes_a_server_that_does_not_poll_follow_a_promotion_now_and_a_wrong_token_exits_5()
+    {
+        using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0", "1.1.0");
+        var token = new Dictionary<string, string> { ["PEFTOPS_SERVE_TOKEN"] = ServingSandbox.RefreshToken };
+        await using var server = await ServeProcess.StartAsync(sandbox.Served, token,
+            "--stage", ServingSandbox.Stage, "--adapter", "tiny", "--poll", "0", "--cache", sandbox.Cache, "--registry", sandbox.StoreUri);
+        var url = server.Address.ToString().TrimEnd('/');
+        await sandbox.PeftopsAsync("registry", "promote", "tiny", "--version", "1.1.0", "--stage", ServingSandbox.Stage);
+
+        var wrong = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string> { ["PEFTOPS_SERVE_TOKEN"] = "a-wrong-token-0123456789" }, "serve", "refresh", "--url", url);
+        var refreshed = await PeftOpsRunner.AsProcessIn(sandbox.Served, token, "serve", "refresh", "--url", url);
+        var again = await PeftOpsRunner.AsProcessIn(sandbox.Served, token, "serve", "refresh", "--url", url);
+
+        Assert.Equal((5, $"peftops: {url}/v1/refresh: 401, the server refused the token (PEFTOPS_SERVE_TOKEN differs from the one it was started with)\n"), (wrong.ExitCode, wrong.Stderr));
+        Assert.Equal((0, "tiny: v1.0.0 -> v1.1.0\nserving tiny v1.1.0\n"), (refreshed.ExitCode, refreshed.Stdout));
+        Assert.Equal((0, "serving tiny v1.1.0 (no change)\n"), (again.ExitCode, again.Stdout));
+        using var client = new HttpClient { BaseAddress = server.Address };
+        Assert.Equal("v1.1.0", (await ServeClient.JsonAsync(await ServeClient.PredictAsync(client, "red"))).GetProperty("version").GetString());
+    }
+
+    [Fact]
     public async Task Bad_options_exit_2_and_an_adapter_nobody_holds_the_stage_for_exits_4_each_with_one_line()
     {
         using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0");

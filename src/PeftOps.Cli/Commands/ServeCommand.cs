@@ -33,6 +33,7 @@ internal static class ServeCommand
         {
             RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, cache, device, noMerge,
         };
+        command.Subcommands.Add(ServeRefreshCommand.Create());
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
         {
             var options = new ServeOptions
