@@ -17,21 +17,41 @@ internal sealed class ServingSandbox : IDisposable
 {
     public const string Stage = "production";
 
-    private ServingSandbox(TrainedRepository trained) => Sandbox = new FaultSandbox(trained);
+    private ServingSandbox(TrainedRepository trained, AzuriteFixture? azurite)
+    {
+        Sandbox = new FaultSandbox(trained);
+        if (azurite is not null)
+        {
+            StoreUri = $"azure://devstoreaccount1/serve-{Guid.NewGuid():N}"[..40];
+            Environment = new Dictionary<string, string> { [RegistryLocation.ConnectionStringVariable] = azurite.ConnectionString };
+        }
+        else
+        {
+            StoreUri = new Uri(Sandbox.Store).AbsoluteUri;
+            Environment = new Dictionary<string, string>();
+        }
+    }
 
     public FaultSandbox Sandbox { get; }
+
+    /// <summary>The store: the sandbox's folder, or a fresh container in Azurite.</summary>
+    public string StoreUri { get; }
+
+    /// <summary>What a peftops process needs to reach the store (Azurite's connection string).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>The server's own clone of origin.</summary>
     public string Served => Sandbox.Combine("served");
 
     public string Cache => Sandbox.Combine("serve-cache");
 
-    public string StoreUri => new Uri(Sandbox.Store).AbsoluteUri;
-
     /// <summary>Releases <paramref name="versions"/> (same adapter files, different versions) and promotes the first.</summary>
-    public static async Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, params string[] versions)
+    public static Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, params string[] versions) => ReleasedAsync(trained, null, versions);
+
+    /// <inheritdoc cref="ReleasedAsync(TrainedRepository, string[])"/>
+    public static async Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, AzuriteFixture? azurite, params string[] versions)
     {
-        var sandbox = new ServingSandbox(trained);
+        var sandbox = new ServingSandbox(trained, azurite);
         foreach (var version in versions)
             await sandbox.PeftopsAsync("registry", "release", "tiny", "--version", version, "--from", "artifacts/tiny", "--retrained", "--force", "--reason", "serve drill", "--approved-by", "tester");
         await sandbox.PeftopsAsync("registry", "promote", "tiny", "--version", versions[0], "--stage", Stage);
@@ -42,7 +62,9 @@ internal sealed class ServingSandbox : IDisposable
     /// <summary>Runs peftops in the release manager's clone against the store; it must succeed.</summary>
     public async Task<CliResult> PeftopsAsync(params string[] args)
     {
-        var result = await Sandbox.Peftops(null, args);
+        var result = Environment.Count == 0
+            ? await Sandbox.Peftops(null, args)
+            : await PeftOpsRunner.AsProcessIn(Sandbox.Repository, Environment, [.. args, "--registry", StoreUri]);
         Assert.True(result.ExitCode == 0, $"peftops {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}");
         return result;
     }
@@ -67,7 +89,7 @@ internal sealed class ServingSandbox : IDisposable
         return app;
     }
 
-    /// <summary>sha256 of a version's adapter_model.safetensors, as its manifest in the store records it.</summary>
+    /// <summary>sha256 of a version's adapter_model.safetensors, as its manifest in the folder store records it.</summary>
     public string WeightsSha256(string version)
     {
         using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Sandbox.Store, "tiny", version, "manifest.json")));

@@ -39,14 +39,18 @@ internal sealed class LoadRun(Uri server, string adapter, IReadOnlyList<string> 
     private async Task<Level> LevelAsync(HttpClient client, int clients, string? change, List<string> notes)
     {
         var latencies = new ConcurrentBag<double>();
-        var answers = new ConcurrentQueue<(long Sent, string Version)>();
+        var answers = new ConcurrentQueue<(long Sent, long Answered, string Version)>();
         var failed = 0;
         var issued = 0;
         var clock = Stopwatch.StartNew();
+        // with a stage change, the level goes on (at most 60 s more) until an answer comes from the new version
+        string? before = null;
+        var switched = change is null;
         var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref issued)) <= maxRequests && clock.Elapsed < duration)
+            while ((i = Interlocked.Increment(ref issued)) <= maxRequests
+                && (clock.Elapsed < duration || (!Volatile.Read(ref switched) && clock.Elapsed < duration + TimeSpan.FromSeconds(60))))
             {
                 var sent = Stopwatch.GetTimestamp();
                 try
@@ -60,7 +64,10 @@ internal sealed class LoadRun(Uri server, string adapter, IReadOnlyList<string> 
                     }
                     latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                     using var json = JsonDocument.Parse(body);
-                    answers.Enqueue((sent, json.RootElement.GetProperty("version").GetString()!));
+                    var version = json.RootElement.GetProperty("version").GetString()!;
+                    answers.Enqueue((sent, Stopwatch.GetTimestamp(), version));
+                    if (before is not null && version != before)
+                        Volatile.Write(ref switched, true);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
@@ -71,23 +78,29 @@ internal sealed class LoadRun(Uri server, string adapter, IReadOnlyList<string> 
         if (change is not null)
         {
             await Task.Delay(duration / 2);
-            var before = answers.LastOrDefault().Version;
+            before = await ServingVersionAsync(client);
             var started = Stopwatch.GetTimestamp();
             using (var process = Process.Start("bash", ["-c", change]))
                 await process.WaitForExitAsync();
             var pushed = Stopwatch.GetTimestamp();
             await Task.WhenAll(workers);
-            var first = answers.Where(a => a.Sent >= started && a.Version != before).Select(a => (long?)a.Sent).Min();
-            var late = answers.Where(a => first is not null && a.Sent > first && a.Version == before).Count();
-            notes.Add(first is null
-                ? string.Create(CultureInfo.InvariantCulture, $"{clients} clients: `{change}` took {Stopwatch.GetElapsedTime(started, pushed).TotalSeconds:F1} s; no answer from a new version before the level ended")
-                : string.Create(CultureInfo.InvariantCulture, $"{clients} clients: `{change}` took {Stopwatch.GetElapsedTime(started, pushed).TotalSeconds:F1} s; the first request answered by the new version was sent {Stopwatch.GetElapsedTime(pushed, first.Value).TotalSeconds:F1} s after it finished; {late} requests sent after that were answered by {before} (in flight at the swap)"));
+            var first = answers.Where(a => a.Version != before).OrderBy(a => a.Answered).FirstOrDefault();
+            var late = first.Version is null ? 0 : answers.Count(a => a.Sent > first.Answered && a.Version == before);
+            notes.Add(first.Version is null
+                ? string.Create(CultureInfo.InvariantCulture, $"{clients} clients: the stage change took {Stopwatch.GetElapsedTime(started, pushed).TotalSeconds:F1} s; no answer from a new version within 60 s")
+                : string.Create(CultureInfo.InvariantCulture, $"{clients} clients: the stage change ({before} -> {first.Version}) took {Stopwatch.GetElapsedTime(started, pushed).TotalSeconds:F1} s to push; the first answer from {first.Version} came {Stopwatch.GetElapsedTime(pushed, first.Answered).TotalSeconds:F1} s after that; requests sent after it and answered by {before}: {late}"));
         }
         await Task.WhenAll(workers);
         var sorted = latencies.ToList();
         sorted.Sort();
         var versions = answers.GroupBy(a => a.Version).OrderBy(g => g.Min(a => a.Sent)).ToDictionary(g => g.Key, g => g.Count());
         return new Level(sorted, failed, clock.Elapsed, versions);
+    }
+
+    private async Task<string> ServingVersionAsync(HttpClient client)
+    {
+        using var json = JsonDocument.Parse(await client.GetStringAsync(new Uri("/v1/adapters", UriKind.Relative)));
+        return json.RootElement.GetProperty("adapters").EnumerateArray().Single(a => a.GetProperty("name").GetString() == adapter).GetProperty("version").GetString()!;
     }
 
     /// <summary>The server's <c>peftops_serve_batch_size</c> sum and count for predict.</summary>
