@@ -53,15 +53,10 @@ public static class ServeApp
         return app;
     }
 
-    /// <summary>Loads what the stage names (see <see cref="StageFollower.StartServingAsync"/>), then listens until stopped.</summary>
-    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        await StartAsync(app, cancellationToken).ConfigureAwait(false);
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Loads what the stage names, then starts listening (and polling) and returns.</summary>
+    /// <summary>
+    /// Loads what the stage names (see <see cref="StageFollower.StartServingAsync"/>), then starts listening and polling,
+    /// and returns; <c>WaitForShutdownAsync</c> then runs it until SIGTERM or Ctrl+C.
+    /// </summary>
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);

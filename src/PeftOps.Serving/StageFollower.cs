@@ -75,7 +75,7 @@ public sealed class StageFollower : BackgroundService
         await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var states = await StatesAsync(cancellationToken, strict).ConfigureAwait(false);
+            var states = await StatesAsync(cancellationToken).ConfigureAwait(false);
             var moves = new List<StageMove>();
             foreach (var (adapter, version) in Holders(states))
             {
@@ -90,7 +90,7 @@ public sealed class StageFollower : BackgroundService
         }
     }
 
-    private async Task<IReadOnlyList<AdapterState>> StatesAsync(CancellationToken cancellationToken, bool strict)
+    private async Task<IReadOnlyList<AdapterState>> StatesAsync(CancellationToken cancellationToken)
     {
         try
         {
