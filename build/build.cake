@@ -10,6 +10,7 @@
 //   ./build.sh --target=Promote --adapter=support-intents --adapter-version=1.3.0 --stage=production
 //   ./build.sh --target=Rollback --adapter=support-intents --stage=production
 //   ./build.sh --target=Unassign|Deregister|Deprecate --adapter=support-intents [--stage=S] [--adapter-version=V] [--reason="why"]
+//   ./build.sh --target=NotifyServer --serve-url=https://adapters.example.com      a running peftops serve follows the tags now
 //
 // Secrets come only from environment variables and are never put on a command line or printed: GITHUB_TOKEN
 // (Report; without it the report goes to a file) and the artifact store's credential, which peftops itself reads
@@ -37,6 +38,7 @@ var retrain = string.Equals(Optional("retrain", "BUILD_RETRAIN"), "true", String
 var action = Argument("action", "");                  // StageChange: promote, rollback, unassign, deregister, deprecate
 var defaultBranch = Argument("default-branch", "");   // Release: refuse a commit that is not on this branch of origin
 var refArgument = Argument("ref", "");                // ResolveAdapter: a tag NAME@vX.Y.Z or an adapter name
+var serveUrl = Optional("serve-url", "PEFTOPS_SERVE_URL");  // NotifyServer: a running peftops serve (its token: PEFTOPS_SERVE_TOKEN, read by peftops)
 var forceReason = Optional("force-reason", "BUILD_FORCE_REASON");            // release a gate that failed or was inconclusive, approved, with this reason
 var acceptInconclusive = Optional("accept-inconclusive", "BUILD_ACCEPT_INCONCLUSIVE");  // release an inconclusive (never a failed) gate with this reason
 var approvedBy = Argument("approved-by", EnvironmentVariable("GITHUB_ACTOR") ?? System.Environment.UserName);
@@ -86,6 +88,8 @@ Setup(context =>
         missing.Add($"a commit of origin/{defaultBranch} (HEAD is not on it; versions are released only from the default branch)");
     if (Runs("ResolveAdapter") && refArgument == "")
         missing.Add("--ref=NAME@vX.Y.Z or --ref=NAME");
+    if (Runs("NotifyServer") && serveUrl == "")
+        missing.Add("--serve-url=URL or PEFTOPS_SERVE_URL (the peftops serve to notify)");
     if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange"))
     {
         if (adapterArgument == "" && !changed)
@@ -351,6 +355,11 @@ Task("Deprecate")
     .Description("peftops registry deprecate NAME [--reason R]")
     .IsDependentOn("BuildCli")
     .Does(() => Expect(0, Peftops(WithRegistry(WithReason("registry", "deprecate", adapters.Single()))), $"registry deprecate {adapters.Single()}"));
+
+Task("NotifyServer")
+    .Description("peftops serve refresh --url URL: a running server follows the stage tags now (release.yml's stage job).")
+    .IsDependentOn("BuildCli")
+    .Does(() => Expect(0, Peftops("serve", "refresh", "--url", serveUrl), "serve refresh"));
 
 RunTarget(target);
 

@@ -38,15 +38,23 @@ public sealed partial class AdapterRegistry
         return verified;
     }
 
-    private async Task<VerifiedVersion> DownloadVerifiedAsync(string adapter, string version, string manifestSha256, CancellationToken cancellationToken)
+    private Task<VerifiedVersion> DownloadVerifiedAsync(string adapter, string version, string manifestSha256, CancellationToken cancellationToken) =>
+        VerifiedFilesAsync(adapter, version, manifestSha256, $"{Store.Location}/{adapter}/{version}/",
+            name => Store.ReadAsync(Key(adapter, version, name), cancellationToken));
+
+    /// <summary>
+    /// Reads a version's files through <paramref name="read"/> (by file name, null when missing) and checks them:
+    /// the manifest against <paramref name="manifestSha256"/> from its tag, every other file against the manifest.
+    /// <paramref name="where"/> names the folder in messages.
+    /// </summary>
+    private static async Task<VerifiedVersion> VerifiedFilesAsync(string adapter, string version, string manifestSha256, string where, Func<string, Task<byte[]?>> read)
     {
-        var manifestKey = Key(adapter, version, Manifest.FileName);
-        var manifestBytes = await Store.ReadAsync(manifestKey, cancellationToken).ConfigureAwait(false)
-            ?? throw new ArtifactIntegrityException($"{Manifest.FileName}: missing from {Store.Location}/{adapter}/{version}/");
+        var manifestBytes = await read(Manifest.FileName).ConfigureAwait(false)
+            ?? throw new ArtifactIntegrityException($"{Manifest.FileName}: missing from {where}");
         var actual = Sha256.Hex(manifestBytes);
         if (actual != manifestSha256)
-            throw new ArtifactIntegrityException($"{Manifest.FileName}: bytes changed in {Store.Location}/{manifestKey} (the tag of {adapter}@{version} records sha256 {manifestSha256}, the store holds {actual})");
-        var manifest = Manifest.Parse(manifestBytes, $"{Store.Location}/{manifestKey}");
+            throw new ArtifactIntegrityException($"{Manifest.FileName}: bytes changed in {where}{Manifest.FileName} (the tag of {adapter}@{version} records sha256 {manifestSha256}, found {actual})");
+        var manifest = Manifest.Parse(manifestBytes, where + Manifest.FileName);
         if (manifest.Adapter != adapter || manifest.Version != version)
             throw new ArtifactIntegrityException($"{Manifest.FileName}: describes {manifest.Adapter}@{manifest.Version}, expected {adapter}@{version}");
 
@@ -54,12 +62,12 @@ public sealed partial class AdapterRegistry
         foreach (var name in Manifest.ContentFiles)
         {
             if (!manifest.Files.TryGetValue(name, out var expected))
-                throw new ArtifactIntegrityException($"{name}: not listed in {Store.Location}/{manifestKey}");
-            var bytes = await Store.ReadAsync(Key(adapter, version, name), cancellationToken).ConfigureAwait(false)
-                ?? throw new ArtifactIntegrityException($"{name}: missing from {Store.Location}/{adapter}/{version}/");
+                throw new ArtifactIntegrityException($"{name}: not listed in {where}{Manifest.FileName}");
+            var bytes = await read(name).ConfigureAwait(false)
+                ?? throw new ArtifactIntegrityException($"{name}: missing from {where}");
             var sha = Sha256.Hex(bytes);
             if (sha != expected.Sha256 || bytes.LongLength != expected.Bytes)
-                throw new ArtifactIntegrityException($"{name}: bytes changed in {Store.Location}/{Key(adapter, version, name)} (manifest sha256 {expected.Sha256}, {expected.Bytes} bytes; found sha256 {sha}, {bytes.LongLength} bytes)");
+                throw new ArtifactIntegrityException($"{name}: bytes changed in {where}{name} (manifest sha256 {expected.Sha256}, {expected.Bytes} bytes; found sha256 {sha}, {bytes.LongLength} bytes)");
             files[name] = bytes;
         }
         return new VerifiedVersion(manifest, files);

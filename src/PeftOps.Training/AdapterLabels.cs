@@ -16,12 +16,14 @@ public static class AdapterLabels
     public static IReadOnlyDictionary<string, string> Metadata(IReadOnlyList<string> labels) =>
         new Dictionary<string, string> { ["format"] = "pt", [MetadataKey] = JsonSerializer.Serialize(labels) };
 
-    public static IReadOnlyList<string> Read(string adapterDir)
+    public static IReadOnlyList<string> Read(string adapterDir) =>
+        TryRead(adapterDir) ?? throw new InputException(
+            $"{Path.Combine(adapterDir, PeftFormat.WeightsFileName)}: no {MetadataKey} in its metadata (expected an adapter trained by peftops train)");
+
+    /// <summary>The labels, or null for an adapter without them (one that adapts the encoder alone).</summary>
+    public static IReadOnlyList<string>? TryRead(string adapterDir)
     {
-        var path = Path.Combine(adapterDir, PeftFormat.WeightsFileName);
-        var file = SafetensorsFile.Read(path);
-        if (!file.Metadata.TryGetValue(MetadataKey, out var json))
-            throw new InputException($"{path}: no {MetadataKey} in its metadata (expected an adapter trained by peftops train)");
-        return JsonSerializer.Deserialize<List<string>>(json) ?? [];
+        var file = SafetensorsFile.Read(Path.Combine(adapterDir, PeftFormat.WeightsFileName));
+        return file.Metadata.TryGetValue(MetadataKey, out var json) ? JsonSerializer.Deserialize<List<string>>(json) ?? [] : null;
     }
 }

@@ -68,6 +68,16 @@ public sealed class BuildTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task Notifying_the_server_needs_its_address_and_never_prints_the_token()
+    {
+        var (code, log) = await Build(new() { ["PEFTOPS_SERVE_TOKEN"] = "s3cr3t-serve-token-value", ["PEFTOPS_SERVE_URL"] = "" }, "--target=NotifyServer");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("NotifyServer cannot start; missing: --serve-url=URL or PEFTOPS_SERVE_URL (the peftops serve to notify)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_release_of_a_commit_that_is_not_on_the_default_branch_stops_before_any_work()
     {
         using var origin = new TempDirectory("peftops-origin");

@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return PredictCommand.Create();
         yield return GateCommand.Create();
         yield return RegistryCommand.Create();
+        yield return ServeCommand.Create();
         yield return ReportCommand.Create();
         yield return ForwardCommand.Create();
         yield return EmbedCommand.Create();

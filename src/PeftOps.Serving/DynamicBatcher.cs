@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace PeftOps.Serving;
+
+/// <summary>
+/// Coalesces concurrent requests into one forward pass: the first request waits up to <see cref="ServeOptions.BatchWait"/>
+/// (less when <see cref="ServeOptions.MaxBatch"/> texts are waiting) for others; requests for the same version and
+/// endpoint then run as one batch. Each request keeps the slot it arrived with, so a batch never mixes versions.
+/// </summary>
+public sealed class DynamicBatcher : BackgroundService
+{
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ModelHost _host;
+    private readonly ServingMetrics _metrics;
+    private readonly ServeOptions _options;
+    private readonly ILogger _log;
+
+    public DynamicBatcher(ModelHost host, ServingMetrics metrics, ServeOptions options, ILogger<DynamicBatcher> log)
+    {
+        _host = host;
+        _metrics = metrics;
+        _options = options;
+        _log = log;
+    }
+
+    /// <returns>One row per text: class probabilities (<see cref="Endpoint.Predict"/>) or an embedding.</returns>
+    public Task<float[][]> RunAsync(ServingSlot slot, Endpoint endpoint, IReadOnlyList<string> texts)
+    {
+        var work = new Work(slot, endpoint, texts, new TaskCompletionSource<float[][]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(work))
+            work.Done.SetException(new InvalidOperationException("the server is stopping"));
+        return work.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var batch = await CollectAsync(reader, stoppingToken).ConfigureAwait(false);
+                // the forward pass is CPU-bound and holds the model: off the request threads
+                await Task.Run(() => Run(batch), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        _queue.Writer.TryComplete();
+        while (reader.TryRead(out var left))
+            left.Done.TrySetCanceled(stoppingToken);
+    }
+
+    private async Task<List<Work>> CollectAsync(ChannelReader<Work> reader, CancellationToken stoppingToken)
+    {
+        var batch = new List<Work>();
+        var texts = 0;
+        var deadline = DateTime.UtcNow + _options.BatchWait;
+        while (texts < _options.MaxBatch)
+        {
+            if (reader.TryPeek(out var next) && (batch.Count == 0 || texts + next.Texts.Count <= _options.MaxBatch) && reader.TryRead(out next))
+            {
+                batch.Add(next);
+                texts += next.Texts.Count;
+                continue;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || reader.TryPeek(out _))
+                break;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(left);
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false))
+                    break;
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private void Run(List<Work> batch)
+    {
+        foreach (var group in batch.GroupBy(w => (w.Slot.ModelKey, w.Endpoint)))
+        {
+            var items = group.ToList();
+            var texts = items.SelectMany(w => w.Texts).ToList();
+            try
+            {
+                _metrics.BatchSize.WithLabels(group.Key.Endpoint.Name()).Observe(texts.Count);
+                var rows = group.Key.Endpoint == Endpoint.Predict
+                    ? _host.Probabilities(group.Key.ModelKey, texts)
+                    : _host.Embeddings(group.Key.ModelKey, texts);
+                var start = 0;
+                foreach (var work in items)
+                {
+                    work.Done.TrySetResult(rows[start..(start + work.Texts.Count)]);
+                    start += work.Texts.Count;
+                }
+            }
+#pragma warning disable CA1031 // whatever the forward pass throws belongs to the requests that waited for it
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _log.LogError(e, "{Key}: {Endpoint} of {Count} texts failed", group.Key.ModelKey, group.Key.Endpoint.Name(), texts.Count);
+                foreach (var work in items)
+                    work.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private sealed record Work(ServingSlot Slot, Endpoint Endpoint, IReadOnlyList<string> Texts, TaskCompletionSource<float[][]> Done);
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace PeftOps.Serving;
+
+/// <summary>The HTTP surface of <c>peftops serve</c> (docs/serve.md).</summary>
+public sealed class ServeEndpoints
+{
+    private readonly ServingTable _table;
+    private readonly DynamicBatcher _batcher;
+    private readonly StageFollower _follower;
+    private readonly ServingMetrics _metrics;
+    private readonly ServeOptions _options;
+    private readonly ILogger _log;
+
+    public ServeEndpoints(ServingTable table, DynamicBatcher batcher, StageFollower follower, ServingMetrics metrics, ServeOptions options, ILogger<ServeEndpoints> log)
+    {
+        _table = table;
+        _batcher = batcher;
+        _follower = follower;
+        _metrics = metrics;
+        _options = options;
+        _log = log;
+    }
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        routes.MapPost("/v1/adapters/{name}/predict", (string name, HttpContext context) => ServeAsync(context, name, Endpoint.Predict));
+        routes.MapPost("/v1/adapters/{name}/embed", (string name, HttpContext context) => ServeAsync(context, name, Endpoint.Embed));
+        routes.MapGet("/v1/adapters", () => Results.Json(new AdaptersResponse(_options.Stage, [.. _table.Slots.Select(AdapterView.Of)])));
+        routes.MapPost("/v1/refresh", (Delegate)RefreshAsync);
+        routes.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        routes.MapGet("/readyz", Ready);
+    }
+
+    private async Task<IResult> ServeAsync(HttpContext context, string name, Endpoint endpoint)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // the version that holds the stage when the request arrives answers it, whatever a swap does meanwhile
+        var slot = _table.Find(name);
+        var status = StatusCodes.Status200OK;
+        try
+        {
+            if (slot is null)
+                throw new RequestError(404, $"adapter '{name}' is not served here (serving: {Served()})");
+            if (endpoint == Endpoint.Predict && slot.Labels.Count == 0)
+                throw new RequestError(400, $"{slot.Name} has no classifier head, so it cannot predict (use /embed)");
+            var texts = await TextsRequest.ReadAsync(context.Request.Body, context.Request.ContentLength, _options, context.RequestAborted).ConfigureAwait(false);
+            var rows = await _batcher.RunAsync(slot, endpoint, texts).ConfigureAwait(false);
+            return endpoint == Endpoint.Predict
+                ? Results.Json(new PredictResponse(slot.Adapter, slot.Version, slot.Stage, [.. rows.Select(r => Predict(slot.Labels, r))]))
+                : Results.Json(new EmbedResponse(slot.Adapter, slot.Version, slot.Stage, rows));
+        }
+        catch (RequestError e)
+        {
+            status = e.Status;
+            return Results.Json(new ErrorResponse(e.Message), statusCode: e.Status);
+        }
+#pragma warning disable CA1031 // a failed forward pass is answered, logged and counted; the server goes on
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            status = StatusCodes.Status500InternalServerError;
+            _log.LogError(e, "{Adapter}: {Endpoint} failed", name, endpoint.Name());
+            return Results.Json(new ErrorResponse($"{slot?.Name ?? name}: {endpoint.Name()} failed: {e.GetType().Name}: {e.Message}"), statusCode: status);
+        }
+        finally
+        {
+            // an unknown name is not a label value: a client could make the label set grow without bound
+            var adapter = slot?.Adapter ?? "(unknown)";
+            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _metrics.RequestSeconds.WithLabels(adapter, endpoint.Name(), code).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            if (status >= 400)
+                _metrics.Errors.WithLabels(adapter, endpoint.Name(), code).Inc();
+        }
+    }
+
+    private static Prediction Predict(IReadOnlyList<string> labels, float[] probabilities)
+    {
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < labels.Count; i++)
+            scores[labels[i]] = Math.Round(probabilities[i], 6);
+        return new Prediction(labels[Training.Predictor.ArgMax(probabilities)], scores);
+    }
+
+    private async Task<IResult> RefreshAsync(HttpContext context)
+    {
+        if (_options.RefreshToken is null)
+            return Results.Json(new ErrorResponse($"refresh is off: start the server with {ServeOptions.TokenVariable} set"), statusCode: 404);
+        if (!Authorized(context.Request.Headers.Authorization.ToString(), _options.RefreshToken))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new ErrorResponse($"refresh needs the header 'Authorization: Bearer <{ServeOptions.TokenVariable}>'"), statusCode: 401);
+        }
+        var changes = await _follower.RefreshAsync(context.RequestAborted).ConfigureAwait(false);
+        return Results.Json(new RefreshResponse(changes, [.. _table.Slots.Select(AdapterView.Of)]));
+    }
+
+    private static bool Authorized(string header, string token)
+    {
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()), Encoding.UTF8.GetBytes(token));
+    }
+
+    private IResult Ready()
+    {
+        var missing = _options.Adapters.Where(a => _table.Find(a) is null).ToList();
+        if (_table.Slots.Count == 0 || missing.Count > 0)
+        {
+            var what = missing.Count > 0 ? string.Join(", ", missing) : "every adapter";
+            return Results.Json(new ErrorResponse($"not serving {what}: no version holds stage '{_options.Stage}'"), statusCode: 503);
+        }
+        return Results.Json(new AdaptersResponse(_options.Stage, [.. _table.Slots.Select(AdapterView.Of)]));
+    }
+
+    private string Served()
+    {
+        var names = _table.Slots.Select(s => s.Adapter).ToList();
+        return names.Count > 0 ? string.Join(", ", names) : "nothing";
+    }
+}

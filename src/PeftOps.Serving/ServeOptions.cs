@@ -1,0 +1,45 @@
+namespace PeftOps.Serving;
+
+/// <summary>What <c>peftops serve</c> serves and how; validated by the CLI before the server starts.</summary>
+public sealed record ServeOptions
+{
+    /// <summary>The environment variable holding the bearer token of <c>POST /v1/refresh</c>.</summary>
+    public const string TokenVariable = "PEFTOPS_SERVE_TOKEN";
+
+    /// <summary>The stage whose holders are served, e.g. <c>production</c>.</summary>
+    public required string Stage { get; init; }
+
+    /// <summary>The adapters to serve; empty serves every adapter that holds <see cref="Stage"/>, as stages change.</summary>
+    public IReadOnlyList<string> Adapters { get; init; } = [];
+
+    /// <summary>Where verified versions are kept on disk, so a restart works while the store is down.</summary>
+    public required string CacheDirectory { get; init; }
+
+    /// <summary>How often origin's tags are fetched; <see cref="TimeSpan.Zero"/> only on <c>POST /v1/refresh</c>.</summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the first request of a batch waits for others to join it.</summary>
+    public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>At most this many texts in one forward pass.</summary>
+    public int MaxBatch { get; init; } = 64;
+
+    /// <summary>Request limits: texts per request, characters per text, bytes per body.</summary>
+    public int MaxTexts { get; init; } = 64;
+
+    public int MaxTextLength { get; init; } = 2000;
+
+    public long MaxBodyBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Tokens per text; longer texts are cut.</summary>
+    public int MaxTokens { get; init; } = 128;
+
+    /// <summary>The bearer token <c>POST /v1/refresh</c> needs; null turns the endpoint off.</summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>With one adapter, fold it into the base weights (exact for LoRA) instead of running it beside them.</summary>
+    public bool MergeSingleAdapter { get; init; } = true;
+
+    /// <summary>cpu, cuda, cuda:N or auto, as <c>peftops predict --device</c>.</summary>
+    public string? Device { get; init; }
+}

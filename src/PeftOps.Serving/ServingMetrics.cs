@@ -1,0 +1,52 @@
+using Prometheus;
+
+namespace PeftOps.Serving;
+
+/// <summary>
+/// The server's Prometheus metrics, in a registry of its own (so two servers in one test process do not share counts),
+/// exposed at <c>/metrics</c>.
+/// </summary>
+public sealed class ServingMetrics
+{
+    public ServingMetrics()
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        RequestSeconds = factory.CreateHistogram("peftops_serve_request_duration_seconds",
+            "Time from a request's arrival to its answer, by adapter, endpoint and HTTP status.",
+            new HistogramConfiguration { LabelNames = ["adapter", "endpoint", "status"], Buckets = Histogram.ExponentialBuckets(0.001, 2, 15) });
+        BatchSize = factory.CreateHistogram("peftops_serve_batch_size",
+            "Texts per forward pass, after coalescing concurrent requests.",
+            new HistogramConfiguration { LabelNames = ["endpoint"], Buckets = Histogram.ExponentialBuckets(1, 2, 9) });
+        Errors = factory.CreateCounter("peftops_serve_errors_total",
+            "Requests answered with an error, by adapter, endpoint and HTTP status.", "adapter", "endpoint", "status");
+        Refusals = factory.CreateCounter("peftops_serve_refusals_total",
+            "Versions that held the stage but were not served: failed verification, download or loading.", "adapter", "version", "reason");
+        Swaps = factory.CreateCounter("peftops_serve_swaps_total", "Version switches, by adapter.", "adapter");
+        AdapterInfo = factory.CreateGauge("peftops_serve_adapter_info",
+            "1 for the version each adapter is served from.", "adapter", "version", "stage", "sha256");
+    }
+
+    public CollectorRegistry Registry { get; }
+    public Histogram RequestSeconds { get; }
+    public Histogram BatchSize { get; }
+    public Counter Errors { get; }
+    public Counter Refusals { get; }
+    public Counter Swaps { get; }
+    public Gauge AdapterInfo { get; }
+
+    /// <summary>The info metric follows the table: the new slot's labels at 1, the replaced slot's removed.</summary>
+    public void Serving(ServingSlot slot, ServingSlot? replaced)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        if (replaced is not null)
+            Retired(replaced);
+        AdapterInfo.WithLabels(slot.Adapter, slot.Version, slot.Stage, slot.Sha256).Set(1);
+    }
+
+    public void Retired(ServingSlot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        AdapterInfo.RemoveLabelled(slot.Adapter, slot.Version, slot.Stage, slot.Sha256);
+    }
+}
