@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Evaluation;
 using PeftOps.Peft;

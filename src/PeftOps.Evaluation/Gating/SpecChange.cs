@@ -1,3 +1,5 @@
+using PeftOps.Configuration;
+
 namespace PeftOps.Evaluation;
 
 /// <param name="Before">null when the key was added.</param>

@@ -1,3 +1,5 @@
+using PeftOps.Configuration;
+
 namespace PeftOps.Evaluation;
 
 /// <summary>The flattened spec of the candidate against the baseline's; <see cref="FirstVersion"/> when there is none.</summary>

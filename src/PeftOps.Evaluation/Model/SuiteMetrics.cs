@@ -1,3 +1,5 @@
+using PeftOps.Configuration;
+
 namespace PeftOps.Evaluation;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;

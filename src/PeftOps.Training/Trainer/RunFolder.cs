@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;

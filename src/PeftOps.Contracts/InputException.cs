@@ -1,4 +1,4 @@
-namespace PeftOps.Configuration;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// Bad input or usage: the command-line tool prints the message (one clear line naming the file,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace PeftOps.Configuration;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// JSON that a user or a pull request hands PeftOps, checked once where it is parsed so that readers can take its

@@ -1,4 +1,4 @@
-namespace PeftOps.Configuration;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// A well-formed question whose answer is "nothing": no version holds the stage, no reviewed candidate was kept

@@ -1,4 +1,4 @@
-namespace PeftOps.Configuration;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// Something outside the input failed: git, the artifact store, the network or a credential. The command-line
