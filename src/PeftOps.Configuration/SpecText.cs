@@ -1,4 +1,5 @@
 using PeftOps.Configuration.Schema;
+using PeftOps.Contracts;
 
 namespace PeftOps.Configuration;
 

@@ -1,4 +1,5 @@
 using Octokit;
+using PeftOps.Contracts;
 
 namespace PeftOps.GitHub;
 

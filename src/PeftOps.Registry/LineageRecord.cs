@@ -1,3 +1,5 @@
+using PeftOps.Evaluation;
+
 namespace PeftOps.Registry;
 
 /// <summary>

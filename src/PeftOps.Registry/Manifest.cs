@@ -1,3 +1,4 @@
+using PeftOps.Evaluation;
 using System.Text.Json;
 
 namespace PeftOps.Registry;

@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using PeftOps.Evaluation;
 using System.Text.Json;
 
 namespace PeftOps.Registry.Tests;

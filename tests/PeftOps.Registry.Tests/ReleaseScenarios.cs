@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using PeftOps.Evaluation;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

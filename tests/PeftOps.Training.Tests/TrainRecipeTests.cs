@@ -2,7 +2,6 @@ using System.Text.Json;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
-using PeftOps.Evaluation;
 using PeftOps.Peft;
 using PeftOps.TestSupport;
 using PeftOps.Training.Data;

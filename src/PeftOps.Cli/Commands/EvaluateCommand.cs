@@ -1,7 +1,6 @@
 using System.CommandLine;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
 using PeftOps.Training.Evaluating;
 
 namespace PeftOps.Cli.Commands;

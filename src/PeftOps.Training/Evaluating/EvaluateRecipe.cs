@@ -8,7 +8,6 @@ using PeftOps.Peft;
 using PeftOps.Peft.Format;
 using PeftOps.Training.Data;
 using PeftOps.Training.Trainer;
-using SuiteMetrics = PeftOps.Evaluation.SuiteMetrics;
 
 namespace PeftOps.Training.Evaluating;
 

@@ -137,7 +137,7 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes train.json, drops the checkpoint and puts the finished run in RUN_DIR's place.</summary>
-    public void Finish(TrainSummary summary, IReadOnlyList<Evaluation.CurvePoint> curve)
+    public void Finish(TrainSummary summary, IReadOnlyList<CurvePoint> curve)
     {
         File.WriteAllText(Path.Combine(WorkDir, "train.json"), JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
         if (Directory.Exists(CheckpointDir))
@@ -154,7 +154,7 @@ public sealed class RunFolder
     /// <summary>Reads a train.json written by <see cref="Finish"/>.</summary>
     public static TrainJson ReadTrainJson(string path) => JsonSerializer.Deserialize<TrainJson>(File.ReadAllText(path), Json)!;
 
-    public sealed record TrainJson(TrainSummary Summary, IReadOnlyList<Evaluation.CurvePoint> Curve);
+    public sealed record TrainJson(TrainSummary Summary, IReadOnlyList<CurvePoint> Curve);
 
     private static void Save(IReadOnlyList<(string Name, Parameter Parameter)> parameters, string path) =>
         SafetensorsTorch.Save(path, parameters.Select(p => (p.Name, p.Parameter.detach().cpu().contiguous())));

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
