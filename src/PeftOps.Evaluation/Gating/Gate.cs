@@ -43,7 +43,7 @@ public static partial class Gate
             Rules = rules,
             Flips = [.. paired.Values.Where(p => p.HasRightOrWrong).Select(Flips)],
             PerClass = [.. paired.Values.Where(p => p.Kind == SuiteKind.Classification).SelectMany(PerClassChanges)],
-            SpecChanges = DiffSpecs(candidate, baseline),
+            SpecChanges = FlatSpec.Diff(baseline?.Spec, candidate.Spec),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),
             Cost = Cost(candidate.Training),
