@@ -1,4 +1,4 @@
-namespace PeftOps.Training.Trainer;
+namespace PeftOps.Contracts;
 
 /// <summary><c>train.json</c>: what a training run did and cost.</summary>
 public sealed record TrainSummary
