@@ -1,18 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace PeftOps.Contracts;
 
-/// <summary>What training the candidate cost. <see cref="TrainableShare"/> = trainable / total parameters (a fraction).</summary>
-public sealed record CostFacts
+/// <summary>gate.json's <c>cost</c>: what training the candidate cost. <see cref="TrainableShare"/> = trainable / total parameters (a fraction).</summary>
+[JsonKeyOrder("seconds", "device", "steps", "epochs", "trainable_params", "total_params", "trainable_share", "adapter_bytes",
+    "examples_per_second", "tokens_per_second", "peak_memory_bytes", "best_step")]
+public sealed record CostFacts : TrainingCost
 {
-    public required double Seconds { get; init; }
-    public required string Device { get; init; }
-    public required int Steps { get; init; }
-    public required double Epochs { get; init; }
-    public required long TrainableParams { get; init; }
-    public required long TotalParams { get; init; }
-    public required double TrainableShare { get; init; }
-    public required long AdapterBytes { get; init; }
-    public required double ExamplesPerSecond { get; init; }
-    public required double TokensPerSecond { get; init; }
-    public required long PeakMemoryBytes { get; init; }
-    public int? BestStep { get; init; }
+    public CostFacts() { }
+
+    /// <summary>The cost eval.json's <c>training</c> records.</summary>
+    [SetsRequiredMembers]
+    public CostFacts(TrainingCost training) : base(training) { }
+
+    public double TrainableShare => TotalParams == 0 ? 0 : (double)TrainableParams / TotalParams;
 }

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PeftOps.Contracts;
 
@@ -20,6 +21,7 @@ internal static class EvalJsonOptions
             RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JsonKeyOrderAttribute.Apply } },
         };
         // SuiteKind is spelled like adapter.yaml (embedding-similarity); the project's own enums in snake_case.
         options.Converters.Add(new JsonStringEnumConverter<SuiteKind>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));

@@ -1,30 +1,25 @@
 namespace PeftOps.Contracts;
 
-/// <summary><c>train.json</c>: what a training run did and cost.</summary>
-public sealed record TrainSummary
+/// <summary>train.json's <c>summary</c>: what a training run did and cost, and what it was made from.</summary>
+[JsonKeyOrder("adapter", "base_model", "base_model_sha256", "spec_sha256", "steps", "epochs", "seconds", "device", "examples",
+    "examples_per_second", "tokens_per_second", "peak_memory_bytes", "trainable_params", "total_params", "adapter_bytes", "best_step",
+    "best_metric", "early_stopping_metric", "resumed", "labels", "data_sha256", "spec", "torchsharp", "libtorch")]
+public sealed record TrainSummary : TrainingCost
 {
     public required string Adapter { get; init; }
     public required string BaseModel { get; init; }
     public required string BaseModelSha256 { get; init; }
     public required string SpecSha256 { get; init; }
-    public required int Steps { get; init; }
-    public required double Epochs { get; init; }
-    public required double Seconds { get; init; }
-    public required string Device { get; init; }
     public required int Examples { get; init; }
-    public required double ExamplesPerSecond { get; init; }
-    public required double TokensPerSecond { get; init; }
-    public required long PeakMemoryBytes { get; init; }
-    public required long TrainableParams { get; init; }
-    public required long TotalParams { get; init; }
-    public required long AdapterBytes { get; init; }
-    public int? BestStep { get; init; }
     public double? BestMetric { get; init; }
     public string? EarlyStoppingMetric { get; init; }
     public bool Resumed { get; init; }
     public required IReadOnlyList<string> Labels { get; init; }
     public required IReadOnlyDictionary<string, string> DataSha256 { get; init; }
+
+    /// <summary>The flattened spec the run trained with (<see cref="FlatSpec"/>).</summary>
     public required IReadOnlyDictionary<string, string> Spec { get; init; }
+
     public required string Torchsharp { get; init; }
     public required string Libtorch { get; init; }
 }

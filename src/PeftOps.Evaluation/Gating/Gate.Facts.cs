@@ -49,20 +49,4 @@ public static partial class Gate
             Candidate = after[label],
         });
     }
-
-    private static CostFacts? Cost(TrainingSummary? t) => t is null ? null : new CostFacts
-    {
-        Seconds = t.Seconds,
-        Device = t.Device,
-        Steps = t.Steps,
-        Epochs = t.Epochs,
-        TrainableParams = t.TrainableParams,
-        TotalParams = t.TotalParams,
-        TrainableShare = t.TotalParams == 0 ? 0 : (double)t.TrainableParams / t.TotalParams,
-        AdapterBytes = t.AdapterBytes,
-        ExamplesPerSecond = t.ExamplesPerSecond,
-        TokensPerSecond = t.TokensPerSecond,
-        PeakMemoryBytes = t.PeakMemoryBytes,
-        BestStep = t.BestStep,
-    };
 }

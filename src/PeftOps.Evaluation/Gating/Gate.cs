@@ -46,7 +46,7 @@ public static partial class Gate
             SpecChanges = FlatSpec.Diff(baseline?.Spec, candidate.Spec),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),
-            Cost = Cost(candidate.Training),
+            Cost = candidate.Training is { } training ? new CostFacts(training) : null,
             Latency = candidate.Latency,
         };
     }

@@ -57,7 +57,7 @@ public sealed class RunFolder
             if (Directory.Exists(dir))
                 break;
         }
-        if (Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any() && !File.Exists(Path.Combine(Root, "train.json")))
+        if (Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any() && !File.Exists(Path.Combine(Root, TrainRun.FileName)))
             throw new InputException($"--out {given}: is a folder that peftops train did not write (no train.json), and a run replaces its folder as a whole (expected a new folder or an earlier run's)");
         if (File.Exists(WorkDir))
             throw new InputException($"--out {given}: {WorkDir} is a file (expected nothing there, or an interrupted run's folder)");
@@ -139,7 +139,7 @@ public sealed class RunFolder
     /// <summary>Writes train.json, drops the checkpoint and puts the finished run in RUN_DIR's place.</summary>
     public void Finish(TrainSummary summary, IReadOnlyList<CurvePoint> curve)
     {
-        File.WriteAllText(Path.Combine(WorkDir, "train.json"), JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
+        TrainRunJson.Write(Path.Combine(WorkDir, TrainRun.FileName), new TrainRun(summary, curve));
         if (Directory.Exists(CheckpointDir))
             Directory.Delete(CheckpointDir, recursive: true);
         // A folder cannot be renamed over a non-empty one: move the old run aside, the new one in, then delete
@@ -150,11 +150,6 @@ public sealed class RunFolder
         if (Directory.Exists(ReplacedDir))
             Directory.Delete(ReplacedDir, recursive: true);
     }
-
-    /// <summary>Reads a train.json written by <see cref="Finish"/>.</summary>
-    public static TrainJson ReadTrainJson(string path) => JsonSerializer.Deserialize<TrainJson>(File.ReadAllText(path), Json)!;
-
-    public sealed record TrainJson(TrainSummary Summary, IReadOnlyList<CurvePoint> Curve);
 
     private static void Save(IReadOnlyList<(string Name, Parameter Parameter)> parameters, string path) =>
         SafetensorsTorch.Save(path, parameters.Select(p => (p.Name, p.Parameter.detach().cpu().contiguous())));
