@@ -1,5 +1,3 @@
-using PeftOps.Evaluation;
-
 namespace PeftOps.Registry;
 
 /// <summary>

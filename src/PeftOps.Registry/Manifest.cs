@@ -1,4 +1,3 @@
-using PeftOps.Evaluation;
 using System.Text.Json;
 
 namespace PeftOps.Registry;

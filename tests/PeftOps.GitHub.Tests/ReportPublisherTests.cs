@@ -1,5 +1,4 @@
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
 using System.Text.Json;
 using PeftOps.TestSupport;
 

@@ -1,5 +1,4 @@
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
