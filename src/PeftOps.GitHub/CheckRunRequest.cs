@@ -1,5 +1,3 @@
-using PeftOps.Contracts;
-
 namespace PeftOps.GitHub;
 
 /// <summary>A completed check run: <c>name</c> on <c>head_sha</c>, with output title and Markdown summary.</summary>

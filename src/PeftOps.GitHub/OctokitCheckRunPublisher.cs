@@ -1,5 +1,4 @@
 using Octokit;
-using PeftOps.Contracts;
 
 namespace PeftOps.GitHub;
 

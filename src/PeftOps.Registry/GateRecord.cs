@@ -1,5 +1,3 @@
-using PeftOps.Contracts;
-
 namespace PeftOps.Registry;
 
 /// <summary>

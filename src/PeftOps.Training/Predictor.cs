@@ -1,4 +1,3 @@
-using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
 using static TorchSharp.torch;

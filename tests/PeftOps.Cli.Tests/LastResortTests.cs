@@ -1,4 +1,3 @@
-using PeftOps.Contracts;
 using System.CommandLine;
 
 namespace PeftOps.Cli.Tests;

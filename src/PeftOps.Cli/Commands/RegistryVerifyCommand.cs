@@ -1,4 +1,3 @@
-using PeftOps.Contracts;
 using System.CommandLine;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Onnx;

@@ -1,4 +1,3 @@
-using PeftOps.Configuration;
 using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;

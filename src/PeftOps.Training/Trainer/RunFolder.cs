@@ -1,4 +1,3 @@
-using PeftOps.Configuration;
 using PeftOps.Contracts;
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
