@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.CommandLine;
-using PeftOps.Configuration;
 
 namespace PeftOps.Cli;
 

@@ -1,3 +1,4 @@
+
 namespace PeftOps.Configuration;
 
 /// <summary>

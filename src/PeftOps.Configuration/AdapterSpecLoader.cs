@@ -1,4 +1,5 @@
 using PeftOps.Configuration.Schema;
+using PeftOps.Contracts;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

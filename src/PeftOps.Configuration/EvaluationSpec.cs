@@ -1,16 +1,6 @@
-namespace PeftOps.Configuration;
+using PeftOps.Contracts;
 
-public enum SuiteKind
-{
-    /// <summary>Labelled text: accuracy, macro-F1, per-class precision/recall/F1, confusion matrix.</summary>
-    Classification,
-    /// <summary>Sentence pairs with gold scores: Spearman of cosine similarity.</summary>
-    EmbeddingSimilarity,
-    /// <summary>Off-topic messages: share rejected at a confidence threshold calibrated on validation data.</summary>
-    OutOfScope,
-    /// <summary>General text for causal LMs: perplexity.</summary>
-    Perplexity,
-}
+namespace PeftOps.Configuration;
 
 public sealed record EvaluationSpec
 {

@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Configuration;
 
 public enum CompareTo
@@ -5,13 +7,6 @@ public enum CompareTo
     /// <summary>The version in production; the base model when nothing is in production.</summary>
     Production,
     Base,
-}
-
-public enum OnInconclusive
-{
-    Fail,
-    Pass,
-    Neutral,
 }
 
 public sealed record GatePolicy

@@ -18,14 +18,4 @@ public static class SpecText
         return into;
     }
 
-    /// <summary>Keys added, removed or changed from <paramref name="before"/> to <paramref name="after"/>, sorted by key.</summary>
-    public static IReadOnlyList<SpecChange> Diff(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
-    {
-        ArgumentNullException.ThrowIfNull(before);
-        ArgumentNullException.ThrowIfNull(after);
-        return [.. before.Keys.Union(after.Keys, StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .Select(key => new SpecChange(key, before.GetValueOrDefault(key), after.GetValueOrDefault(key)))
-            .Where(c => !string.Equals(c.Before, c.After, StringComparison.Ordinal))];
-    }
 }

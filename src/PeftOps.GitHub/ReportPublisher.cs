@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.Text.RegularExpressions;
-using PeftOps.Configuration;
 
 namespace PeftOps.GitHub;
 

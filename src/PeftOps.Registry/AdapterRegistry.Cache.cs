@@ -4,7 +4,7 @@ public sealed partial class AdapterRegistry
 {
     /// <summary>
     /// Every adapter's state after fetching origin's tags, for a process that follows the stages (<c>peftops serve</c>).
-    /// Without a remote the local tags are the registry. A failed fetch throws <see cref="Configuration.InfrastructureException"/>;
+    /// Without a remote the local tags are the registry. A failed fetch throws <see cref="Contracts.InfrastructureException"/>;
     /// <see cref="AdaptersAsync"/> still answers from the tags fetched before.
     /// </summary>
     public async Task<IReadOnlyList<AdapterState>> FetchAdaptersAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Registry;
 
@@ -63,8 +64,8 @@ public sealed partial class AdapterRegistry
 
             // the run may have set keys on the command line (--set): its eval.json lists the spec it ran with
             var ran = EvalFacts.Parse(evalJson, "eval.json").Spec;
-            var ranSha = SpecHash.Compute(ran);
-            var changed = SpecText.Diff(SpecText.Flatten(spec), ran).Select(c => c.Key).ToList();
+            var ranSha = FlatSpec.Sha256(ran);
+            var changed = FlatSpec.Diff(SpecText.Flatten(spec), ran).Changes.Select(c => c.Key).ToList();
             return ranSha == manifest.SpecSha256
                 ? new(LineageCheck.Ok, what, $"{source} with {string.Join(", ", changed)} set by the run (eval.json): sha256 {ranSha}")
                 : new(LineageCheck.Failed, what, $"{source} has sha256 {committed} and the version's eval.json spec {ranSha}, the lineage records {manifest.SpecSha256}");

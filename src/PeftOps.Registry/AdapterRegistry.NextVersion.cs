@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Registry;
 
 public sealed partial class AdapterRegistry
@@ -26,13 +28,8 @@ public sealed partial class AdapterRegistry
         var minor = new List<string>();
         if (warning is not null && previous.SpecSha256 != current.SpecSha256)
             minor.Add($"spec changed (sha256 {previous.SpecSha256} -> {current.SpecSha256}); the method keys of {latest} cannot be compared without its eval.json");
-        foreach (var key in previous.Spec.Keys.Union(current.Spec.Keys).Where(k => warning is null && k.StartsWith("method.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            var before = previous.Spec.GetValueOrDefault(key);
-            var after = current.Spec.GetValueOrDefault(key);
-            if (before != after)
-                minor.Add($"{key} changed from {before ?? "(unset)"} to {after ?? "(unset)"}");
-        }
+        foreach (var change in FlatSpec.Diff(previous.Spec, current.Spec).Changes.Where(c => warning is null && c.Key.StartsWith("method.", StringComparison.Ordinal)))
+            minor.Add($"{change.Key} changed from {change.Before ?? "(unset)"} to {change.After ?? "(unset)"}");
         var dataBefore = previous.Data.Select(DataKey).ToHashSet(StringComparer.Ordinal);
         var dataAfter = current.Data.Select(DataKey).ToHashSet(StringComparer.Ordinal);
         if (!dataBefore.SetEquals(dataAfter))

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Registry;
 

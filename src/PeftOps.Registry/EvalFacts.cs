@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.Text.Json;
-using PeftOps.Configuration;
 
 namespace PeftOps.Registry;
 

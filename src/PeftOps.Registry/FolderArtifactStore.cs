@@ -1,4 +1,5 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
+
 
 namespace PeftOps.Registry;
 

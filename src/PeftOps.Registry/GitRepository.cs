@@ -1,7 +1,7 @@
+using PeftOps.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using PeftOps.Configuration;
 
 namespace PeftOps.Registry;
 

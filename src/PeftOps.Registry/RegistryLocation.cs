@@ -1,6 +1,6 @@
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using YamlDotNet.RepresentationModel;
 
 namespace PeftOps.Registry;

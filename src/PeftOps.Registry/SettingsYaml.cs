@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

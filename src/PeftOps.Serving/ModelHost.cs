@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;

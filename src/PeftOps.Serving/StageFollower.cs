@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Peft.Format;
 using PeftOps.Registry;
 using PeftOps.Training;

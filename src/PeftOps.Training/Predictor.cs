@@ -29,7 +29,7 @@ public static class Predictor
     /// <summary>Runs <paramref name="forward"/> ([B, *] -> [B, W]) in eval mode over length-sorted batches; rows come back in input order.</summary>
     private static float[][] Rows(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize, Func<TextBatch, Tensor> forward)
     {
-        var tokenizer = model.Tokenizer ?? throw new Configuration.InputException($"{model.Source.Folder}: no vocab.txt, so texts cannot be tokenized");
+        var tokenizer = model.Tokenizer ?? throw new Contracts.InputException($"{model.Source.Folder}: no vocab.txt, so texts cannot be tokenized");
         var result = new float[texts.Count][];
         var wasTraining = model.Module.training;
         model.Module.eval();

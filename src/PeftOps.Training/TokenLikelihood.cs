@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
 using static TorchSharp.torch;

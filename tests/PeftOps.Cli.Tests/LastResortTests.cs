@@ -70,9 +70,9 @@ public sealed class LastResortTests
     [Fact]
     public async Task The_documented_exceptions_keep_their_codes()
     {
-        Assert.Equal(2, (await RunThrowing(new Configuration.InputException("x.yaml:1: bad"), debug: null)).ExitCode);
-        Assert.Equal(4, (await RunThrowing(new Configuration.NothingFoundException("none"), debug: null)).ExitCode);
-        Assert.Equal(5, (await RunThrowing(new Configuration.InfrastructureException("git failed"), debug: null)).ExitCode);
+        Assert.Equal(2, (await RunThrowing(new Contracts.InputException("x.yaml:1: bad"), debug: null)).ExitCode);
+        Assert.Equal(4, (await RunThrowing(new Contracts.NothingFoundException("none"), debug: null)).ExitCode);
+        Assert.Equal(5, (await RunThrowing(new Contracts.InfrastructureException("git failed"), debug: null)).ExitCode);
     }
 
     // A real command tree whose one command throws, run as Program runs the real one: through Guard and System.CommandLine.

@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.TestSupport;
 
 namespace PeftOps.Configuration.Tests;

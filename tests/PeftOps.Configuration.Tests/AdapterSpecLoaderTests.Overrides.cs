@@ -1,3 +1,4 @@
+
 namespace PeftOps.Configuration.Tests;
 
 public sealed partial class AdapterSpecLoaderTests

@@ -1,3 +1,4 @@
+
 namespace PeftOps.Configuration.Tests;
 
 public sealed class SpecTextTests
@@ -29,27 +30,5 @@ public sealed class SpecTextTests
         Assert.Equal("all-linear", SpecText.Flatten(spec with { Method = new MethodSpec { AllLinear = true, TargetModules = [] } })["method.target_modules"]);
         Assert.Equal(@".*\.query", SpecText.Flatten(spec with { Method = new MethodSpec { TargetModulesRegex = @".*\.query", TargetModules = [] } })["method.target_modules"]);
         Assert.Equal("[\"a b\", c]", SpecText.Flatten(spec with { Method = new MethodSpec { TargetModules = ["a b", "c"] } })["method.target_modules"]);
-    }
-
-    [Fact]
-    public void Diff_lists_changed_added_and_removed_keys_in_key_order()
-    {
-        using var folder = DesignExample.CreateFolder();
-        var before = SpecText.Flatten(folder.Parse(DesignExample.Yaml));
-        var after = SpecText.Flatten(folder.Parse(DesignExample.Yaml,
-            "method.r=16", "training.max_steps=100", "training.early_stopping=null", "evaluation.non_target[1].threshold=0.5"));
-
-        var changes = SpecText.Diff(before, after);
-
-        Assert.Equal(
-            [
-                new SpecChange("evaluation.non_target[off-topic].threshold", null, "0.5"),
-                new SpecChange("method.r", "8", "16"),
-                new SpecChange("training.early_stopping.metric", "macro_f1", null),
-                new SpecChange("training.early_stopping.patience", "2", null),
-                new SpecChange("training.max_steps", null, "100"),
-            ],
-            changes);
-        Assert.Empty(SpecText.Diff(before, before));
     }
 }

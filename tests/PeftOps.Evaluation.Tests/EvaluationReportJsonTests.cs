@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Evaluation.Tests.Support;
 using PeftOps.TestSupport;
 

@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Evaluation.Tests.Support;
 using static PeftOps.Evaluation.Tests.Support.TinyReports;
 

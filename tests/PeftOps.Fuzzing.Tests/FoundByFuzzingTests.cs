@@ -1,5 +1,6 @@
 using System.Text;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Modeling.Tokenization;

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using PeftOps.Reliability;
 using PeftOps.TestSupport;
 
@@ -88,7 +89,7 @@ public sealed class FuzzTests
     [Fact]
     public void Only_the_documented_exception_counts_as_handled()
     {
-        Assert.Null(FuzzTarget.Handled(() => throw new Configuration.InputException("bad")));
+        Assert.Null(FuzzTarget.Handled(() => throw new Contracts.InputException("bad")));
         Assert.Null(FuzzTarget.Handled(() => { }));
         Assert.IsType<InvalidOperationException>(FuzzTarget.Handled(() => throw new InvalidOperationException()));
         Assert.IsType<KeyNotFoundException>(FuzzTarget.Handled(() => throw new KeyNotFoundException()));

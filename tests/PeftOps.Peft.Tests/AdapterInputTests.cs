@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft.Format;
 using PeftOps.TestSupport;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Layers;
 using PeftOps.Peft.Format;
 using PeftOps.Peft.Methods;

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using PeftOps.Contracts;
 using PeftOps.TestSupport;
 
 namespace PeftOps.Registry.Tests;
@@ -22,7 +23,7 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite) : Releas
             azurite.ConnectionString.Split(';').Single(p => p.StartsWith("AccountKey=", StringComparison.Ordinal)), $"AccountKey={wrongKey}", StringComparison.Ordinal);
         var store = new AzureBlobArtifactStore(new BlobContainerClient(connection, $"{_prefix}-key"));
 
-        var error = await Assert.ThrowsAsync<PeftOps.Configuration.InfrastructureException>(() => store.ReadAsync("a/v1.0.0/report.md", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<PeftOps.Contracts.InfrastructureException>(() => store.ReadAsync("a/v1.0.0/report.md", CancellationToken.None));
 
         Assert.StartsWith($"azure://devstoreaccount1/{_prefix}-key/a/v1.0.0/report.md: Azure Blob Storage refused the request (403 ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("the credential lacks the rights this command needs, or the account key is wrong", error.Message, StringComparison.Ordinal);

@@ -1,7 +1,7 @@
+using PeftOps.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PeftOps.Configuration;
 
 namespace PeftOps.Registry.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
-using PeftOps.Evaluation;
 using PeftOps.Peft;
 using PeftOps.TestSupport;
 using PeftOps.Training.Data;
@@ -90,7 +90,7 @@ public sealed class TrainRecipeTests
         Assert.Equal("25", summary.Spec["training.epochs"]);
 
         // train.json holds the same summary and one curve point per step; metrics.jsonl one loss line per step.
-        var (written, curve) = RunFolder.ReadTrainJson(runs.Combine("run", "train.json"));
+        var (written, curve) = TrainRunJson.Read(runs.Combine("run", "train.json"));
         Assert.Equal(
             (summary.Steps, summary.TrainableParams, summary.TotalParams, summary.AdapterBytes, summary.BestStep, summary.BestMetric, summary.SpecSha256),
             (written.Steps, written.TrainableParams, written.TotalParams, written.AdapterBytes, written.BestStep, written.BestMetric, written.SpecSha256));

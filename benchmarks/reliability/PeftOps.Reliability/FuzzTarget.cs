@@ -1,5 +1,5 @@
 using CsCheck;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Reliability;
 

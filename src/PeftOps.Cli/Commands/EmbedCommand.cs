@@ -1,8 +1,8 @@
+using PeftOps.Contracts;
 using System.Buffers;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;

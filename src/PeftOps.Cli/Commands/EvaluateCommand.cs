@@ -1,6 +1,6 @@
 using System.CommandLine;
 using PeftOps.Configuration;
-using PeftOps.Evaluation;
+using PeftOps.Contracts;
 using PeftOps.Training.Evaluating;
 
 namespace PeftOps.Cli.Commands;

@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.CommandLine;
 using System.Globalization;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Safetensors;

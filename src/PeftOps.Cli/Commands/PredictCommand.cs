@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;

@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.CommandLine;
-using PeftOps.Configuration;
 using PeftOps.Registry;
 
 namespace PeftOps.Cli.Commands;

@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.CommandLine;
 using System.Globalization;
-using PeftOps.Configuration;
 
 namespace PeftOps.Cli.Commands;
 

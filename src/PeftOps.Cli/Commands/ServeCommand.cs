@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Onnx;
 using PeftOps.Serving;
 

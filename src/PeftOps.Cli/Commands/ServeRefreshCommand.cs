@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Serving;
 
 namespace PeftOps.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Training;
 
 namespace PeftOps.Cli.Commands;

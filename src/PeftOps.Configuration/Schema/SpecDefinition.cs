@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Configuration.Schema;
 
 /// <summary>
@@ -124,8 +126,8 @@ internal static class SpecDefinition
             s => s.NonTarget, (s, v) => s with { NonTarget = v }, SuiteSeed, x => x.Name));
 
     private static readonly (string, string) MetricPattern =
-        ($"^[a-z0-9]+([-_][a-z0-9]+)*\\.({string.Join('|', SuiteMetrics.All)})$",
-         $"suite.metric with metric one of {string.Join(", ", SuiteMetrics.All)}");
+        ($"^[a-z0-9]+([-_][a-z0-9]+)*\\.({string.Join('|', MetricNames.All)})$",
+         $"suite.metric with metric one of {string.Join(", ", MetricNames.All)}");
 
     public static readonly SpecShape<GateRule> TargetRule = new(
         "A rule on a target suite's metric: the candidate must reach min and/or beat the baseline by min_delta.",

@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Configuration.Schema;
 
 /// <summary>
@@ -69,7 +71,7 @@ internal static class SpecRules
 
     private static void CheckRules(string list, IReadOnlyList<GateRule> rules, IReadOnlyList<SuiteSpec> suites, SpecReadContext context)
     {
-        var valid = suites.SelectMany(s => SuiteMetrics.For(s.Kind).Select(m => $"{s.Name}.{m}")).ToList();
+        var valid = suites.SelectMany(s => MetricNames.For(s.Kind).Select(m => $"{s.Name}.{m}")).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++)
         {

@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;
 
@@ -48,37 +48,4 @@ public static partial class Gate
             Candidate = after[label],
         });
     }
-
-    /// <summary>The flattened specs key by key, in ordinal key order; a first version when there is no baseline report.</summary>
-    private static SpecDiff DiffSpecs(EvaluationReport candidate, EvaluationReport? baseline)
-    {
-        if (baseline is null)
-            return new SpecDiff(FirstVersion: true, []);
-        var keys = candidate.Spec.Keys.Union(baseline.Spec.Keys).Order(StringComparer.Ordinal);
-        var changes = new List<SpecChange>();
-        foreach (var key in keys)
-        {
-            var before = baseline.Spec.GetValueOrDefault(key);
-            var after = candidate.Spec.GetValueOrDefault(key);
-            if (!string.Equals(before, after, StringComparison.Ordinal))
-                changes.Add(new SpecChange(key, before, after));
-        }
-        return new SpecDiff(FirstVersion: false, changes);
-    }
-
-    private static CostFacts? Cost(TrainingSummary? t) => t is null ? null : new CostFacts
-    {
-        Seconds = t.Seconds,
-        Device = t.Device,
-        Steps = t.Steps,
-        Epochs = t.Epochs,
-        TrainableParams = t.TrainableParams,
-        TotalParams = t.TotalParams,
-        TrainableShare = t.TotalParams == 0 ? 0 : (double)t.TrainableParams / t.TotalParams,
-        AdapterBytes = t.AdapterBytes,
-        ExamplesPerSecond = t.ExamplesPerSecond,
-        TokensPerSecond = t.TokensPerSecond,
-        PeakMemoryBytes = t.PeakMemoryBytes,
-        BestStep = t.BestStep,
-    };
 }

@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;
 
@@ -54,7 +55,7 @@ public static partial class Gate
             throw new InputException($"gate rule metric '{metric}': the evaluation has no suite '{suiteName}' (it has: {string.Join(", ", paired.Keys)})");
         if (!MetricNames.For(suite.Kind).Contains(metricName))
         {
-            throw new InputException($"gate rule metric '{metric}': a {EvaluationReportValidator.KindName(suite.Kind)} suite has no metric "
+            throw new InputException($"gate rule metric '{metric}': a {SuiteKinds.Name(suite.Kind)} suite has no metric "
                 + $"'{metricName}' (it has: {string.Join(", ", MetricNames.For(suite.Kind))})");
         }
         return (suite, metricName);

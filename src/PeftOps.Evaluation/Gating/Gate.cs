@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;
 
@@ -42,10 +43,10 @@ public static partial class Gate
             Rules = rules,
             Flips = [.. paired.Values.Where(p => p.HasRightOrWrong).Select(Flips)],
             PerClass = [.. paired.Values.Where(p => p.Kind == SuiteKind.Classification).SelectMany(PerClassChanges)],
-            SpecChanges = DiffSpecs(candidate, baseline),
+            SpecChanges = FlatSpec.Diff(baseline?.Spec, candidate.Spec),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),
-            Cost = Cost(candidate.Training),
+            Cost = candidate.Training is { } training ? new CostFacts(training) : null,
             Latency = candidate.Latency,
         };
     }

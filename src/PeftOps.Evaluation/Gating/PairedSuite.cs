@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;
 

@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Evaluation;
 
 /// <summary>

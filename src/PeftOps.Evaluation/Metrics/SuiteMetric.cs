@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation;
 
@@ -32,7 +32,7 @@ public static class SuiteMetric
             (SuiteKind.Perplexity, MetricNames.Perplexity) =>
                 EvalMetrics.Perplexity(Select(at, i => outcomes[i].Nll!.Value), Select(at, i => outcomes[i].Tokens!.Value)),
             _ => throw new ArgumentException(
-                $"metric '{metric}' is not one of a {EvaluationReportValidator.KindName(kind)} suite's: {string.Join(", ", MetricNames.For(kind))}"),
+                $"metric '{metric}' is not one of a {SuiteKinds.Name(kind)} suite's: {string.Join(", ", MetricNames.For(kind))}"),
         };
     }
 
@@ -41,7 +41,7 @@ public static class SuiteMetric
     {
         SuiteKind.Classification => outcome.Correct ?? string.Equals(outcome.Prediction, example.Gold, StringComparison.Ordinal),
         SuiteKind.OutOfScope => outcome.Correct ?? false,
-        _ => throw new ArgumentException($"a {EvaluationReportValidator.KindName(kind)} outcome is not right or wrong"),
+        _ => throw new ArgumentException($"a {SuiteKinds.Name(kind)} outcome is not right or wrong"),
     };
 
     private static T[] Select<T>(IReadOnlyList<int> indices, Func<int, T> pick)

@@ -1,7 +1,7 @@
+using PeftOps.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Bert;
 using PeftOps.Modeling.Llama;
 using PeftOps.Modeling.Onnx;

@@ -1,4 +1,5 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
+
 using static TorchSharp.torch;
 
 namespace PeftOps.Modeling.Checkpoints;

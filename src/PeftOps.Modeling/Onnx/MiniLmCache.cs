@@ -1,8 +1,8 @@
+using PeftOps.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Safetensors;
 
 namespace PeftOps.Modeling.Onnx;

@@ -1,5 +1,5 @@
+using PeftOps.Contracts;
 using System.Runtime.InteropServices;
-using PeftOps.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Modeling.Safetensors;
 

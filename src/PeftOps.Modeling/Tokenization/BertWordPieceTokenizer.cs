@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.Globalization;
 using System.Text;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Tokenization.Unicode;
 
 namespace PeftOps.Modeling.Tokenization;

@@ -1,9 +1,9 @@
+using PeftOps.Contracts;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Tokenization.Unicode;
 
 namespace PeftOps.Modeling.Tokenization;

@@ -1,5 +1,5 @@
 using Microsoft.ML.Tokenizers;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Modeling.Tokenization;
 

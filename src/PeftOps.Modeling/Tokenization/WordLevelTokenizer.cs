@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PeftOps.Configuration;
 
 namespace PeftOps.Modeling.Tokenization;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 
 namespace PeftOps.Peft.Format;
 

@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
 
 namespace PeftOps.Peft.Format;
 

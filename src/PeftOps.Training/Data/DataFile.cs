@@ -1,8 +1,8 @@
+using PeftOps.Contracts;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PeftOps.Configuration;
 
 namespace PeftOps.Training.Data;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Evaluation;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
@@ -7,7 +8,6 @@ using PeftOps.Peft;
 using PeftOps.Peft.Format;
 using PeftOps.Training.Data;
 using PeftOps.Training.Trainer;
-using SuiteMetrics = PeftOps.Evaluation.SuiteMetrics;
 
 namespace PeftOps.Training.Evaluating;
 
@@ -234,24 +234,10 @@ public static class EvaluateRecipe
     /// <summary>train.json beside the adapter folder (RUN_DIR/train.json), when the adapter came from `peftops train`.</summary>
     private static TrainingSummary? ReadTraining(string adapterDir)
     {
-        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(adapterDir).TrimEnd('/'))!, "train.json");
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(adapterDir).TrimEnd('/'))!, TrainRun.FileName);
         if (!File.Exists(path))
             return null;
-        var (summary, curve) = RunFolder.ReadTrainJson(path);
-        return new TrainingSummary
-        {
-            Steps = summary.Steps,
-            Epochs = summary.Epochs,
-            Seconds = summary.Seconds,
-            Device = summary.Device,
-            ExamplesPerSecond = summary.ExamplesPerSecond,
-            TokensPerSecond = summary.TokensPerSecond,
-            PeakMemoryBytes = summary.PeakMemoryBytes,
-            TrainableParams = summary.TrainableParams,
-            TotalParams = summary.TotalParams,
-            AdapterBytes = summary.AdapterBytes,
-            BestStep = summary.BestStep,
-            Curve = curve,
-        };
+        var run = TrainRunJson.Read(path);
+        return new TrainingSummary(run.Summary, run.Curve);
     }
 }

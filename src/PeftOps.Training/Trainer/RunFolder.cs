@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;
@@ -56,7 +56,7 @@ public sealed class RunFolder
             if (Directory.Exists(dir))
                 break;
         }
-        if (Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any() && !File.Exists(Path.Combine(Root, "train.json")))
+        if (Directory.Exists(Root) && Directory.EnumerateFileSystemEntries(Root).Any() && !File.Exists(Path.Combine(Root, TrainRun.FileName)))
             throw new InputException($"--out {given}: is a folder that peftops train did not write (no train.json), and a run replaces its folder as a whole (expected a new folder or an earlier run's)");
         if (File.Exists(WorkDir))
             throw new InputException($"--out {given}: {WorkDir} is a file (expected nothing there, or an interrupted run's folder)");
@@ -136,9 +136,9 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes train.json, drops the checkpoint and puts the finished run in RUN_DIR's place.</summary>
-    public void Finish(TrainSummary summary, IReadOnlyList<Evaluation.CurvePoint> curve)
+    public void Finish(TrainSummary summary, IReadOnlyList<CurvePoint> curve)
     {
-        File.WriteAllText(Path.Combine(WorkDir, "train.json"), JsonSerializer.Serialize(new TrainJson(summary, curve), Json));
+        TrainRunJson.Write(Path.Combine(WorkDir, TrainRun.FileName), new TrainRun(summary, curve));
         if (Directory.Exists(CheckpointDir))
             Directory.Delete(CheckpointDir, recursive: true);
         // A folder cannot be renamed over a non-empty one: move the old run aside, the new one in, then delete
@@ -149,11 +149,6 @@ public sealed class RunFolder
         if (Directory.Exists(ReplacedDir))
             Directory.Delete(ReplacedDir, recursive: true);
     }
-
-    /// <summary>Reads a train.json written by <see cref="Finish"/>.</summary>
-    public static TrainJson ReadTrainJson(string path) => JsonSerializer.Deserialize<TrainJson>(File.ReadAllText(path), Json)!;
-
-    public sealed record TrainJson(TrainSummary Summary, IReadOnlyList<Evaluation.CurvePoint> Curve);
 
     private static void Save(IReadOnlyList<(string Name, Parameter Parameter)> parameters, string path) =>
         SafetensorsTorch.Save(path, parameters.Select(p => (p.Name, p.Parameter.detach().cpu().contiguous())));

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using Spectre.Console;
 
 namespace PeftOps.Training.Trainer;

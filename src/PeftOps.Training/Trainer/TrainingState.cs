@@ -1,4 +1,5 @@
-using PeftOps.Evaluation;
+using PeftOps.Contracts;
+
 
 namespace PeftOps.Training.Trainer;
 

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.TestSupport;
@@ -71,7 +72,7 @@ public sealed class CheckpointParityTests
         File.WriteAllText(temp.Combine("config.json"), File.ReadAllText(Path.Combine(source, "config.json")).Replace("\"intermediate_size\": 64", "\"intermediate_size\": 48", StringComparison.Ordinal));
         File.Copy(Path.Combine(source, "model.safetensors"), temp.Combine("model.safetensors"));
 
-        var error = Assert.Throws<Configuration.InputException>(() => ModelLoader.Load(temp.Path));
+        var error = Assert.Throws<Contracts.InputException>(() => ModelLoader.Load(temp.Path));
 
         Assert.Contains(temp.Combine("model.safetensors"), error.Message, StringComparison.Ordinal);
         Assert.Contains("tensor 'bert.encoder.layer.0.intermediate.dense.weight' has shape [64, 32] but config.json implies [48, 32]", error.Message, StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public sealed class CheckpointParityTests
         using var temp = new TempDirectory();
         File.WriteAllText(temp.Combine("config.json"), "{\"model_type\": \"gpt2\"}");
 
-        var error = Assert.Throws<Configuration.InputException>(() => ModelLoader.Load(temp.Path));
+        var error = Assert.Throws<Contracts.InputException>(() => ModelLoader.Load(temp.Path));
 
         Assert.Equal($"{temp.Combine("config.json")}: model_type 'gpt2' is not supported (expected bert or llama)", error.Message);
     }

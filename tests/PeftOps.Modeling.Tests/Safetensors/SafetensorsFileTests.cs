@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.Buffers.Binary;
 using System.Text;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.TestSupport;
 

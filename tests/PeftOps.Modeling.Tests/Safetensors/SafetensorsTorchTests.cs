@@ -1,4 +1,4 @@
-using PeftOps.Configuration;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.TestSupport;
 using TorchSharp;

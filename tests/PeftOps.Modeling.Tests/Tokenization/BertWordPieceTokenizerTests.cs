@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 using PeftOps.Modeling.Onnx;
 using PeftOps.Modeling.Tokenization;
@@ -232,7 +233,7 @@ public sealed class BertWordPieceTokenizerTests
     {
         using var vocab = new MemoryStream("[PAD]\n[CLS]\n[SEP]\nhello\n"u8.ToArray());
 
-        var e = Assert.Throws<PeftOps.Configuration.InputException>(() => BertWordPieceTokenizer.FromVocabStream(vocab, source: "v/vocab.txt"));
+        var e = Assert.Throws<PeftOps.Contracts.InputException>(() => BertWordPieceTokenizer.FromVocabStream(vocab, source: "v/vocab.txt"));
 
         Assert.Equal("v/vocab.txt: the vocabulary has no [UNK] token", e.Message);
     }

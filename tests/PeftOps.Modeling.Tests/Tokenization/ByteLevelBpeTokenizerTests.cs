@@ -1,6 +1,6 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PeftOps.Configuration;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.TestSupport;
 

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using PeftOps.Contracts;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.TestSupport;
 
@@ -37,7 +38,7 @@ public sealed class SentencePieceDecoderTokenizerTests
         var path = temp.Combine("tokenizer.model");
         File.WriteAllBytes(path, [0xff, 0xff, 0xff, 0x0f]);
 
-        var error = Assert.Throws<Configuration.InputException>(() => SentencePieceDecoderTokenizer.FromFile(path));
+        var error = Assert.Throws<Contracts.InputException>(() => SentencePieceDecoderTokenizer.FromFile(path));
 
         Assert.StartsWith($"{path}: not a SentencePiece model PeftOps can read", error.Message, StringComparison.Ordinal);
     }

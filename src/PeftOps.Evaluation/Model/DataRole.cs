@@ -1,9 +1,0 @@
-namespace PeftOps.Evaluation;
-
-/// <summary>JSON: <c>train</c>, <c>validation</c>, <c>suite</c>.</summary>
-public enum DataRole
-{
-    Train,
-    Validation,
-    Suite,
-}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PeftOps.Configuration;
+using PeftOps.Contracts;
+using PeftOps.Evaluation;
+using PeftOps.TestSupport;
+
+namespace PeftOps.Contracts.Tests;
+
+/// <summary>Each file the pipeline writes, read and written by its record, against the document in docs/ that describes it.</summary>
+public partial class DocumentedFilesTests
+{
+    [Fact]
+    public void train_json_reads_and_writes_its_documented_example_byte_for_byte()
+    {
+        var example = JsonExample("train-json.md");
+
+        var run = TrainRunJson.Parse(example, "docs/train-json.md");
+
+        Assert.Equal(example, TrainRunJson.Serialize(run));
+        Assert.Equal(151301, run.Summary.TrainableParams);
+        Assert.Equal(0.61, run.Curve[1].ValidationMetric);
+    }
+
+    [Fact]
+    public void train_json_keys_are_the_documented_ones_in_order()
+    {
+        var documented = TableKeys("train-json.md", "## Keys").Where(k => k.StartsWith("summary.", StringComparison.Ordinal)).Select(k => k["summary.".Length..]);
+        var written = JsonNode.Parse(JsonExample("train-json.md"))!["summary"]!.AsObject().Select(p => p.Key);
+
+        Assert.Equal(documented, written);
+    }
+
+    [Fact]
+    public void eval_json_reads_and_writes_its_documented_example()
+    {
+        var example = JsonExample("eval-json.md");
+
+        var report = EvaluationReportJson.Parse(example, "docs/eval-json.md");
+
+        Assert.Equal(Compact(example), Compact(EvaluationReportJson.Serialize(report)));
+        Assert.Equal(612432, report.Training!.AdapterBytes);
+        Assert.Equal(0.61, report.Suites[2].Threshold!.Adapted);
+    }
+
+    [Fact]
+    public void eval_json_training_is_train_json_cost_and_curve()
+    {
+        var run = TrainRunJson.Parse(JsonExample("train-json.md"), "docs/train-json.md");
+        var documented = EvaluationReportJson.Parse(JsonExample("eval-json.md"), "docs/eval-json.md").Training!;
+
+        var training = new TrainingSummary(run.Summary, run.Curve);
+
+        Assert.Equal(
+            Compact(JsonNode.Parse(JsonExample("eval-json.md"))!["training"]!.ToJsonString()),
+            Compact(JsonNode.Parse(EvaluationReportJson.Serialize(Report(training)))!["training"]!.ToJsonString()));
+        Assert.Equal(documented.Curve, training.Curve);
+    }
+
+    [Fact]
+    public void gate_json_keys_are_the_documented_ones_in_order_and_read_back()
+    {
+        var report = EvaluationReportJson.Parse(JsonExample("eval-json.md"), "docs/eval-json.md");
+        var policy = new GatePolicy
+        {
+            Target = [new GateRule { Metric = "intents.accuracy", Min = 0.4 }],
+            NonTarget = [new GateRule { Metric = "general-similarity.spearman", MaxDrop = 0.02 }],
+        };
+        var result = Gate.Evaluate(policy, report.Adapter, report, baseline: null) with { Inputs = new GateInputs(new string('a', 64), null) };
+
+        var json = GateResultJson.Serialize(result);
+        var written = JsonNode.Parse(json)!.AsObject();
+
+        Assert.Equal(TableKeys("gate-json.md", "## gate.json"), written.Select(p => p.Key));
+        Assert.Equal(BracedKeys("gate-json.md", "| `cost` |"), written["cost"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(TableKeys("gate-json.md", "A rule result:"), written["rules"]![0]!.AsObject().Select(p => p.Key));
+        Assert.Equal(151301 / 22864517.0, written["cost"]!["trainable_share"]!.GetValue<double>());
+        Assert.Equal(json, GateResultJson.Serialize(GateResultJson.Parse(json, "gate.json")));
+    }
+
+    private static EvaluationReport Report(TrainingSummary training) =>
+        EvaluationReportJson.Parse(JsonExample("eval-json.md"), "docs/eval-json.md") with { Training = training };
+
+    /// <summary>The first ```json block of docs/<paramref name="doc"/>.</summary>
+    private static string JsonExample(string doc)
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", doc)).ReplaceLineEndings("\n");
+        var start = text.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        return text[start..text.IndexOf("\n```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>The keys in the first column of the first table after <paramref name="heading"/>, in order.</summary>
+    private static IEnumerable<string> TableKeys(string doc, string heading)
+    {
+        var lines = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "docs", doc));
+        var rows = lines.SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal))
+            .SkipWhile(l => !l.StartsWith('|')).Skip(2).TakeWhile(l => l.StartsWith('|'));
+        return rows.SelectMany(row => Backticked().Matches(row.Split('|')[1]).Select(m => m.Groups[1].Value));
+    }
+
+    /// <summary>The keys listed as <c>{a, b (note), c}</c> in the table row starting <paramref name="row"/>.</summary>
+    private static IEnumerable<string> BracedKeys(string doc, string row)
+    {
+        var line = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, "docs", doc)).First(l => l.StartsWith(row, StringComparison.Ordinal));
+        var braced = line[(line.IndexOf('{', StringComparison.Ordinal) + 1)..line.IndexOf('}', StringComparison.Ordinal)];
+        return braced.Split(',').Select(k => k.Trim().Split(' ')[0].Split(':')[0]);
+    }
+
+    private static string Compact(string json) => JsonNode.Parse(json)!.ToJsonString();
+
+    [GeneratedRegex("`([a-z_0-9.]+)`")]
+    private static partial Regex Backticked();
+}
