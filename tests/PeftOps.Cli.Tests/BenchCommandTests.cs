@@ -53,3 +53,52 @@ public sealed class BenchCommandTests
         Assert.Contains(message, result.Stderr);
     }
 }
+
+/// <summary><c>bench --model</c> on a decoder checkpoint and <c>model synth</c>'s input checks.</summary>
+[Collection(CliCollection.Name)]
+public sealed class DecoderBenchCommandTests
+{
+    [Fact]
+    public async Task Trains_lora_steps_on_a_decoder_and_accounts_for_its_memory()
+    {
+        using var temp = new TempDirectory();
+        var checkpoint = temp.Combine("qwen");
+        var shape = Modeling.Checkpoints.SyntheticCheckpoint.Shapes["qwen2.5-0.5b"] with
+        {
+            VocabSize = 600, HiddenSize = 64, IntermediateSize = 96, Layers = 2, Heads = 4, KvHeads = 2,
+        };
+        Modeling.Checkpoints.SyntheticCheckpoint.Write(checkpoint, shape, TorchSharp.torch.ScalarType.Float32, seed: 5);
+        var json = temp.Combine("bench.json");
+
+        var result = await PeftOpsRunner.InProcess("bench", "--model", checkpoint, "--batch", "2", "--tokens", "16", "--rank", "4", "--steps", "2", "--warmup", "1", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = document.RootElement;
+        Assert.Equal(shape.Parameters, root.GetProperty("base_parameters").GetInt64());
+        Assert.Equal(shape.Parameters * 4, root.GetProperty("weight_bytes").GetInt64());
+        // r 4 on q,k,v,o,gate,up,down of 2 layers: r * (in + out) per projection
+        var h = shape.HiddenSize;
+        var (q, kv, i) = (h, shape.KvHeads * (h / shape.Heads), shape.IntermediateSize);
+        var expected = 2 * 4 * ((h + q) + (h + kv) * 2 + (q + h) + (h + i) * 2 + (i + h));
+        Assert.Equal(expected, root.GetProperty("adapter_parameters").GetInt64());
+        Assert.True(root.GetProperty("step_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");
+        Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() < shape.Parameters * 4, "only the adapter is saved");
+    }
+
+    [Fact]
+    public async Task Synth_refuses_an_unknown_shape_and_an_existing_folder()
+    {
+        using var temp = new TempDirectory();
+
+        var unknown = await PeftOpsRunner.InProcess("model", "synth", "gpt-5", "--out", temp.Combine("x"));
+        var existing = await PeftOpsRunner.InProcess("model", "synth", "qwen2.5-0.5b", "--out", temp.Path);
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("SHAPE gpt-5: unknown (expected one of qwen2.5-0.5b, tinyllama-1.1b, mistral-7b)", unknown.Stderr);
+        Assert.Equal(2, existing.ExitCode);
+        Assert.Contains("already exists", existing.Stderr);
+        Assert.False(Directory.Exists(temp.Combine("x")));
+    }
+}

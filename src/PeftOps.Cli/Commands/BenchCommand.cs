@@ -24,11 +24,17 @@ internal static class BenchCommand
         var scaling = new Option<bool>("--scaling") { Description = "Also print the sizing table: batch, tokens and rank (default on; --scaling false skips it).", DefaultValueFactory = _ => true };
         var examples = new Option<int>("--examples") { Description = "Texts for the prediction figures (default 512; 0 skips them).", DefaultValueFactory = _ => 512 };
         var json = new Option<string>("--json") { Description = "Also write every figure to this JSON file." };
+        var model = new Option<string>("--model") { Description = "Instead: LoRA fine-tuning steps on this decoder checkpoint folder (e.g. one `model synth` wrote): load, memory, step time." };
+        var batch = new Option<int>("--batch") { Description = "With --model: sequences per step (default 1).", DefaultValueFactory = _ => 1 };
+        var tokens = new Option<int>("--tokens") { Description = "With --model: tokens per sequence (default 256).", DefaultValueFactory = _ => 256 };
+        var rank = new Option<int>("--rank") { Description = "With --model: LoRA rank on every projection (default 16).", DefaultValueFactory = _ => 16 };
         var command = new Command("bench", "Measure training, prediction and memory on builtin:all-MiniLM-L6-v2 against a plain TorchSharp loop.")
         {
-            device, shapes, steps, warmup, scaling, examples, json,
+            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank,
         };
-        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
+        command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
+            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json))
+            : Run(
             parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
             parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json))));
         return command;
@@ -97,6 +103,27 @@ internal static class BenchCommand
             var document = new { model = StepBench.BaseModel, device, steps, warmup, training = comparisons, prediction = inference, sizing };
             File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         }
+        return ExitCodes.Success;
+    }
+
+    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, int steps, int warmup, string? jsonPath)
+    {
+        if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
+            throw new InputException($"--batch {batch} --tokens {tokens} --rank {rank}: expected batch 1-4096, tokens 2-131072, rank 1-4096");
+        if (steps < 1 || warmup < 0)
+            throw new InputException($"--steps must be at least 1 and --warmup 0 or more (were {steps}, {warmup})");
+        var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
+        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup });
+        var ic = CultureInfo.InvariantCulture;
+        const double MB = 1e6;
+        Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of weights), device {device}, {Environment.ProcessorCount} cores"));
+        Console.WriteLine(string.Create(ic, $"load                {f.LoadSeconds,8:F1} s    resident {f.ResidentBeforeLoad / MB:F0} MB -> {f.ResidentAfterLoad / MB:F0} MB (+{(f.ResidentAfterLoad - f.ResidentBeforeLoad) / MB:F0} MB for {f.WeightBytes / MB:F0} MB of weights)"));
+        Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}"));
+        Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));
+        Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
+        Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
+        if (output is not null)
+            File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         return ExitCodes.Success;
     }
 
