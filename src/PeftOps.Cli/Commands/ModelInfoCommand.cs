@@ -24,6 +24,7 @@ internal static class ModelInfoCommand
             return ExitCodes.Success;
         }));
         command.Subcommands.Add(info);
+        command.Subcommands.Add(ModelSynthCommand.Create());
         return command;
     }
 

@@ -37,8 +37,15 @@ public static class HfConfigReader
                 return (arch, bert, null);
             case "llama":
                 return (ModelArchitecture.LlamaCausalLm, null, ReadLlama(reader));
+            case "qwen2":
+                // Qwen2 is Llama with biases on q/k/v (none on o_proj); its sliding window is off unless use_sliding_window.
+                if (reader.Bool("use_sliding_window", false))
+                    throw new InputException($"{configPath}: use_sliding_window true is not supported for qwen2 (expected false)");
+                return (ModelArchitecture.LlamaCausalLm, null, ReadLlama(reader) with { QkvBias = true });
+            case "mistral":
+                return (ModelArchitecture.LlamaCausalLm, null, ReadLlama(reader) with { SlidingWindow = reader.OptionalInt("sliding_window") is 0 ? throw new InputException($"{configPath}: sliding_window must be at least 1 or null (was 0)") : reader.OptionalInt("sliding_window") });
             default:
-                throw new InputException($"{configPath}: model_type '{modelType}' is not supported (expected bert or llama)");
+                throw new InputException($"{configPath}: model_type '{modelType}' is not supported (expected bert, llama, qwen2 or mistral)");
         }
     }
 

@@ -36,7 +36,10 @@ public static class StateDictLoader
                 errors.Add($"tensor '{key}' has shape [{string.Join(", ", source.shape)}] but config.json implies [{string.Join(", ", parameter.shape)}]");
                 continue;
             }
-            parameter.copy_(source.to(parameter.dtype));
+            if (source.dtype == parameter.dtype && source.device_type == parameter.device_type && source.is_contiguous())
+                parameter.set_(source); // the parameter takes the loaded storage: no second copy (the result is the parameter itself)
+            else
+                parameter.copy_(source.to(parameter.dtype));
         }
         if (errors.Count > 0)
             throw new InputException($"{checkpointPath}: {string.Join("; ", errors.Take(5))}{(errors.Count > 5 ? $"; and {errors.Count - 5} more" : "")}");

@@ -30,7 +30,9 @@ public sealed class TransformerModel : IDisposable
 
     public Device Device => Module.parameters().First().device;
 
-    public long ParameterCount => Module.parameters().Sum(p => p.numel());
+    /// <summary>Parameters, each counted once: a tied lm_head shares the embedding's storage, as transformers counts it.</summary>
+    public long ParameterCount => Module.parameters().Sum(p => p.numel())
+        - (Llama is { TieWordEmbeddings: true } tied ? (long)tied.VocabSize * tied.HiddenSize : 0);
 
     /// <summary>
     /// Classifier: [B, labels]; causal LM: [B, T, vocab]; bare encoder: the last hidden state [B, T, H].

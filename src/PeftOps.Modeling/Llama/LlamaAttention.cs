@@ -23,9 +23,10 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, (Tensor Cos, Tens
         heads = config.NumAttentionHeads;
         kvHeads = config.NumKeyValueHeads;
         headDim = config.HeadDim;
-        q_proj = new AdaptableLinear(config.HiddenSize, heads * headDim, config.AttentionBias);
-        k_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
-        v_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, config.AttentionBias);
+        var qkvBias = config.AttentionBias || config.QkvBias;
+        q_proj = new AdaptableLinear(config.HiddenSize, heads * headDim, qkvBias);
+        k_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, qkvBias);
+        v_proj = new AdaptableLinear(config.HiddenSize, kvHeads * headDim, qkvBias);
         o_proj = new AdaptableLinear(heads * headDim, config.HiddenSize, config.AttentionBias);
         RegisterComponents();
     }

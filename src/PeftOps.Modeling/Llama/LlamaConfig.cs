@@ -15,7 +15,12 @@ public sealed record LlamaConfig
     public double RmsNormEps { get; init; } = 1e-6;
     public double RopeTheta { get; init; } = 10000.0;
     public bool TieWordEmbeddings { get; init; }
+    /// <summary>Bias on every attention projection (Llama's <c>attention_bias</c>).</summary>
     public bool AttentionBias { get; init; }
+    /// <summary>Bias on the query, key and value projections only, as Qwen2 has it (its o_proj has none).</summary>
+    public bool QkvBias { get; init; }
+    /// <summary>Mistral's sliding window: a query sees itself and the SlidingWindow - 1 keys before it; null is full causal attention.</summary>
+    public int? SlidingWindow { get; init; }
     public bool MlpBias { get; init; }
     public int? BosTokenId { get; init; }
     public int? EosTokenId { get; init; }

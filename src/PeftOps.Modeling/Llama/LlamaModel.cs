@@ -30,18 +30,24 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
         var h = embed_tokens.forward(inputIds);
         var t = inputIds.shape[1];
         var rope = RotaryEmbedding.Angles(t, config.HeadDim, config.RopeTheta, h.device, h.dtype);
-        var mask = CausalMask(attentionMask, h.dtype);
+        var mask = CausalMask(attentionMask, h.dtype, config.SlidingWindow);
         foreach (var layer in layers)
             h = layer.forward(h, mask, rope);
         return norm.forward(h).MoveToOuterDisposeScope();
     }
 
-    /// <summary>[B, T] -> [B, 1, T, T]: key j visible to query i when j &lt;= i and j is not padding.</summary>
-    public static Tensor CausalMask(Tensor attentionMask, ScalarType dtype)
+    /// <summary>
+    /// [B, T] -> [B, 1, T, T]: key j visible to query i when j &lt;= i, j is not padding and, with a sliding window W,
+    /// j &gt; i - W (transformers' sliding-window causal mask).
+    /// </summary>
+    public static Tensor CausalMask(Tensor attentionMask, ScalarType dtype, int? slidingWindow = null)
     {
         using var scope = NewDisposeScope();
         var t = attentionMask.shape[1];
-        var causal = ones(t, t, ScalarType.Bool, attentionMask.device).tril().unsqueeze(0).unsqueeze(0);
+        var band = ones(t, t, ScalarType.Bool, attentionMask.device).tril();
+        if (slidingWindow is { } window && window < t)
+            band = band.triu(-(window - 1));
+        var causal = band.unsqueeze(0).unsqueeze(0);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2);
         var visible = causal.logical_and(keys);
         return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), finfo(dtype).min).MoveToOuterDisposeScope();

@@ -1,5 +1,6 @@
-using PeftOps.Contracts;
+using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using PeftOps.Contracts;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +28,12 @@ public static class SafetensorsTorch
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         var header = SafetensorsHeader.Read(stream, path);
         var result = new Dictionary<string, Tensor>(header.Entries.Count, StringComparer.Ordinal);
+        // The data is memory-mapped and copied once, tensor by tensor, straight into the tensor's own memory:
+        // no managed buffer holds the weights on the way.
+        using var map = stream.Length > header.DataStart
+            ? MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true)
+            : null;
+        using var view = map?.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         try
         {
             foreach (var entry in header.Entries)
@@ -36,10 +43,7 @@ public static class SafetensorsTorch
                 var tensor = empty(entry.Shape, scalarType, CPU);
                 result.Add(entry.Name, tensor);
                 if (entry.Length > 0)
-                {
-                    stream.Position = header.DataStart + entry.Begin;
-                    stream.ReadExactly(tensor.bytes);
-                }
+                    CopyMapped(view!, header.DataStart + entry.Begin, tensor.bytes);
             }
             return result;
         }
@@ -50,6 +54,9 @@ public static class SafetensorsTorch
             throw;
         }
     }
+
+    private static void CopyMapped(MemoryMappedViewAccessor view, long offset, Span<byte> destination) =>
+        view.SafeMemoryMappedViewHandle.ReadSpan((ulong)(view.PointerOffset + offset), destination);
 
     /// <summary>
     /// Writes tensors (any device, any strides) to <paramref name="path"/> atomically, in the reference writer's layout.

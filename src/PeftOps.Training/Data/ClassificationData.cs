@@ -13,6 +13,7 @@ public sealed class ClassificationData : ITrainingData
     private readonly IReadOnlyList<LabeledText> train;
     private readonly IReadOnlyList<LabeledText>? validation;
     private readonly Dictionary<string, long> labelIds;
+    private int[][]? tokens;
 
     public ClassificationData(AdapterSpec spec)
     {
@@ -42,11 +43,12 @@ public sealed class ClassificationData : ITrainingData
         null => ("macro_f1", true),
     };
 
+    /// <summary>A batch of training examples; the texts are tokenised once, on the first call, not in every epoch.</summary>
     public TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device)
     {
         var tokenizer = model.Tokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no vocab.txt tokenizer");
-        return TextBatch.Encode(tokenizer, indices.Select(i => train[i].Text).ToList(), spec.Task.MaxLength,
-            indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
+        tokens ??= train.Select(e => tokenizer.Encode(e.Text, spec.Task.MaxLength).InputIds).ToArray();
+        return TextBatch.Pad(indices.Select(i => tokens[i]).ToList(), tokenizer.PadId, indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
     }
 
     public double Validate(TransformerModel model)

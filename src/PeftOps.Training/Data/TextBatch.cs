@@ -31,6 +31,25 @@ public sealed class TextBatch : IDisposable
         return new TextBatch(ids, mask, y, (int)encoded.AttentionMask.Sum());
     }
 
+    /// <summary>Encoded rows ([CLS] ... [SEP]) right-padded with <paramref name="padId"/> to the longest; labels [B].</summary>
+    public static TextBatch Pad(IReadOnlyList<int[]> rows, int padId, long[] labels, Device device)
+    {
+        var width = rows.Max(r => r.Length);
+        var flatIds = new long[rows.Count * width];
+        var flatMask = new long[rows.Count * width];
+        Array.Fill(flatIds, padId);
+        var tokens = 0;
+        for (var row = 0; row < rows.Count; row++)
+        {
+            for (var t = 0; t < rows[row].Length; t++)
+                flatIds[row * width + t] = rows[row][t];
+            Array.Fill(flatMask, 1L, row * width, rows[row].Length);
+            tokens += rows[row].Length;
+        }
+        long[] shape = [rows.Count, width];
+        return new TextBatch(tensor(flatIds, shape).to(device), tensor(flatMask, shape).to(device), tensor(labels).to(device), tokens);
+    }
+
     /// <summary>
     /// Token rows right-padded to the longest: input_ids (pad 0), attention_mask, and labels [B, T] with -100
     /// wherever no loss is wanted (padding, prompts).

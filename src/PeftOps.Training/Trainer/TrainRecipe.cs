@@ -47,6 +47,7 @@ public static partial class TrainRecipe
             return peft.TrainableParameters();
         });
         using var optimizer = torch.optim.AdamW(parameters.Select(p => p.Parameter), t.LearningRate, 0.9, 0.999, 1e-8, t.WeightDecay);
+        var step = new TrainStep(model, parameters.Select(p => p.Parameter).ToList(), optimizer, t.MaxGradNorm, t.GradientAccumulationSteps);
         var resume = run.LoadCheckpoint(specHash);
         var lengths = data.Lengths;
         var batchesPerEpoch = (lengths.Count + t.BatchSize - 1) / t.BatchSize;
@@ -66,7 +67,7 @@ public static partial class TrainRecipe
         {
             var batches = LengthBuckets.Batches(lengths, t.BatchSize, t.Seed, epoch);
             var micro = 0;
-            double lossSum = 0;
+            Tensor? lossSum = null; // summed on the device, read once per optimizer step when it is logged
             for (var b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && state.Step < totalSteps; b++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -74,29 +75,27 @@ public static partial class TrainRecipe
                 torch.manual_seed(t.Seed * 1_000_003L + state.Step * 131L + micro); // dropout, reproducible across resumes
                 var indices = batches[b];
                 using var batch = data.Encode(model, indices, device);
-                var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask), batch.Labels, batch.InputIds, batch.AttentionMask);
-                (loss / t.GradientAccumulationSteps).backward();
-                lossSum += loss.item<float>();
+                var loss = step.Backward(batch);
+                lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.add_(loss);
                 tokensSeen += batch.Tokens;
                 examplesSeen += indices.Length;
                 if (++micro < t.GradientAccumulationSteps && b < batches.Count - 1)
                     continue;
 
                 var lr = schedule.At(state.Step);
-                foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = lr;
-                var gradNorm = t.MaxGradNorm > 0 ? nn.utils.clip_grad_norm_(parameters.Select(p => p.Parameter), t.MaxGradNorm) : 0;
-                optimizer.step();
-                optimizer.zero_grad();
+                using var norm = step.Apply(lr);
+                var gradNorm = norm.item<float>();
+                var meanLoss = lossSum!.item<float>() / micro;
+                lossSum.Dispose();
+                lossSum = null;
                 state.Step++;
                 state.BatchInEpoch = b + 1;
                 state.Epoch = epoch;
-                var point = new CurvePoint(state.Step, epoch + (double)(b + 1) / batches.Count, lossSum / micro, lr);
+                var point = new CurvePoint(state.Step, epoch + (double)(b + 1) / batches.Count, meanLoss, lr);
                 run.AppendMetrics(new { step = point.Step, epoch = Math.Round(point.Epoch, 4), loss = point.Loss, learning_rate = lr, grad_norm = gradNorm, examples = examplesSeen, seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
                 state.Curve.Add(point);
                 progress.Step(state.Step, point.Loss, lr);
                 micro = 0;
-                lossSum = 0;
                 if (t.CheckpointEvery > 0 && state.Step % t.CheckpointEvery == 0)
                     run.SaveCheckpoint(specHash, state, parameters, optimizer);
                 options.AfterStep?.Invoke(state.Step);

@@ -86,6 +86,6 @@ public sealed class CheckpointParityTests
 
         var error = Assert.Throws<Contracts.InputException>(() => ModelLoader.Load(temp.Path));
 
-        Assert.Equal($"{temp.Combine("config.json")}: model_type 'gpt2' is not supported (expected bert or llama)", error.Message);
+        Assert.Equal($"{temp.Combine("config.json")}: model_type 'gpt2' is not supported (expected bert, llama, qwen2 or mistral)", error.Message);
     }
 }

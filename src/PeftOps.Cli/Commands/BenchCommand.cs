@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PeftOps.Contracts;
+using PeftOps.Modeling.Runtime;
+using PeftOps.Training.Benchmarking;
+
+namespace PeftOps.Cli.Commands;
+
+/// <summary>
+/// <c>peftops bench [--device cpu|cuda] [--shapes 32x32,256x64] [--steps N] [--warmup N] [--scaling|--no-scaling]
+/// [--examples N] [--json FILE]</c>: training step time against a plain TorchSharp loop doing the same arithmetic,
+/// prediction throughput and latency (base, unmerged, merged), and how step time and memory grow with batch,
+/// sequence length and rank. Medians after warm-up; all in one process, so the ratios compare like for like.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var shapes = new Option<string>("--shapes") { Description = "Training batch shapes, BATCHxTOKENS, comma-separated (default 32x32,256x64).", DefaultValueFactory = _ => "32x32,256x64" };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per measurement, after warm-up (default 10).", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (default 3).", DefaultValueFactory = _ => 3 };
+        var scaling = new Option<bool>("--scaling") { Description = "Also print the sizing table: batch, tokens and rank (default on; --scaling false skips it).", DefaultValueFactory = _ => true };
+        var examples = new Option<int>("--examples") { Description = "Texts for the prediction figures (default 512; 0 skips them).", DefaultValueFactory = _ => 512 };
+        var json = new Option<string>("--json") { Description = "Also write every figure to this JSON file." };
+        var model = new Option<string>("--model") { Description = "Instead: LoRA fine-tuning steps on this decoder checkpoint folder (e.g. one `model synth` wrote): load, memory, step time." };
+        var batch = new Option<int>("--batch") { Description = "With --model: sequences per step (default 1).", DefaultValueFactory = _ => 1 };
+        var tokens = new Option<int>("--tokens") { Description = "With --model: tokens per sequence (default 256).", DefaultValueFactory = _ => 256 };
+        var rank = new Option<int>("--rank") { Description = "With --model: LoRA rank on every projection (default 16).", DefaultValueFactory = _ => 16 };
+        var command = new Command("bench", "Measure training, prediction and memory on builtin:all-MiniLM-L6-v2 against a plain TorchSharp loop.")
+        {
+            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank,
+        };
+        command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
+            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json))
+            : Run(
+            parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
+            parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(string device, IReadOnlyList<(int Batch, int Tokens)> shapes, int steps, int warmup, bool scaling, int examples, string? jsonPath)
+    {
+        if (steps < 1)
+            throw new InputException($"--steps must be at least 1 (was {steps})");
+        if (warmup < 0)
+            throw new InputException($"--warmup must be 0 or more (was {warmup})");
+        if (examples is < 0 or > 100_000)
+            throw new InputException($"--examples must be 0 to 100000 (was {examples})");
+        var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
+        var settings = new BenchSettings { Device = device, Steps = steps, Warmup = warmup };
+        var ic = CultureInfo.InvariantCulture;
+        Console.WriteLine($"peftops bench: {StepBench.BaseModel}, LoRA r {settings.Rank} (alpha {2 * settings.Rank}, dropout {settings.LoraDropout}) on query and value of every layer, "
+            + $"classifier trained; AdamW, clipping 1.0; device {device}, {Environment.ProcessorCount} cores, {TorchSharp.torch.get_num_threads()} torch threads; "
+            + $"medians of {steps} steps after {warmup} warm-up; TorchSharp {TorchRuntime.TorchSharpVersion}, libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Source})");
+
+        Console.WriteLine();
+        Console.WriteLine("training step            peftops ms   plain loop ms   ratio   tokens/s   max |logit diff|   peak RSS MB");
+        var comparisons = new List<StepComparison>();
+        foreach (var (batch, tokens) in shapes)
+        {
+            var c = StepBench.Compare(new BenchShape(batch, tokens, settings.Rank), settings);
+            comparisons.Add(c);
+            Console.WriteLine(string.Create(ic, $"{c.Shape.Batch,5} x {c.Shape.Tokens,-5}          {c.OursMs,10:F1}   {c.PlainMs,13:F1}   {c.Ratio,5:F2}   {c.TokensPerSecond,8:F0}   {c.MaxLogitDifference,16:E1}   {c.PeakBytes / 1e6,11:F0}"));
+        }
+
+        var inference = new List<InferenceRow>();
+        if (examples > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"prediction ({examples} texts x 32 tokens, batch 64)   examples/s   time(all)/time(quarter)   latency ms/example (batch 1)");
+            foreach (var row in StepBench.Inference(settings, examples, 32))
+            {
+                inference.Add(row);
+                Console.WriteLine(string.Create(ic, $"  {row.Mode,-10}                              {row.ExamplesPerSecond,10:F0}   {row.LinearityRatio,23:F2}   {row.LatencyMs,28:F2}"));
+            }
+        }
+
+        var sizing = new List<ScalingRow>();
+        if (scaling)
+        {
+            Console.WriteLine();
+            Console.WriteLine("sizing (peftops step)    ms/step   tokens/s   trainable params   peak RSS MB");
+            BenchShape[] grid =
+            [
+                new(8, 32, 8), new(32, 32, 8), new(128, 32, 8),
+                new(32, 16, 8), new(32, 64, 8), new(32, 128, 8),
+                new(32, 32, 4), new(32, 32, 16), new(32, 32, 64),
+            ];
+            foreach (var shape in grid)
+            {
+                var row = StepBench.Scale(shape, settings);
+                sizing.Add(row);
+                Console.WriteLine(string.Create(ic, $"  {row.Shape,-20}  {row.Ms,8:F1}   {row.TokensPerSecond,8:F0}   {row.TrainableParameters,16:N0}   {row.PeakBytes / 1e6,11:F0}"));
+            }
+        }
+
+        using (var process = System.Diagnostics.Process.GetCurrentProcess())
+            Console.WriteLine(string.Create(ic, $"\npeak resident memory of the whole run: {process.PeakWorkingSet64 / 1e6:F0} MB"));
+        if (output is not null)
+        {
+            var document = new { model = StepBench.BaseModel, device, steps, warmup, training = comparisons, prediction = inference, sizing };
+            File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        }
+        return ExitCodes.Success;
+    }
+
+    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, int steps, int warmup, string? jsonPath)
+    {
+        if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
+            throw new InputException($"--batch {batch} --tokens {tokens} --rank {rank}: expected batch 1-4096, tokens 2-131072, rank 1-4096");
+        if (steps < 1 || warmup < 0)
+            throw new InputException($"--steps must be at least 1 and --warmup 0 or more (were {steps}, {warmup})");
+        var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
+        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup });
+        var ic = CultureInfo.InvariantCulture;
+        const double MB = 1e6;
+        Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of weights), device {device}, {Environment.ProcessorCount} cores"));
+        Console.WriteLine(string.Create(ic, $"load                {f.LoadSeconds,8:F1} s    resident {f.ResidentBeforeLoad / MB:F0} MB -> {f.ResidentAfterLoad / MB:F0} MB (+{(f.ResidentAfterLoad - f.ResidentBeforeLoad) / MB:F0} MB for {f.WeightBytes / MB:F0} MB of weights)"));
+        Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}"));
+        Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));
+        Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
+        Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
+        if (output is not null)
+            File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        return ExitCodes.Success;
+    }
+
+    internal static IReadOnlyList<(int Batch, int Tokens)> ParseShapes(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(part =>
+        {
+            var pieces = part.Split('x', 'X');
+            return pieces.Length == 2 && int.TryParse(pieces[0], NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b is >= 1 and <= 4096
+                && int.TryParse(pieces[1], NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t is >= 3 and <= 512
+                ? (b, t)
+                : throw new InputException($"--shapes {text}: '{part}' is not BATCHxTOKENS (batch 1-4096, tokens 3-512, e.g. 32x32)");
+        })];
+}

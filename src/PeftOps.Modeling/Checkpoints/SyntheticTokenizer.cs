@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace PeftOps.Modeling.Checkpoints;
+
+/// <summary>
+/// A byte-level BPE <c>tokenizer.json</c> for <see cref="SyntheticCheckpoint"/>: GPT-2's 256 byte symbols, merges
+/// learned by plain BPE on a short built-in English text, and <c>&lt;|endoftext|&gt;</c> as both bos and eos. Every
+/// id is below 600, so it fits any real vocabulary size.
+/// </summary>
+internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int Eos)
+{
+    private const string Corpus =
+        "Hello, I ordered a pair of running shoes last week and they have not arrived yet. Where is my order? "
+        + "Can I return these boots? They are too small and I would like a larger size or a refund to my card. "
+        + "The delivery was late again, and the box was damaged. Please tell me how to change my address. "
+        + "How do I reset the password of my account? I paid twice for the same sandals; please cancel one payment. "
+        + "Do you ship to Canada, and how long does shipping take? What is the price of the blue trainers in size 42? "
+        + "The weather today is sunny with a light wind; tomorrow there will be rain in the north and the east. "
+        + "Mix the flour, the sugar and two eggs, then bake the cake for thirty minutes at one hundred and eighty degrees. "
+        + "The team won the match in the last minute of the game, and the fans were singing in the streets all night. "
+        + "Numbers such as 1, 2, 3, 10, 42, 2024 and 3.14 appear in questions, answers and order references like A-1234.";
+
+    private const int Merges = 300;
+
+    public static SyntheticTokenizer Build()
+    {
+        var bytes = ByteSymbols();
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var symbol in bytes)
+            vocab[symbol] = vocab.Count;
+        var words = PreTokens().Matches(Corpus).Select(m => Encoding.UTF8.GetBytes(m.Value).Select(b => bytes[b]).ToList()).ToList();
+        var merges = new JsonArray();
+        for (var i = 0; i < Merges; i++)
+        {
+            var best = words.SelectMany(w => w.Zip(w.Skip(1))).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Second, StringComparer.Ordinal).FirstOrDefault();
+            if (best is null || best.Count() < 2)
+                break;
+            var (left, right) = best.Key;
+            merges.Add($"{left} {right}");
+            vocab.TryAdd(left + right, vocab.Count);
+            foreach (var word in words)
+            {
+                for (var j = 0; j < word.Count - 1; j++)
+                {
+                    if (word[j] == left && word[j + 1] == right)
+                    {
+                        word[j] += right;
+                        word.RemoveAt(j + 1);
+                    }
+                }
+            }
+        }
+        var endOfText = vocab.Count;
+        vocab["<|endoftext|>"] = endOfText;
+        var vocabJson = new JsonObject();
+        foreach (var (token, id) in vocab)
+            vocabJson[token] = id;
+        var json = new JsonObject
+        {
+            ["version"] = "1.0",
+            ["added_tokens"] = new JsonArray(new JsonObject
+            {
+                ["id"] = endOfText, ["content"] = "<|endoftext|>", ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+            }),
+            ["normalizer"] = null,
+            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["post_processor"] = null,
+            ["decoder"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = true, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["model"] = new JsonObject
+            {
+                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null, ["end_of_word_suffix"] = null,
+                ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false, ["vocab"] = vocabJson, ["merges"] = merges,
+            },
+        };
+        return new SyntheticTokenizer(json, endOfText, endOfText);
+    }
+
+    /// <summary>GPT-2's byte-to-symbol table: printable bytes stand for themselves, the rest map to U+0100 onwards.</summary>
+    private static string[] ByteSymbols()
+    {
+        var symbols = new string[256];
+        var next = 256;
+        for (var b = 0; b < 256; b++)
+        {
+            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+            symbols[b] = ((char)(printable ? b : next++)).ToString();
+        }
+        return symbols;
+    }
+
+    // GPT-2's pre-tokenizer pattern (ByteLevel with use_regex)
+    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
+    private static partial Regex PreTokens();
+}

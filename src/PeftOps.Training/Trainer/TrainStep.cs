@@ -1,0 +1,57 @@
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Training.Data;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PeftOps.Training.Trainer;
+
+/// <summary>
+/// One optimizer step's arithmetic, exactly as <c>train</c> runs it and <c>bench</c> times it: forward, loss and
+/// backward per micro-batch (scaled by the accumulation), then the learning rate, gradient clipping, AdamW and
+/// zeroing the gradients. Scalars stay on the device: the loss comes back as a tensor, and clipping computes the
+/// norm and its factor as tensors, so a step asks the device for nothing until its caller logs it.
+/// </summary>
+public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> parameters, optim.Optimizer optimizer, double maxGradNorm, int accumulation)
+{
+    /// <summary>Forward and backward of one micro-batch; returns its unscaled loss, detached, on the device.</summary>
+    public Tensor Backward(TextBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask), batch.Labels, batch.InputIds, batch.AttentionMask);
+        (loss / accumulation).backward();
+        return loss.detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Clips, steps and zeroes the gradients; returns the total gradient norm before clipping (0-d, on the device; zero when clipping is off).</summary>
+    public Tensor Apply(double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = learningRate;
+        Tensor norm;
+        using (var scope = NewDisposeScope())
+        {
+            norm = maxGradNorm > 0 ? ClipGradNorm(parameters, maxGradNorm).MoveToOuterDisposeScope() : zeros(1, device: model.Device).MoveToOuterDisposeScope();
+        }
+        optimizer.step();
+        optimizer.zero_grad();
+        return norm;
+    }
+
+    /// <summary>
+    /// torch.nn.utils.clip_grad_norm_ (L2, as transformers' Trainer calls it) without reading the norm back:
+    /// every gradient is multiplied by min(1, max_norm / (norm + 1e-6)), computed on the device.
+    /// </summary>
+    public static Tensor ClipGradNorm(IEnumerable<Parameter> parameters, double maxNorm)
+    {
+        var grads = parameters.Select(p => p.grad).OfType<Tensor>().ToList();
+        if (grads.Count == 0)
+            return zeros(1);
+        using var _ = no_grad();
+        var total = linalg.vector_norm(stack(grads.Select(g => linalg.vector_norm(g)).ToArray()));
+        var factor = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        foreach (var g in grads)
+            g.mul_(factor);
+        return total;
+    }
+}

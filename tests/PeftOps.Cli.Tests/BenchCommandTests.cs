@@ -1,0 +1,104 @@
+using System.Text.Json;
+using PeftOps.TestSupport;
+
+namespace PeftOps.Cli.Tests;
+
+/// <summary>
+/// <c>peftops bench</c> at a tiny size: it runs our training step and the plain loop on the same weights, and the two
+/// compute the same logits; every figure it prints is in its JSON and is a real measurement (positive, finite).
+/// Speed itself is the benchmark's business (README), not a test's.
+/// </summary>
+[Collection(CliCollection.Name)]
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public async Task Compares_our_step_with_the_plain_loop_on_the_same_arithmetic_and_writes_every_figure()
+    {
+        using var temp = new TempDirectory();
+        var json = Path.Combine(temp.Path, "bench.json");
+
+        var result = await PeftOpsRunner.InProcess("bench", "--shapes", "4x8", "--steps", "2", "--warmup", "1", "--examples", "16", "--scaling", "false", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("plain loop ms", result.Stdout);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var training = Assert.Single(document.RootElement.GetProperty("training").EnumerateArray());
+        Assert.Equal(4, training.GetProperty("shape").GetProperty("batch").GetInt32());
+        Assert.Equal(8, training.GetProperty("shape").GetProperty("tokens").GetInt32());
+        // Same weights, same inputs, dropout off: the plain loop and PeftOps agree to float rounding.
+        Assert.InRange(training.GetProperty("max_logit_difference").GetDouble(), 0, 1e-4);
+        var ours = training.GetProperty("ours_ms").GetDouble();
+        var plain = training.GetProperty("plain_ms").GetDouble();
+        Assert.True(ours > 0 && plain > 0, $"{ours} ms, {plain} ms");
+        Assert.Equal(ours / plain, training.GetProperty("ratio").GetDouble(), 6);
+        var modes = document.RootElement.GetProperty("prediction").EnumerateArray().Select(r => r.GetProperty("mode").GetString()).ToList();
+        Assert.Equal(["base", "unmerged", "merged"], modes);
+        Assert.All(document.RootElement.GetProperty("prediction").EnumerateArray(), r =>
+        {
+            Assert.True(r.GetProperty("examples_per_second").GetDouble() > 0);
+            Assert.True(r.GetProperty("latency_ms").GetDouble() > 0);
+        });
+        Assert.Empty(document.RootElement.GetProperty("sizing").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("--shapes", "32by32", "'32by32' is not BATCHxTOKENS")]
+    [InlineData("--shapes", "32x2", "'32x2' is not BATCHxTOKENS")]
+    [InlineData("--steps", "0", "--steps must be at least 1")]
+    public async Task Bad_options_are_bad_input(string option, string value, string message)
+    {
+        var result = await PeftOpsRunner.InProcess("bench", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr);
+    }
+}
+
+/// <summary><c>bench --model</c> on a decoder checkpoint and <c>model synth</c>'s input checks.</summary>
+[Collection(CliCollection.Name)]
+public sealed class DecoderBenchCommandTests
+{
+    [Fact]
+    public async Task Trains_lora_steps_on_a_decoder_and_accounts_for_its_memory()
+    {
+        using var temp = new TempDirectory();
+        var checkpoint = temp.Combine("qwen");
+        var shape = Modeling.Checkpoints.SyntheticCheckpoint.Shapes["qwen2.5-0.5b"] with
+        {
+            VocabSize = 600, HiddenSize = 64, IntermediateSize = 96, Layers = 2, Heads = 4, KvHeads = 2,
+        };
+        Modeling.Checkpoints.SyntheticCheckpoint.Write(checkpoint, shape, TorchSharp.torch.ScalarType.Float32, seed: 5);
+        var json = temp.Combine("bench.json");
+
+        var result = await PeftOpsRunner.InProcess("bench", "--model", checkpoint, "--batch", "2", "--tokens", "16", "--rank", "4", "--steps", "2", "--warmup", "1", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = document.RootElement;
+        Assert.Equal(shape.Parameters, root.GetProperty("base_parameters").GetInt64());
+        Assert.Equal(shape.Parameters * 4, root.GetProperty("weight_bytes").GetInt64());
+        // r 4 on q,k,v,o,gate,up,down of 2 layers: r * (in + out) per projection
+        var h = shape.HiddenSize;
+        var (q, kv, i) = (h, shape.KvHeads * (h / shape.Heads), shape.IntermediateSize);
+        var expected = 2 * 4 * ((h + q) + (h + kv) * 2 + (q + h) + (h + i) * 2 + (i + h));
+        Assert.Equal(expected, root.GetProperty("adapter_parameters").GetInt64());
+        Assert.True(root.GetProperty("step_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");
+        Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() < shape.Parameters * 4, "only the adapter is saved");
+    }
+
+    [Fact]
+    public async Task Synth_refuses_an_unknown_shape_and_an_existing_folder()
+    {
+        using var temp = new TempDirectory();
+
+        var unknown = await PeftOpsRunner.InProcess("model", "synth", "gpt-5", "--out", temp.Combine("x"));
+        var existing = await PeftOpsRunner.InProcess("model", "synth", "qwen2.5-0.5b", "--out", temp.Path);
+
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("SHAPE gpt-5: unknown (expected one of qwen2.5-0.5b, tinyllama-1.1b, mistral-7b)", unknown.Stderr);
+        Assert.Equal(2, existing.ExitCode);
+        Assert.Contains("already exists", existing.Stderr);
+        Assert.False(Directory.Exists(temp.Combine("x")));
+    }
+}
