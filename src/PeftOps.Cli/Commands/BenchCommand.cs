@@ -96,8 +96,8 @@ internal static class BenchCommand
             }
         }
 
-        using (var process = System.Diagnostics.Process.GetCurrentProcess())
-            Console.WriteLine(string.Create(ic, $"\npeak resident memory of the whole run: {process.PeakWorkingSet64 / 1e6:F0} MB"));
+        var peak = comparisons.Select(c => c.PeakBytes).Concat(sizing.Select(r => r.PeakBytes)).DefaultIfEmpty(0).Max();
+        Console.WriteLine(string.Create(ic, $"\nlargest peak resident memory of one measurement: {peak / 1e6:F0} MB"));
         if (output is not null)
         {
             var document = new { model = StepBench.BaseModel, device, steps, warmup, training = comparisons, prediction = inference, sizing };
