@@ -23,6 +23,11 @@ internal static class CliTarget
     private static readonly string[] CleanedVariables =
         ["GITHUB_TOKEN", "GITHUB_ACTIONS", "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_EVENT_PATH", "PEFTOPS_REGISTRY", "PEFTOPS_AZURE_STORAGE_CONNECTION_STRING", "PEFTOPS_DATA_ROOTS"];
 
+    // Commands that measure, write gigabytes or serve until stopped, by design and with no required input: `bench`
+    // loads the builtin model and trains for minutes, `model synth` writes a real-sized checkpoint, `serve` listens.
+    // Their input checks have their own tests (tests/PeftOps.Cli.Tests/BenchCommandTests.cs, tests/PeftOps.Serving.Tests).
+    private static readonly HashSet<string> LongRunning = new(StringComparer.Ordinal) { "bench", "model synth", "serve" };
+
     private static readonly string[] Values =
     [
         $"{Work}/missing", $"{Work}/empty", $"{Work}/random.bin", $"{Work}/adapter", $"{Work}/adapter/adapter.yaml", $"{Work}/adapter/data/train.jsonl",
@@ -87,7 +92,7 @@ internal static class CliTarget
     {
         var options = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Distinct(StringComparer.Ordinal).ToArray();
         var result = new List<(string[], string[])> { (path, options) };
-        foreach (var sub in command.Subcommands)
+        foreach (var sub in command.Subcommands.Where(c => !LongRunning.Contains(string.Join(' ', [.. path, c.Name]))))
             result.AddRange(Commands(sub, [.. path, sub.Name]));
         return result;
     }
