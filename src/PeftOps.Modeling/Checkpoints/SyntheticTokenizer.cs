@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using PeftOps.Modeling.Tokenization;
 
 namespace PeftOps.Modeling.Checkpoints;
 
@@ -26,7 +27,7 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
 
     public static SyntheticTokenizer Build()
     {
-        var bytes = ByteSymbols();
+        var bytes = ByteLevelBpeTokenizer.ByteChars;
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var symbol in bytes)
             vocab[symbol] = vocab.Count;
@@ -78,20 +79,7 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
         return new SyntheticTokenizer(json, endOfText, endOfText);
     }
 
-    /// <summary>GPT-2's byte-to-symbol table: printable bytes stand for themselves, the rest map to U+0100 onwards.</summary>
-    private static string[] ByteSymbols()
-    {
-        var symbols = new string[256];
-        var next = 256;
-        for (var b = 0; b < 256; b++)
-        {
-            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
-            symbols[b] = ((char)(printable ? b : next++)).ToString();
-        }
-        return symbols;
-    }
-
-    // GPT-2's pre-tokenizer pattern (ByteLevel with use_regex)
-    [GeneratedRegex(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+")]
+    // the pre-tokenizer the written tokenizer.json declares (ByteLevel with use_regex)
+    [GeneratedRegex(ByteLevelBpeTokenizer.Gpt2Pattern)]
     private static partial Regex PreTokens();
 }

@@ -24,11 +24,12 @@ namespace PeftOps.Modeling.Tokenization;
 public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
 {
     // GPT-2's pre-tokenizer pattern, used by ByteLevel when use_regex is true
-    private const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+    internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     private const int WordCacheLimit = 100_000;
 
-    private static readonly string[] ByteChars = BuildByteChars();
+    /// <summary>GPT-2's byte-to-symbol table, by byte.</summary>
+    internal static readonly string[] ByteChars = BuildByteChars();
 
     private readonly Dictionary<string, int> vocabulary;
     private readonly Dictionary<(string Left, string Right), int> mergeRanks;
