@@ -1,6 +1,7 @@
 namespace PeftOps.Contracts;
 
-internal static class AtomicFile
+/// <summary>Writes a file whole or not at all: a temporary file beside it, then a rename over it.</summary>
+public static class AtomicFile
 {
     public static void WriteAllText(string path, string text)
     {

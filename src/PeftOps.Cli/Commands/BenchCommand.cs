@@ -101,7 +101,7 @@ internal static class BenchCommand
         if (output is not null)
         {
             var document = new { model = StepBench.BaseModel, device, steps, warmup, training = comparisons, prediction = inference, sizing };
-            File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         }
         return ExitCodes.Success;
     }
@@ -123,7 +123,7 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
         Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
         if (output is not null)
-            File.WriteAllBytes(output, JsonSerializer.SerializeToUtf8Bytes(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         return ExitCodes.Success;
     }
 
