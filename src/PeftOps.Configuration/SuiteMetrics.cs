@@ -7,7 +7,7 @@ public static class SuiteMetrics
     {
         SuiteKind.Classification => ["accuracy", "macro_f1"],
         SuiteKind.EmbeddingSimilarity => ["spearman"],
-        SuiteKind.OutOfScope => ["rejection_rate"],
+        SuiteKind.OutOfScope => ["rejection_rate", "oos_recall", "oos_precision", "auroc", "fpr_at_95", "in_scope_accuracy"],
         SuiteKind.Perplexity => ["perplexity"],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };

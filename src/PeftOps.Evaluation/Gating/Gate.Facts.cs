@@ -28,7 +28,7 @@ public static partial class Gate
     private static FlipExample FlipOf(PairedSuite p, int i)
     {
         var example = p.Examples[i];
-        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (o.Correct == true ? "rejected" : "accepted") : o.Prediction ?? "";
+        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (SuiteMetric.IsRejected(example, o) ? "rejected" : "accepted") : o.Prediction ?? "";
         return new FlipExample(example.Id, example.Text, example.Gold, Shown(p.Baseline[i]), Shown(p.Candidate[i]),
             p.Baseline[i].Score, p.Candidate[i].Score);
     }

@@ -23,6 +23,8 @@ public sealed record TrainSummary
     public string? EarlyStoppingMetric { get; init; }
     public bool Resumed { get; init; }
     public required IReadOnlyList<string> Labels { get; init; }
+    /// <summary>The calibrated out-of-scope decision, when the spec declares scope.out_of_scope.</summary>
+    public Scope.AdapterScope? Scope { get; init; }
     public required IReadOnlyDictionary<string, string> DataSha256 { get; init; }
     public required IReadOnlyDictionary<string, string> Spec { get; init; }
     public required string Torchsharp { get; init; }
