@@ -75,6 +75,15 @@ public sealed class OutOfScopeMetricsTests
         Assert.All(result.Rules, r => Assert.Equal(Verdict.Pass, r.Verdict));
         Assert.Equal((1.0, 0.0), (result.Rules[0].Baseline, result.Rules[0].Candidate));
         Assert.Equal((0.0, 1.0), (result.Rules[1].Baseline, result.Rules[1].Candidate));
+
+        // every out-of-scope metric reaches gate.json and the report, ruled on or not
+        var facts = Assert.Single(result.OutOfScope);
+        Assert.Equal(("off-topic", 3, 4), (facts.Suite, facts.OffTopic, facts.InScope));
+        Assert.Equal(MetricNames.For(SuiteKind.OutOfScope), facts.Candidate.Keys);
+        Assert.Equal((0.0, 1.0), (facts.Baseline["oos_precision"], facts.Candidate["oos_precision"]));
+        var markdown = ReportRenderer.Render(result, []);
+        Assert.Contains("| off\\-topic | `fpr_at_95` (lower is better) | 1.000 | 0.000 | -1.000 |", markdown, StringComparison.Ordinal);
+        Assert.Equal((0.75, 0.75), (facts.Baseline["in_scope_accuracy"], facts.Candidate["in_scope_accuracy"]));
     }
 
     /// <summary>Three off-topic rows then four in-scope rows (gold a a b b, adapted predicts a b b b); the base model is confident everywhere and rejects nothing.</summary>

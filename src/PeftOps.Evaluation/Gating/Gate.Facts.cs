@@ -33,6 +33,15 @@ public static partial class Gate
             p.Baseline[i].Score, p.Candidate[i].Score);
     }
 
+    private static OutOfScopeFacts OutOfScopeOf(PairedSuite p)
+    {
+        var inScope = p.Examples.Count(e => !SuiteMetric.IsOutOfScopeRow(e));
+        var metrics = MetricNames.For(SuiteKind.OutOfScope).Where(m => inScope > 0 || !MetricNames.NeedsInScopeRows(m)).ToList();
+        return new OutOfScopeFacts(p.Suite.Name, p.Examples.Count - inScope, inScope,
+            metrics.ToDictionary(m => m, m => p.BaselineValue(m), StringComparer.Ordinal),
+            metrics.ToDictionary(m => m, m => p.CandidateValue(m), StringComparer.Ordinal));
+    }
+
     private static IEnumerable<ClassChange> PerClassChanges(PairedSuite p)
     {
         var labels = p.Suite.Labels ?? [];
