@@ -16,9 +16,10 @@ public sealed class PredictCommandTests
         using var runs = new TempDirectory();
         string[] learn = ["--set", "training.epochs=25", "--set", "training.learning_rate=3.0e-2", "--set", "method.modules_to_save=[classifier, pooler.dense]"];
 
-        var trained = await PeftOpsRunner.InProcess(["train", adapter.Directory, "--out", runs.Combine("scoped"), .. learn]);
+        // train as child processes: Spectre.Console keeps the first captured console writer across in-process runs
+        var trained = await PeftOpsRunner.AsProcess(new Dictionary<string, string>(), ["train", adapter.Directory, "--out", runs.Combine("scoped"), .. learn]);
         Assert.True(trained.ExitCode == 0, trained.Stderr);
-        trained = await PeftOpsRunner.InProcess(["train", adapter.Directory, "--out", runs.Combine("plain"), .. learn, "--set", "scope=null"]);
+        trained = await PeftOpsRunner.AsProcess(new Dictionary<string, string>(), ["train", adapter.Directory, "--out", runs.Combine("plain"), .. learn, "--set", "scope=null"]);
         Assert.True(trained.ExitCode == 0, trained.Stderr);
         var baseRef = File.ReadLines(adapter.Combine("adapter.yaml")).First(l => l.StartsWith("base_model:", StringComparison.Ordinal))["base_model:".Length..].Trim();
         async Task<JsonElement[]> Predict(string run)
