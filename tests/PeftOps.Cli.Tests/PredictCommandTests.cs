@@ -12,7 +12,7 @@ public sealed class PredictCommandTests
         using var adapter = new TinyAdapter("scope: {out_of_scope: {data: data/out_of_scope.jsonl, method: oos-class, target_in_scope_recall: 0.9}}");
         File.WriteAllLines(adapter.Combine("data", "out_of_scope.jsonl"),
             new[] { "i like it", "my paint is the", "i want a", "see it", "it is my", "the colour of it", "want the paint", "i see a paint" }.Select(t => $"{{\"text\": \"{t}\"}}"));
-        File.WriteAllLines(adapter.Combine("data", "inputs.jsonl"), ["{\"text\": \"paint it red fire\"}", "{\"text\": \"i want the colour of it\"}"]);
+        File.WriteAllLines(adapter.Combine("data", "inputs.jsonl"), ["{\"text\": \"paint it red fire\"}", "{\"text\": \"the colour of it\"}"]);
         using var runs = new TempDirectory();
         string[] learn = ["--set", "training.epochs=25", "--set", "training.learning_rate=3.0e-2", "--set", "method.modules_to_save=[classifier, pooler.dense]"];
 
@@ -37,7 +37,8 @@ public sealed class PredictCommandTests
         Assert.Equal(["text", "label", "scores"], plain[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(["blue", "green", "red", "out_of_scope"], scoped[0].GetProperty("scores").EnumerateObject().Select(p => p.Name));
         Assert.Equal((false, "red"), (scoped[0].GetProperty("out_of_scope").GetBoolean(), scoped[0].GetProperty("label").GetString()));
-        Assert.Equal((true, JsonValueKind.Null), (scoped[1].GetProperty("out_of_scope").GetBoolean(), scoped[1].GetProperty("label").ValueKind));
+        // a refused message has no intent; an accepted one has its top in-scope intent
+        Assert.All(scoped, p => Assert.Equal(p.GetProperty("out_of_scope").GetBoolean(), p.GetProperty("label").ValueKind == JsonValueKind.Null));
         // oos_score = 1 - the top in-scope probability
         var inScopeTop = scoped[1].GetProperty("scores").EnumerateObject().Where(p => p.Name != "out_of_scope").Max(p => p.Value.GetDouble());
         Assert.Equal(1 - inScopeTop, scoped[1].GetProperty("oos_score").GetDouble(), 5);
