@@ -16,6 +16,8 @@ public sealed record AdapterSpec
     public required DataSpec Data { get; init; }
     public TrainingSpec Training { get; init; } = new();
     public EvaluationSpec Evaluation { get; init; } = new();
+    /// <summary>What the classifier answers and what it refuses; null: no declared scope (every input gets a label).</summary>
+    public ScopeSpec? Scope { get; init; }
     public GatePolicy Gate { get; init; } = new();
 
     /// <summary>The folder holding adapter.yaml (absolute); not part of the YAML.</summary>

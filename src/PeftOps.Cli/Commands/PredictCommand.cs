@@ -5,10 +5,14 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Training;
 using PeftOps.Training.Data;
+using PeftOps.Training.Scope;
 
 namespace PeftOps.Cli.Commands;
 
-/// <summary><c>peftops predict --base REF --adapter PEFT_DIR --input DATA --out OUT.jsonl</c>: {"text","label","scores"} per line.</summary>
+/// <summary>
+/// <c>peftops predict --base REF --adapter PEFT_DIR --input DATA --out OUT.jsonl</c>: {"text","label","scores"} per line;
+/// an adapter trained with a scope adds "out_of_scope" and "oos_score", and its label is null when out of scope.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -25,6 +29,7 @@ internal static class PredictCommand
             var texts = DataFile.ReadLabeled(parse.GetValue(input)!, labelRequired: false);
             var adapterDir = parse.GetValue(adapter)!;
             var labels = AdapterLabels.Read(adapterDir);
+            var scope = AdapterScopes.Read(adapterDir);
             using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
             new PeftModel(model).LoadAdapter(adapterDir, "default");
             var probs = Predictor.Probabilities(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
@@ -35,7 +40,18 @@ internal static class PredictCommand
                 for (var i = 0; i < texts.Count; i++)
                 {
                     var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.j], 6));
-                    writer.WriteLine(JsonSerializer.Serialize(new { text = texts[i].Text, label = labels[Predictor.ArgMax(probs[i])], scores }));
+                    if (scope is null)
+                    {
+                        writer.WriteLine(JsonSerializer.Serialize(new { text = texts[i].Text, label = labels[Predictor.ArgMax(probs[i])], scores }));
+                        continue;
+                    }
+                    // An adapter with a scope answers out_of_scope instead of forcing an intent: label is then null.
+                    var verdict = ScopeRule.Decide(probs[i], labels, scope.OosLabel, scope.Threshold);
+                    writer.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        text = texts[i].Text, label = verdict.OutOfScope ? null : verdict.Label, scores,
+                        out_of_scope = verdict.OutOfScope, oos_score = Math.Round(verdict.OosScore, 6),
+                    }));
                 }
             }
             File.Move(temp, outPath, overwrite: true);
