@@ -7,7 +7,7 @@ namespace PeftOps.Cli.Tests;
 public sealed class PredictCommandTests
 {
     [Fact]
-    public async Task An_adapter_with_a_scope_adds_out_of_scope_and_its_score_and_one_without_keeps_the_old_shape()
+    public async Task An_adapter_with_a_scope_may_refuse_and_one_without_never_does_both_in_one_shape()
     {
         using var adapter = new TinyAdapter("scope: {out_of_scope: {data: data/out_of_scope.jsonl, method: oos-class, target_in_scope_recall: 0.9}}");
         File.WriteAllLines(adapter.Combine("data", "out_of_scope.jsonl"),
@@ -34,7 +34,12 @@ public sealed class PredictCommandTests
         var plain = await Predict("plain");
 
         Assert.Equal(["text", "label", "scores", "out_of_scope", "oos_score"], scoped[0].EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["text", "label", "scores"], plain[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["text", "label", "scores", "out_of_scope", "oos_score"], plain[0].EnumerateObject().Select(p => p.Name));
+        // without a scope nothing is refused: the arg-max label, and oos_score is still 1 - its probability
+        Assert.All(plain, p => Assert.False(p.GetProperty("out_of_scope").GetBoolean()));
+        var plainTop = plain[1].GetProperty("scores").EnumerateObject().MaxBy(p => p.Value.GetDouble());
+        Assert.Equal(plainTop.Name, plain[1].GetProperty("label").GetString());
+        Assert.Equal(1 - plainTop.Value.GetDouble(), plain[1].GetProperty("oos_score").GetDouble(), 5);
         Assert.Equal(["blue", "green", "red", "out_of_scope"], scoped[0].GetProperty("scores").EnumerateObject().Select(p => p.Name));
         Assert.Equal((false, "red"), (scoped[0].GetProperty("out_of_scope").GetBoolean(), scoped[0].GetProperty("label").GetString()));
         // a refused message has no intent; an accepted one has its top in-scope intent

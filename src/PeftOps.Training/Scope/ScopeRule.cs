@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Training.Scope;
 
 /// <summary>
@@ -12,6 +14,13 @@ public static class ScopeRule
         /// <summary>1 - confidence: higher means further out of scope (the score the metrics rank by).</summary>
         public double OosScore => 1 - Confidence;
     }
+
+    /// <summary>
+    /// The decision an adapter with <paramref name="scope"/> makes (predict, evaluate and serve all call this); without
+    /// a scope nothing is refused and the verdict is the arg-max label, with its score.
+    /// </summary>
+    public static Verdict Decide(float[] probs, IReadOnlyList<string> labels, AdapterScope? scope) =>
+        Decide(probs, labels, scope?.OosLabel, scope?.Threshold ?? 0);
 
     /// <param name="probs">[labels] softmax probabilities.</param>
     /// <param name="oosLabel">The trained out-of-scope class, or null when there is none.</param>
