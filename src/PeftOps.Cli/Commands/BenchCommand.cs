@@ -9,9 +9,11 @@ namespace PeftOps.Cli.Commands;
 
 /// <summary>
 /// <c>peftops bench [--device cpu|cuda] [--shapes 32x32,256x64] [--steps N] [--warmup N] [--scaling|--no-scaling]
-/// [--examples N] [--json FILE]</c> or <c>peftops bench --model DIR [--batch N] [--tokens N] [--rank N] [--gradient-checkpointing]</c>: training step time against a plain TorchSharp loop doing the same arithmetic,
+/// [--examples N] [--json FILE]</c>: training step time against a plain TorchSharp loop doing the same arithmetic,
 /// prediction throughput and latency (base, unmerged, merged), and how step time and memory grow with batch,
 /// sequence length and rank. Medians after warm-up; all in one process, so the ratios compare like for like.
+/// <c>peftops bench --model DIR [--batch N] [--tokens N] [--rank N] [--gradient-checkpointing]</c> instead: LoRA steps on
+/// a decoder checkpoint, with load time, step time and the peak-memory account.
 /// </summary>
 internal static class BenchCommand
 {
