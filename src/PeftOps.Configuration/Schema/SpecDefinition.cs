@@ -95,7 +95,7 @@ internal static class SpecDefinition
         Fields<TrainingSpec>.Scalar("max_grad_norm", "Gradients are clipped to this global L2 norm.",
             Scalars.Number, s => s.MaxGradNorm, (s, v) => s with { MaxGradNorm = v }, Bounds.Above(0)),
         Fields<TrainingSpec>.Scalar("gradient_checkpointing",
-            "Activation checkpointing: each layer keeps only its input and is recomputed in the backward pass. Same losses and gradients, less memory, about a third more time per step.",
+            "Activation checkpointing: each layer keeps only its input and is recomputed in the backward pass. The same losses and gradients for less activation memory and one more forward pass of the layers per step.",
             Scalars.Switch, s => s.GradientCheckpointing, (s, v) => s with { GradientCheckpointing = v }),
         Fields<TrainingSpec>.Scalar("seed", "Seeds initialisation, dropout and shuffling.",
             Scalars.Integer, s => s.Seed, (s, v) => s with { Seed = v }, Bounds.AtLeast(0)),
