@@ -59,17 +59,7 @@ internal static class EmbedCommand
                 Console.Error.WriteLine($"peftops: warning: {warning}");
         }
 
-        var temp = $"{target}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-                WriteJsonl(model, lines, texts => Encode(tokenizer, texts), device, stream);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.Write(target, stream => WriteJsonl(model, lines, texts => Encode(tokenizer, texts), device, stream));
         Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
         return ExitCodes.Success;
     }
