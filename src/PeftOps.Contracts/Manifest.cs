@@ -24,7 +24,7 @@ public sealed record Manifest(
 
     /// <summary>The files every version holds besides the manifest, in the order they are uploaded.</summary>
     public static IReadOnlyList<string> ContentFiles { get; } =
-        ["adapter_config.json", "adapter_model.safetensors", "eval.json", "report.md"];
+        [PeftFileNames.Config, PeftFileNames.Weights, "eval.json", "report.md"];
 
     /// <summary>The manifest's bytes as stored (<see cref="ManifestJson.SerializeToUtf8Bytes"/>).</summary>
     public byte[] ToJsonBytes() => ManifestJson.SerializeToUtf8Bytes(this);

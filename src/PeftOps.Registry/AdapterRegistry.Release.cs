@@ -183,7 +183,7 @@ public sealed partial class AdapterRegistry
             kept!.Files.TryGetValue(name, out var k) && record.Files.TryGetValue(name, out var r) && k == r
             && candidate.AllFiles.Single(f => f.Name == name).Entry == k;
         if (kept is null || CandidateInputs.FromEval(candidate.Eval)?.Address != record.Address
-            || !Same("adapter_config.json") || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
+            || !Same(PeftFileNames.Config) || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
             throw new InputException(
                 $"{Path.Combine(candidate.Directory, CandidateRecord.FileName)}: {Store.Location} keeps no such candidate for these inputs (address {Short(record.Address)})");
         return new ReleaseOrigin(ReleaseOrigin.ReviewedKind, record.Address, record.Commit, record.Reviewed);

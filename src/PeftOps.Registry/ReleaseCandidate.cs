@@ -16,13 +16,13 @@ public sealed record ReleaseCandidate(
     string AdapterSha256,
     CandidateRecord? Reviewed)
 {
-    public const string AdapterWeights = "adapter_model.safetensors";
+    public const string AdapterWeights = PeftFileNames.Weights;
 
     /// <summary>Each file of a run folder: its name in the stores and its path in the folder. The release stores the first four.</summary>
     public static IReadOnlyList<(string Name, string RelativePath)> Layout { get; } =
     [
-        ("adapter_config.json", "adapter/adapter_config.json"),
-        (AdapterWeights, "adapter/adapter_model.safetensors"),
+        (PeftFileNames.Config, $"adapter/{PeftFileNames.Config}"),
+        (AdapterWeights, $"adapter/{AdapterWeights}"),
         ("eval.json", "eval/eval.json"),
         ("report.md", "gate/report.md"),
         ("gate.json", "gate/gate.json"),
