@@ -19,6 +19,8 @@ public sealed record TrainingSpec
     public double WarmupRatio { get; init; } = 0.1;
     public SchedulerType Scheduler { get; init; } = SchedulerType.Linear;
     public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>Activation checkpointing of every layer (transformers' <c>gradient_checkpointing</c>): less memory, one more forward per step.</summary>
+    public bool GradientCheckpointing { get; init; }
     public int Seed { get; init; } = 42;
     public EarlyStoppingSpec? EarlyStopping { get; init; }
     /// <summary>Write a resumable checkpoint every N optimizer steps (0: only at epoch ends).</summary>

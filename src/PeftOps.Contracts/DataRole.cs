@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace PeftOps.Contracts;
 
 /// <summary>JSON: <c>train</c>, <c>validation</c>, <c>suite</c>.</summary>
@@ -6,4 +8,10 @@ public enum DataRole
     Train,
     Validation,
     Suite,
+}
+
+public static class DataRoles
+{
+    /// <summary>The role as eval.json spells it (<c>train</c>, <c>validation</c>, <c>suite</c>).</summary>
+    public static string Name(DataRole role) => JsonNamingPolicy.SnakeCaseLower.ConvertName(role.ToString());
 }

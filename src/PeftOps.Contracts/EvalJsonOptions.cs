@@ -24,8 +24,8 @@ internal static class EvalJsonOptions
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JsonKeyOrderAttribute.Apply } },
         };
         // SuiteKind is spelled like adapter.yaml (embedding-similarity); the project's own enums in snake_case.
-        options.Converters.Add(new JsonStringEnumConverter<SuiteKind>(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new SpelledEnumConverter(JsonNamingPolicy.KebabCaseLower).CreateConverter(typeof(SuiteKind), options));
+        options.Converters.Add(new SpelledEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

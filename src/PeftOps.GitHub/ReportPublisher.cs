@@ -129,9 +129,7 @@ public sealed partial class ReportPublisher
     private static string WriteLocally(string path, string content)
     {
         var full = Path.GetFullPath(path);
-        var temporary = full + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.WriteAllText(full, content);
         return full;
     }
 

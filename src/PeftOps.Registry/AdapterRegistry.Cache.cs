@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 namespace PeftOps.Registry;
 
 public sealed partial class AdapterRegistry

@@ -55,7 +55,7 @@ public sealed partial class AdapterRegistry
         var actual = Sha256.Hex(manifestBytes);
         if (actual != manifestSha256)
             throw new ArtifactIntegrityException($"{Manifest.FileName}: bytes changed in {where}{Manifest.FileName} (the tag of {adapter}@{version} records sha256 {manifestSha256}, found {actual})");
-        var manifest = Manifest.Parse(manifestBytes, where + Manifest.FileName);
+        var manifest = StoredManifest(manifestBytes, where + Manifest.FileName);
         if (manifest.Adapter != adapter || manifest.Version != version)
             throw new ArtifactIntegrityException($"{Manifest.FileName}: describes {manifest.Adapter}@{manifest.Version}, expected {adapter}@{version}");
 
@@ -72,5 +72,18 @@ public sealed partial class AdapterRegistry
             files[name] = bytes;
         }
         return new VerifiedVersion(manifest, files);
+    }
+
+    /// <summary>A manifest read back from the store: one that is not a manifest means the stored bytes are not what was released.</summary>
+    private static Manifest StoredManifest(ReadOnlySpan<byte> json, string where)
+    {
+        try
+        {
+            return ManifestJson.Parse(json, where);
+        }
+        catch (InputException e)
+        {
+            throw new ArtifactIntegrityException(e.Message, e);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using PeftOps.Contracts;
-using System.Text.Json;
 
 namespace PeftOps.Registry;
 
@@ -78,7 +77,7 @@ public sealed partial class AdapterRegistry
         // tag: the lineage record is the message; the tag points at the commit the adapter was built from
         if (request?.Local == true)
             await Git.DeleteTagAsync(tag, cancellationToken).ConfigureAwait(false);
-        var lineage = JsonSerializer.Serialize(LineageRecord.From(manifest, manifestSha), RegistryJson.Compact);
+        var lineage = LineageRecordJson.Serialize(LineageRecord.From(manifest, manifestSha));
         if (!await Git.TryCreateTagAsync(tag, manifest.Commit, lineage, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             throw new InputException($"{tag} was created by another release while this one ran; this one stops");
         FaultPoint.Reach("release", "after-tag");
@@ -109,7 +108,7 @@ public sealed partial class AdapterRegistry
         Manifest manifest;
         if (stored is not null)
         {
-            manifest = Manifest.Parse(stored, $"{Store.Location}/{manifestKey}");
+            manifest = StoredManifest(stored, $"{Store.Location}/{manifestKey}");
             if (!manifest.HasFiles(files))
                 throw AlreadyExists(tag, pushed ? remote : null);
         }
@@ -184,7 +183,7 @@ public sealed partial class AdapterRegistry
             kept!.Files.TryGetValue(name, out var k) && record.Files.TryGetValue(name, out var r) && k == r
             && candidate.AllFiles.Single(f => f.Name == name).Entry == k;
         if (kept is null || CandidateInputs.FromEval(candidate.Eval)?.Address != record.Address
-            || !Same("adapter_config.json") || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
+            || !Same(PeftFileNames.Config) || !Same(ReleaseCandidate.AdapterWeights) || !Same("eval.json"))
             throw new InputException(
                 $"{Path.Combine(candidate.Directory, CandidateRecord.FileName)}: {Store.Location} keeps no such candidate for these inputs (address {Short(record.Address)})");
         return new ReleaseOrigin(ReleaseOrigin.ReviewedKind, record.Address, record.Commit, record.Reviewed);
@@ -227,7 +226,7 @@ public sealed partial class AdapterRegistry
             return manifest;
         var bytes = await Store.ReadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new ArtifactIntegrityException($"{Store.Location}/{key}: reported to exist but cannot be read");
-        var existing = Manifest.Parse(bytes, $"{Store.Location}/{key}");
+        var existing = StoredManifest(bytes, $"{Store.Location}/{key}");
         if (existing.Adapter == manifest.Adapter && existing.Version == manifest.Version && existing.HasSameFilesAs(manifest))
             return existing;
         throw new InputException($"{Store.Location}/{key} already describes other files: {tag} was released from another folder; choose another version");

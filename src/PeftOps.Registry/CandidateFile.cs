@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 namespace PeftOps.Registry;
 
 /// <summary>A file of a version as it will be stored: its name in the layout and its bytes.</summary>

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Globalization;
 using System.Text;
 

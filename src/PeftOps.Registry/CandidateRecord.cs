@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 
 namespace PeftOps.Registry;

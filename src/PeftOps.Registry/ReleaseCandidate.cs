@@ -1,5 +1,4 @@
 using PeftOps.Contracts;
-using System.Text.Json;
 
 namespace PeftOps.Registry;
 
@@ -17,13 +16,13 @@ public sealed record ReleaseCandidate(
     string AdapterSha256,
     CandidateRecord? Reviewed)
 {
-    public const string AdapterWeights = "adapter_model.safetensors";
+    public const string AdapterWeights = PeftFileNames.Weights;
 
     /// <summary>Each file of a run folder: its name in the stores and its path in the folder. The release stores the first four.</summary>
     public static IReadOnlyList<(string Name, string RelativePath)> Layout { get; } =
     [
-        ("adapter_config.json", "adapter/adapter_config.json"),
-        (AdapterWeights, "adapter/adapter_model.safetensors"),
+        (PeftFileNames.Config, $"adapter/{PeftFileNames.Config}"),
+        (AdapterWeights, $"adapter/{AdapterWeights}"),
         ("eval.json", "eval/eval.json"),
         ("report.md", "gate/report.md"),
         ("gate.json", "gate/gate.json"),
@@ -51,13 +50,14 @@ public sealed record ReleaseCandidate(
                 $"{evalFile}: adapter_sha256 is {eval.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}: this eval.json measured another adapter");
 
         var gateFile = Path.Combine(directory, "gate", "gate.json");
-        var gate = ReadGate(Content("gate.json"), gateFile);
+        // the whole gate.json is read; a release needs its verdict and the two hashes that tie it to this folder
+        var gate = GateResultJson.Parse(Content("gate.json"), gateFile);
         var evalSha = Sha256.Hex(Content("eval.json"));
-        if (gate.EvalSha256 != evalSha)
+        if (gate.Inputs?.CandidateEvalSha256 != evalSha)
             throw new InputException(
-                $"{gateFile}: inputs.candidate_eval_sha256 is {gate.EvalSha256 ?? "missing"}, but eval/eval.json has sha256 {evalSha}: this gate.json was computed from another eval.json (run peftops gate again)");
-        if (gate.AdapterSha256 != adapterSha)
-            throw new InputException($"{gateFile}: lineage.adapter_sha256 is {gate.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}");
+                $"{gateFile}: inputs.candidate_eval_sha256 is {gate.Inputs?.CandidateEvalSha256 ?? "missing"}, but eval/eval.json has sha256 {evalSha}: this gate.json was computed from another eval.json (run peftops gate again)");
+        if (gate.Lineage.AdapterSha256 != adapterSha)
+            throw new InputException($"{gateFile}: lineage.adapter_sha256 is {gate.Lineage.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}");
 
         var recordFile = Path.Combine(directory, CandidateRecord.FileName);
         var reviewed = File.Exists(recordFile)
@@ -65,7 +65,7 @@ public sealed record ReleaseCandidate(
             : null;
         if (reviewed is not null && (!reviewed.Files.TryGetValue(AdapterWeights, out var kept) || kept.Sha256 != adapterSha))
             throw new InputException($"{recordFile}: the reviewed candidate's adapter is not adapter/{AdapterWeights} (sha256 {adapterSha})");
-        return new ReleaseCandidate(directory, files, eval, gate.Verdict, adapterSha, reviewed);
+        return new ReleaseCandidate(directory, files, eval, Verdicts.Name(gate.Verdict), adapterSha, reviewed);
     }
 
     private static async Task<byte[]> ReadAsync(string directory, string relative, CancellationToken cancellationToken)
@@ -75,30 +75,4 @@ public sealed record ReleaseCandidate(
             throw new InputException($"{path}: missing (a run folder holds {string.Join(", ", Layout.Select(l => l.RelativePath))})");
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }
-
-    private sealed record GateFacts(string Verdict, string? EvalSha256, string? AdapterSha256);
-
-    // the three facts a release needs from gate.json (docs/gate-json.md); the whole file is checked by recomputing it
-    private static GateFacts ReadGate(byte[] json, string file)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new InputException($"{file}: expected a JSON object");
-            var verdict = root.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is "pass" or "fail" or "inconclusive"
-                ? v.GetString()!
-                : throw new InputException($"{file}: verdict is {(root.TryGetProperty("verdict", out var found) ? found.GetRawText() : "nothing")}, expected \"pass\", \"fail\" or \"inconclusive\"");
-            return new GateFacts(verdict, Text(root, "inputs", "candidate_eval_sha256"), Text(root, "lineage", "adapter_sha256"));
-        }
-        catch (JsonException e)
-        {
-            throw new InputException($"{file}: not valid JSON ({e.Message})", e);
-        }
-    }
-
-    private static string? Text(JsonElement root, string parent, string name) =>
-        root.TryGetProperty(parent, out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out var value)
-        && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 
 namespace PeftOps.Registry;
@@ -32,18 +33,7 @@ internal static class TagReader
     public static int LastCounter(IReadOnlyList<GitTag> tags, string adapter) =>
         tags.Select(t => GtoTagName.TryParse(t.Name)).Where(n => n?.Artifact == adapter).Select(n => n!.Counter ?? 0).DefaultIfEmpty(0).Max();
 
-    public static LineageRecord? ReadLineage(string message)
-    {
-        try
-        {
-            var lineage = JsonSerializer.Deserialize<LineageRecord>(message, RegistryJson.Options);
-            return lineage?.Schema == LineageRecord.SchemaId ? lineage : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static LineageRecord? ReadLineage(string message) => LineageRecordJson.TryParse(message);
 
     private static EventRecord? ReadRecord(string message)
     {

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 namespace PeftOps.Registry;
 
 /// <summary>A version read from the store whose every file matched its manifest, and the manifest its tag.</summary>

@@ -1,5 +1,4 @@
 using PeftOps.Modeling.Checkpoints;
-using PeftOps.Training.Data;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training;
@@ -9,11 +8,18 @@ public static class Predictor
 {
     /// <returns>[N, labels] softmax probabilities, in the input order.</returns>
     public static float[][] Probabilities(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
-        Rows(model, texts, maxLength, batchSize, b => nn.functional.softmax(model.Logits(b.InputIds, b.AttentionMask).to(ScalarType.Float32), -1));
+        Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) => nn.functional.softmax(model.Logits(ids, mask).to(ScalarType.Float32), -1));
 
     /// <returns>[N, H] mean-pooled, L2-normalised embeddings, in the input order.</returns>
     public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
-        Rows(model, texts, maxLength, batchSize, b => model.Embed(b.InputIds, b.AttentionMask).to(ScalarType.Float32));
+        Embeddings(model, texts, batchSize, WordPiece(model, maxLength));
+
+    /// <summary>
+    /// [N, H] mean-pooled, L2-normalised embeddings, in the input order, with <paramref name="encode"/> giving int64
+    /// input_ids and attention_mask [B, T] for a batch (on any device) instead of the checkpoint's WordPiece vocabulary.
+    /// </summary>
+    public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int batchSize, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode) =>
+        Rows(model, texts, batchSize, encode, (ids, mask) => model.Embed(ids, mask).to(ScalarType.Float32));
 
     public static int ArgMax(float[] values)
     {
@@ -26,25 +32,43 @@ public static class Predictor
         return best;
     }
 
-    /// <summary>Runs <paramref name="forward"/> ([B, *] -> [B, W]) in eval mode over length-sorted batches; rows come back in input order.</summary>
-    private static float[][] Rows(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize, Func<TextBatch, Tensor> forward)
+    /// <summary>ids and mask [B, T] from the checkpoint's WordPiece vocabulary, padded to the longest text of the batch.</summary>
+    private static Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> WordPiece(TransformerModel model, int maxLength)
     {
         var tokenizer = model.Tokenizer ?? throw new Contracts.InputException($"{model.Source.Folder}: no vocab.txt, so texts cannot be tokenized");
+        return texts =>
+        {
+            var encoded = tokenizer.EncodeBatch(texts, maxLength);
+            long[] shape = [encoded.BatchSize, encoded.SequenceLength];
+            return (tensor(encoded.InputIds, shape, ScalarType.Int64), tensor(encoded.AttentionMask, shape, ScalarType.Int64));
+        };
+    }
+
+    /// <summary>Runs <paramref name="forward"/> ([B, T] ids and mask -> [B, W]) in eval mode over length-sorted batches; rows come back in input order.</summary>
+    private static float[][] Rows(TransformerModel model, IReadOnlyList<string> texts, int batchSize,
+        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Func<Tensor, Tensor, Tensor> forward)
+    {
         var result = new float[texts.Count][];
         var wasTraining = model.Module.training;
         model.Module.eval();
-        using var _ = no_grad();
-        foreach (var batch in Order(texts, batchSize))
+        try
         {
-            using var scope = NewDisposeScope();
-            using var encoded = TextBatch.Encode(tokenizer, batch.Select(i => texts[i]).ToList(), maxLength, null, model.Device);
-            var rows = forward(encoded).cpu();
-            var flat = rows.data<float>().ToArray();
-            var width = (int)rows.shape[1];
-            for (var row = 0; row < batch.Length; row++)
-                result[batch[row]] = flat.AsSpan(row * width, width).ToArray();
+            using var _ = no_grad();
+            foreach (var batch in Order(texts, batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var (ids, mask) = encode([.. batch.Select(i => texts[i])]);
+                var rows = forward(ids.to(model.Device), mask.to(model.Device)).cpu();
+                var flat = rows.data<float>().ToArray();
+                var width = (int)rows.shape[1];
+                for (var row = 0; row < batch.Length; row++)
+                    result[batch[row]] = flat.AsSpan(row * width, width).ToArray();
+            }
         }
-        model.Module.train(wasTraining);
+        finally
+        {
+            model.Module.train(wasTraining);
+        }
         return result;
     }
 

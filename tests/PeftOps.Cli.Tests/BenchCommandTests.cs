@@ -58,8 +58,10 @@ public sealed class BenchCommandTests
 [Collection(CliCollection.Name)]
 public sealed class DecoderBenchCommandTests
 {
-    [Fact]
-    public async Task Trains_lora_steps_on_a_decoder_and_accounts_for_its_memory()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Trains_lora_steps_on_a_decoder_and_accounts_for_its_memory(bool checkpointing)
     {
         using var temp = new TempDirectory();
         var checkpoint = temp.Combine("qwen");
@@ -70,9 +72,12 @@ public sealed class DecoderBenchCommandTests
         Modeling.Checkpoints.SyntheticCheckpoint.Write(checkpoint, shape, TorchSharp.torch.ScalarType.Float32, seed: 5);
         var json = temp.Combine("bench.json");
 
-        var result = await PeftOpsRunner.InProcess("bench", "--model", checkpoint, "--batch", "2", "--tokens", "16", "--rank", "4", "--steps", "2", "--warmup", "1", "--json", json);
+        string[] args = ["bench", "--model", checkpoint, "--batch", "2", "--tokens", "16", "--rank", "4", "--steps", "2", "--warmup", "1", "--json", json];
+
+        var result = await PeftOpsRunner.InProcess(checkpointing ? [.. args, "--gradient-checkpointing"] : args);
 
         Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"activation checkpointing {(checkpointing ? "on" : "off")}", result.Stdout);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = document.RootElement;
         Assert.Equal(shape.Parameters, root.GetProperty("base_parameters").GetInt64());
@@ -83,6 +88,8 @@ public sealed class DecoderBenchCommandTests
         var expected = 2 * 4 * ((h + q) + (h + kv) * 2 + (q + h) + (h + i) * 2 + (i + h));
         Assert.Equal(expected, root.GetProperty("adapter_parameters").GetInt64());
         Assert.True(root.GetProperty("step_ms").GetDouble() > 0);
+        Assert.Equal(checkpointing, root.GetProperty("gradient_checkpointing").GetBoolean());
+        Assert.True(root.GetProperty("peak_resident").GetInt64() > 0);
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() < shape.Parameters * 4, "only the adapter is saved");
     }

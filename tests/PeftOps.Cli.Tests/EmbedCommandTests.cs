@@ -2,6 +2,7 @@ using System.Text.Json;
 using PeftOps.Cli.Commands;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Peft;
+using PeftOps.Training;
 using PeftOps.TestSupport;
 using static TorchSharp.torch;
 
@@ -9,8 +10,8 @@ namespace PeftOps.Cli.Tests;
 
 /// <summary>
 /// <c>peftops embed</c>. The fixtures' tiny checkpoints carry no vocab.txt, so a whole successful run needs a
-/// checkpoint with a WordPiece vocabulary (all-MiniLM-L6-v2); the batching and JSONL writing are checked here
-/// with a stand-in encoder.
+/// checkpoint with a WordPiece vocabulary (all-MiniLM-L6-v2); the batching (Predictor's loop, as embed runs it) and
+/// the JSONL writing are checked here with a stand-in encoder.
 /// </summary>
 [Collection(CliCollection.Name)]
 public sealed class EmbedCommandTests : IDisposable
@@ -51,7 +52,7 @@ public sealed class EmbedCommandTests : IDisposable
             .ToList();
         using var stream = new MemoryStream();
 
-        EmbedCommand.WriteJsonl(model, texts, CharacterIds, CPU, stream);
+        EmbedCommand.WriteJsonl(texts, batch => Predictor.Embeddings(model, batch, EmbedCommand.BatchSize, CharacterIds), stream);
 
         var lines = System.Text.Encoding.UTF8.GetString(stream.ToArray()).Split('\n');
         Assert.Equal(texts.Count + 1, lines.Length);

@@ -66,6 +66,7 @@ public sealed class SpecHashTests
     [InlineData("method.target_modules=[value, query]")]
     [InlineData("gate.non_target[1].max_drop=0.1")]
     [InlineData("data.validation=null")]
+    [InlineData("training.gradient_checkpointing=true")]
     public void The_hash_changes_when_a_value_changes(string change)
     {
         using var folder = DesignExample.CreateFolder();
@@ -74,6 +75,18 @@ public sealed class SpecHashTests
         var after = SpecHash.Compute(folder.Parse(DesignExample.Yaml, "training.early_stopping=null", "evaluation.non_target[1].threshold=0.5", change));
 
         Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void Gradient_checkpointing_off_leaves_the_hash_of_specs_written_before_the_key()
+    {
+        using var folder = DesignExample.CreateFolder();
+        var spec = folder.Parse(DesignExample.Yaml);
+
+        var spelledOut = folder.Parse(DesignExample.Yaml, "training.gradient_checkpointing=false");
+
+        Assert.False(SpecText.Flatten(spec).ContainsKey("training.gradient_checkpointing"));
+        Assert.Equal(SpecHash.Compute(spec), SpecHash.Compute(spelledOut));
     }
 
     [Fact]

@@ -78,14 +78,69 @@ public partial class DocumentedFilesTests
         Assert.Equal(json, GateResultJson.Serialize(GateResultJson.Parse(json, "gate.json")));
     }
 
+    [Fact]
+    public void manifest_json_reads_and_writes_its_documented_example_with_the_documented_keys_in_order()
+    {
+        var example = JsonExample("manifest-json.md");
+
+        var manifest = ManifestJson.Parse(System.Text.Encoding.UTF8.GetBytes(example), "docs/manifest-json.md");
+        var written = System.Text.Encoding.UTF8.GetString(ManifestJson.SerializeToUtf8Bytes(manifest));
+
+        Assert.Equal(Compact(example), Compact(written));
+        Assert.Equal(TableKeys("manifest-json.md", "| field |").Select(k => k.Split('.')[0]).Distinct(), JsonNode.Parse(written)!.AsObject().Select(p => p.Key));
+        Assert.Equal(new ManifestFile("3995…", 1184920), manifest.Files["adapter_model.safetensors"]);
+        Assert.Equal(new GateRecord("pass", Forced: false), manifest.Gate);
+        Assert.Equal(ReleaseOrigin.ReviewedKind, manifest.Origin!.Kind);
+        Assert.Equal(1200, Assert.Single(manifest.Data).Rows);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero), manifest.CreatedAt);
+    }
+
+    [Fact]
+    public void lineage_record_reads_and_writes_its_documented_example_on_one_line()
+    {
+        var example = JsonExample("manifest-json.md", "## The lineage record");
+
+        var lineage = LineageRecordJson.TryParse(example)!;
+        var message = LineageRecordJson.Serialize(lineage);
+
+        Assert.Equal(Compact(example), Compact(message));
+        Assert.DoesNotContain('\n', message);
+        Assert.Equal(TableKeys("manifest-json.md", "## The lineage record"), JsonNode.Parse(message)!.AsObject().Select(p => p.Key));
+        Assert.Equal("v1.2.0", lineage.ParentVersion);
+        Assert.Equal(ReleaseOrigin.RetrainedKind, lineage.Origin!.Kind);
+        Assert.Null(LineageRecordJson.TryParse("""{"schema": "peftops.event/v1", "action": "promote"}"""));
+    }
+
+    [Fact]
+    public void a_manifest_rebuilt_from_its_lineage_record_has_the_same_bytes()
+    {
+        var manifest = ManifestJson.Parse(System.Text.Encoding.UTF8.GetBytes(JsonExample("manifest-json.md")), "docs/manifest-json.md");
+        var bytes = ManifestJson.SerializeToUtf8Bytes(manifest);
+
+        var lineage = LineageRecordJson.TryParse(LineageRecordJson.Serialize(LineageRecord.From(manifest, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)))))!;
+
+        Assert.Equal(bytes, ManifestJson.SerializeToUtf8Bytes(lineage.RebuildManifest(manifest.Files)!));
+    }
+
+    [Theory]
+    [InlineData("{\"schema\": \"peftops.manifest/v1\", \"adapter\": \"a\"", "m.json:1: not a readable manifest (")]
+    [InlineData("{\"schema\": \"peftops.manifest/v0\", \"adapter\": \"a\", \"version\": \"v1.0.0\", \"files\": {}}", "m.json: not a peftops.manifest/v1 manifest (expected schema, adapter, version and files)")]
+    public void a_file_that_is_not_a_manifest_is_an_input_error_naming_it(string json, string expected)
+    {
+        var error = Assert.Throws<InputException>(() => ManifestJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), "m.json"));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
     private static EvaluationReport Report(TrainingSummary training) =>
         EvaluationReportJson.Parse(JsonExample("eval-json.md"), "docs/eval-json.md") with { Training = training };
 
-    /// <summary>The first ```json block of docs/<paramref name="doc"/>.</summary>
-    private static string JsonExample(string doc)
+    /// <summary>The first ```json block of docs/<paramref name="doc"/> (after <paramref name="heading"/> when given).</summary>
+    private static string JsonExample(string doc, string? heading = null)
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", doc)).ReplaceLineEndings("\n");
-        var start = text.IndexOf("```json\n", StringComparison.Ordinal) + "```json\n".Length;
+        var from = heading is null ? 0 : text.IndexOf(heading, StringComparison.Ordinal);
+        var start = text.IndexOf("```json\n", from, StringComparison.Ordinal) + "```json\n".Length;
         return text[start..text.IndexOf("\n```", start, StringComparison.Ordinal)];
     }
 

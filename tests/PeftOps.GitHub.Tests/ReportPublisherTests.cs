@@ -18,7 +18,7 @@ public sealed class ReportPublisherTests : IDisposable
         _log.Dispose();
     }
 
-    private string Gate(string conclusion = "success", string verdict = "pass", string? report = null) =>
+    private string Gate(Conclusion conclusion = Conclusion.Success, Verdict verdict = Verdict.Pass, string? report = null) =>
         GateFolder.Write(_temp.Combine("gate"), "support-intents", verdict, conclusion, "support-intents passes: intents.accuracy 0.93 (+0.02)",
             report ?? GateFolder.Report("support-intents", "pass"));
 
@@ -67,7 +67,8 @@ public sealed class ReportPublisherTests : IDisposable
         _github.HasComments([]);
         _github.AcceptsCheckRuns();
 
-        var publication = await new ReportPublisher(_github.Environment(), _log).PublishGateAsync("support-intents", Gate(conclusion, verdict), CancellationToken.None);
+        var publication = await new ReportPublisher(_github.Environment(), _log).PublishGateAsync(
+            "support-intents", Gate(Enum.Parse<Conclusion>(conclusion, ignoreCase: true), Enum.Parse<Verdict>(verdict, ignoreCase: true)), CancellationToken.None);
 
         var run = FakeGitHub.BodyOf(Assert.Single(_github.RequestsTo("POST", "/repos/o/r/check-runs")));
         Assert.Equal("peftops / support-intents", run.GetProperty("name").GetString());
@@ -191,7 +192,7 @@ public sealed class ReportPublisherTests : IDisposable
     [Fact]
     public async Task Refuses_a_gate_folder_of_another_adapter_and_writes_nothing()
     {
-        var gate = GateFolder.Write(_temp.Combine("other"), "other-adapter", "pass", "success", "ok", "report");
+        var gate = GateFolder.Write(_temp.Combine("other"), "other-adapter", Verdict.Pass, Conclusion.Success, "ok", "report");
 
         var error = await Assert.ThrowsAsync<InputException>(() => new ReportPublisher(_github.Environment(token: null), _log).PublishGateAsync("support-intents", gate, CancellationToken.None));
 
@@ -213,11 +214,27 @@ public sealed class ReportPublisherTests : IDisposable
     [Fact]
     public async Task Names_the_key_of_a_gate_json_with_an_unknown_conclusion()
     {
-        var gate = GateFolder.Write(_temp.Combine("bad"), "support-intents", "pass", "skipped", "ok", "report");
+        var gate = GateFolder.Write(_temp.Combine("bad"), "support-intents", Verdict.Pass, Conclusion.Success, "ok", "report");
+        var file = Path.Combine(gate, "gate.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"conclusion\": \"success\"", "\"conclusion\": \"skipped\"", StringComparison.Ordinal));
 
         var error = await Assert.ThrowsAsync<InputException>(() => new ReportPublisher(_github.Environment(token: null), _log).PublishGateAsync("support-intents", gate, CancellationToken.None));
 
-        Assert.Equal($"{Path.Combine(gate, "gate.json")}: conclusion must be success, failure or neutral (was 'skipped')", error.Message);
+        Assert.Equal($"{file}:5: not a valid gate.json: $.conclusion: expected success, failure or neutral (was \"skipped\")", error.Message);
+        Assert.False(File.Exists(Path.Combine(gate, "comment.md")));
+    }
+
+    [Fact]
+    public async Task Names_the_file_of_a_gate_json_cut_short()
+    {
+        var gate = GateFolder.Write(_temp.Combine("cut"), "support-intents", Verdict.Pass, Conclusion.Success, "ok", "report");
+        var file = Path.Combine(gate, "gate.json");
+        File.WriteAllText(file, File.ReadAllText(file)[..200]);
+
+        var error = await Assert.ThrowsAsync<InputException>(() => new ReportPublisher(_github.Environment(token: null), _log).PublishGateAsync("support-intents", gate, CancellationToken.None));
+
+        Assert.StartsWith($"{file}:", error.Message, StringComparison.Ordinal);
+        Assert.Contains(": not a valid gate.json: ", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -235,7 +252,7 @@ public sealed class ReportPublisherTests : IDisposable
     [Fact]
     public void Reads_gate_json_with_its_headline_on_one_line()
     {
-        var gate = GateFolder.Write(_temp.Combine("g"), "a", "inconclusive", "neutral", "line one\nline two", "r");
+        var gate = GateFolder.Write(_temp.Combine("g"), "a", Verdict.Inconclusive, Conclusion.Neutral, "line one\nline two", "r");
 
         var outcome = GateOutcome.Load(Path.Combine(gate, "gate.json"));
 

@@ -133,13 +133,31 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.False(Directory.Exists(_store.Root));
     }
 
+    [Theory]
+    [InlineData("gate", "gate.json", "\"verdict\": \"pass\"", "\"verdict\": \"maybe\"", ":4: not a valid gate.json: $.verdict: expected pass, fail or inconclusive (was \"maybe\")")]
+    [InlineData("eval", "eval.json", "\"role\": \"train\"", "\"role\": \"training\"", ": not a valid eval.json: $.data[0].role: expected train, validation or suite (was \"training\")")]
+    [InlineData("eval", "eval.json", "\"spec_sha256\"", "\"spec_hash\"", ": not a valid eval.json: ")]
+    public async Task A_corrupt_eval_or_gate_json_is_refused_naming_the_file_and_what_was_expected(string folder, string name, string found, string replaced, string expected)
+    {
+        var registry = await RegistryAsync();
+        var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
+        var file = Path.Combine(candidate, folder, name);
+        File.WriteAllText(file, File.ReadAllText(file).Replace(found, replaced, StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+
+        Assert.StartsWith(file + ":", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_store.Root));
+    }
+
     [Fact]
     public async Task A_gate_json_computed_from_another_eval_json_is_refused()
     {
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
         var eval = Path.Combine(candidate, "eval", "eval.json");
-        File.WriteAllText(eval, File.ReadAllText(eval).Replace("\"rows\":120", "\"rows\":121", StringComparison.Ordinal));
+        File.WriteAllText(eval, File.ReadAllText(eval).Replace("\"rows\": 120", "\"rows\": 121", StringComparison.Ordinal));
 
         var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
 

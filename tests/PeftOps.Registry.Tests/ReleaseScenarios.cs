@@ -33,7 +33,7 @@ public abstract class ReleaseScenarios : IDisposable
         Assert.Equal(["support-intents@v1.0.0"], Sandbox.RemoteTags());
         var manifestBytes = await store.ReadAsync("support-intents/v1.0.0/manifest.json", CancellationToken.None);
         Assert.NotNull(manifestBytes);
-        var manifest = Manifest.Parse(manifestBytes, "manifest.json");
+        var manifest = ManifestJson.Parse(manifestBytes, "manifest.json");
         foreach (var name in Manifest.ContentFiles)
         {
             var bytes = await store.ReadAsync($"support-intents/v1.0.0/{name}", CancellationToken.None);

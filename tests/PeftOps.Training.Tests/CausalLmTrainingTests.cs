@@ -38,8 +38,13 @@ public sealed class CausalLmTrainingTests
 
         Assert.Equal("loss", summary.EarlyStoppingMetric);
         var answers = report.Suites.Single(s => s.Name == "answers");
-        // the responses are learned (ln 512 = 6.2 nats per token at random); the questions around them are not trained
-        Assert.True(summary.BestMetric < 0.5, $"best validation loss {summary.BestMetric}");
+        // the responses are learned: the validation loss is over response tokens only, so exp(loss) is the responses'
+        // perplexity. At random it is about 512 (ln 512 = 6.2 nats per token, as the base model's suites show below);
+        // measured after training: loss 0.021, perplexity 1.02. The questions around the responses are not trained.
+        var responsePerplexity = Math.Exp(summary.BestMetric!.Value);
+        Assert.True(responsePerplexity < 1.1, $"response perplexity {responsePerplexity} (validation loss {summary.BestMetric})");
+        Assert.True(responsePerplexity < answers.Base.Metrics["perplexity"] / 100,
+            $"response perplexity {responsePerplexity} against the base model's {answers.Base.Metrics["perplexity"]}");
         // whole-text perplexity: the questions were never trained, so it need not fall; it is paired per example
         var general = report.Suites.Single(s => s.Name == "general");
         foreach (var suite in new[] { answers, general })
@@ -51,8 +56,8 @@ public sealed class CausalLmTrainingTests
             Assert.InRange(suite.Base.Metrics["perplexity"], 256, 1024);
         }
         // the retrained lm_head puts its mass on the answers, so text it never saw gets much less likely: a
-        // forgetting the non-target perplexity rule exists to catch (measured: about 490 -> 2,600)
-        Assert.True(general.Adapted.Metrics["perplexity"] > 2 * general.Base.Metrics["perplexity"],
+        // forgetting the non-target perplexity rule exists to catch (measured: 490 -> 2,589, 5.3 times)
+        Assert.True(general.Adapted.Metrics["perplexity"] > 3 * general.Base.Metrics["perplexity"],
             $"general perplexity {general.Base.Metrics["perplexity"]} -> {general.Adapted.Metrics["perplexity"]}");
         Assert.All(answers.Examples, e => Assert.Equal(e.Base.Tokens, e.Adapted.Tokens));
         Assert.Equal(9, answers.Examples[0].Base.Tokens); // <s> + 9 words: 9 next-token predictions

@@ -20,11 +20,19 @@ public sealed class TrainRecipeTests
         using var adapter = new TinyAdapter();
         using var runs = new TempDirectory();
 
-        Train(adapter, runs.Combine("a"));
-        Train(adapter, runs.Combine("b"));
+        var a = Train(adapter, runs.Combine("a"));
+        var b = Train(adapter, runs.Combine("b"));
+        var other = Train(adapter, runs.Combine("c"), ["training.seed=8"]);
 
         foreach (var file in new[] { "adapter_config.json", "adapter_model.safetensors" })
             Assert.Equal(File.ReadAllBytes(runs.Combine("a", "adapter", file)), File.ReadAllBytes(runs.Combine("b", "adapter", file)));
+        Assert.Equal((a.BestStep, a.BestMetric, a.SpecSha256), (b.BestStep, b.BestMetric, b.SpecSha256));
+        // the seed is what makes them equal: another seed trains other weights (same shapes, same byte count)
+        var weights = File.ReadAllBytes(runs.Combine("a", "adapter", "adapter_model.safetensors"));
+        var otherWeights = File.ReadAllBytes(runs.Combine("c", "adapter", "adapter_model.safetensors"));
+        Assert.Equal(weights.Length, otherWeights.Length);
+        Assert.False(weights.AsSpan().SequenceEqual(otherWeights), "a different seed gave the same weights");
+        Assert.NotEqual(a.SpecSha256, other.SpecSha256);
     }
 
     [Fact]

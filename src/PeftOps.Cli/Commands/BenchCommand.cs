@@ -12,6 +12,8 @@ namespace PeftOps.Cli.Commands;
 /// [--examples N] [--json FILE]</c>: training step time against a plain TorchSharp loop doing the same arithmetic,
 /// prediction throughput and latency (base, unmerged, merged), and how step time and memory grow with batch,
 /// sequence length and rank. Medians after warm-up; all in one process, so the ratios compare like for like.
+/// <c>peftops bench --model DIR [--batch N] [--tokens N] [--rank N] [--gradient-checkpointing]</c> instead: LoRA steps on
+/// a decoder checkpoint, with load time, step time and the peak-memory account.
 /// </summary>
 internal static class BenchCommand
 {
@@ -28,12 +30,13 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "With --model: sequences per step (default 1).", DefaultValueFactory = _ => 1 };
         var tokens = new Option<int>("--tokens") { Description = "With --model: tokens per sequence (default 256).", DefaultValueFactory = _ => 256 };
         var rank = new Option<int>("--rank") { Description = "With --model: LoRA rank on every projection (default 16).", DefaultValueFactory = _ => 16 };
+        var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "With --model: activation checkpointing of every decoder layer, as training.gradient_checkpointing: true trains (default off)." };
         var command = new Command("bench", "Measure training, prediction and memory on builtin:all-MiniLM-L6-v2 against a plain TorchSharp loop.")
         {
-            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank,
+            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
-            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json))
+            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json))
             : Run(
             parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
             parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json))));
@@ -106,21 +109,21 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, int steps, int warmup, string? jsonPath)
+    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath)
     {
         if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
             throw new InputException($"--batch {batch} --tokens {tokens} --rank {rank}: expected batch 1-4096, tokens 2-131072, rank 1-4096");
         if (steps < 1 || warmup < 0)
             throw new InputException($"--steps must be at least 1 and --warmup 0 or more (were {steps}, {warmup})");
         var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
-        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup });
+        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing });
         var ic = CultureInfo.InvariantCulture;
         const double MB = 1e6;
         Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of weights), device {device}, {Environment.ProcessorCount} cores"));
         Console.WriteLine(string.Create(ic, $"load                {f.LoadSeconds,8:F1} s    resident {f.ResidentBeforeLoad / MB:F0} MB -> {f.ResidentAfterLoad / MB:F0} MB (+{(f.ResidentAfterLoad - f.ResidentBeforeLoad) / MB:F0} MB for {f.WeightBytes / MB:F0} MB of weights)"));
-        Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}"));
+        Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}; activation checkpointing {(f.GradientCheckpointing ? "on" : "off")}"));
         Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));
-        Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
+        Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB (high-water mark over the steps) = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
         Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
         if (output is not null)
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Registry;

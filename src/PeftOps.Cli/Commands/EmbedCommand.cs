@@ -8,6 +8,7 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.Peft;
 using PeftOps.Peft.Format;
+using PeftOps.Training;
 using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
@@ -21,6 +22,9 @@ internal static class EmbedCommand
 {
     public const int MaxLength = 256;
     public const int BatchSize = 64;
+
+    /// <summary>Texts embedded before their lines are written, so a long file is not held as embeddings all at once.</summary>
+    public const int WindowSize = 4096;
 
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -50,8 +54,8 @@ internal static class EmbedCommand
         using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
         if (model.Architecture == ModelArchitecture.LlamaCausalLm)
             throw new InputException($"--base {reference}: embed needs a BERT encoder (this checkpoint is a Llama causal LM)");
-        var tokenizer = model.Tokenizer ?? throw new InputException(
-            $"{Path.Combine(model.Source.Folder, "vocab.txt")}: not found (embed tokenizes with the checkpoint's WordPiece vocabulary)");
+        if (model.Tokenizer is null)
+            throw new InputException($"{Path.Combine(model.Source.Folder, "vocab.txt")}: not found (embed tokenizes with the checkpoint's WordPiece vocabulary)");
         if (adapterDir is not null)
         {
             var (_, warnings) = new PeftModel(model).LoadAdapter(adapterDir, "default");
@@ -59,52 +63,20 @@ internal static class EmbedCommand
                 Console.Error.WriteLine($"peftops: warning: {warning}");
         }
 
-        var temp = $"{target}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-                WriteJsonl(model, lines, texts => Encode(tokenizer, texts), device, stream);
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        // the loop evaluation embeds with: eval mode, no gradients, length-sorted batches
+        AtomicFile.Write(target, stream => WriteJsonl(lines, texts => Predictor.Embeddings(model, texts, MaxLength, BatchSize), stream));
         Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
         return ExitCodes.Success;
     }
 
     /// <summary>
-    /// One JSON line per text, in order, embedding <see cref="BatchSize"/> texts at a time;
-    /// <paramref name="encode"/> gives int64 input_ids and attention_mask [B, T] for a batch.
+    /// One JSON line per text, in order, embedded by <paramref name="embed"/> ([N] texts -> [N, H]) and written
+    /// <see cref="WindowSize"/> texts at a time.
     /// </summary>
-    internal static void WriteJsonl(TransformerModel model, IReadOnlyList<string> texts,
-        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Device device, Stream output)
+    internal static void WriteJsonl(IReadOnlyList<string> texts, Func<IReadOnlyList<string>, float[][]> embed, Stream output)
     {
-        for (var start = 0; start < texts.Count; start += BatchSize)
-        {
-            var batch = texts.Skip(start).Take(BatchSize).ToList();
-            WriteBatch(output, batch, Embed(model, encode, batch, device));
-        }
-    }
-
-    /// <returns>[B, H] float32 on the CPU.</returns>
-    private static float[][] Embed(TransformerModel model, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode,
-        IReadOnlyList<string> texts, Device device)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var (ids, mask) = encode(texts);
-        var embeddings = model.Embed(ids.to(device), mask.to(device)).to(ScalarType.Float32).cpu();
-        return Enumerable.Range(0, texts.Count).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
-    }
-
-    /// <summary>ids and mask [B, T], padded to the longest text of the batch.</summary>
-    private static (Tensor Ids, Tensor Mask) Encode(BertWordPieceTokenizer tokenizer, IReadOnlyList<string> texts)
-    {
-        var encoding = tokenizer.EncodeBatch(texts, MaxLength);
-        long[] shape = [encoding.BatchSize, encoding.SequenceLength];
-        return (tensor(encoding.InputIds, shape), tensor(encoding.AttentionMask, shape));
+        foreach (var window in texts.Chunk(WindowSize))
+            WriteBatch(output, window, embed(window));
     }
 
     private static void WriteBatch(Stream stream, IReadOnlyList<string> texts, float[][] embeddings)

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.CommandLine;
 using PeftOps.Configuration;
 using PeftOps.Evaluation;
@@ -16,7 +17,7 @@ internal static class GateCommand
         if (baselineEval is null)
             return null;
         var manifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(baselineEval))!, Manifest.FileName);
-        return File.Exists(manifest) ? Manifest.Parse(File.ReadAllBytes(manifest), manifest).Version : null;
+        return File.Exists(manifest) ? ManifestJson.Parse(File.ReadAllBytes(manifest), manifest).Version : null;
     }
 
     public static Command Create()

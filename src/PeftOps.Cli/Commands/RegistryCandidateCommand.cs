@@ -1,3 +1,4 @@
+using PeftOps.Peft.Format;
 using System.CommandLine;
 using PeftOps.Configuration;
 
@@ -32,7 +33,7 @@ internal static class RegistryCandidateCommand
             var github = GitHub.GitHubEnvironment.FromProcess();
             var reviewedCommit = github.PullRequestNumber is not null ? github.HeadSha : null;
             var record = await registry.KeepCandidateAsync(spec.Name, inputs, parse.GetValue(from)!, RunUrl(), cancellationToken, reviewedCommit).ConfigureAwait(false);
-            Console.WriteLine($"kept {spec.Name} candidate {record.Address[..Math.Min(12, record.Address.Length)]} (adapter sha256 {record.Files["adapter_model.safetensors"].Sha256}) in {registry.Store.Location}");
+            Console.WriteLine($"kept {spec.Name} candidate {record.Address[..Math.Min(12, record.Address.Length)]} (adapter sha256 {record.Files[PeftFormat.WeightsFileName].Sha256}) in {registry.Store.Location}");
             return ExitCodes.Success;
         }, writes: true));
         return command;

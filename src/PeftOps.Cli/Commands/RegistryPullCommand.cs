@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.CommandLine;
 
 namespace PeftOps.Cli.Commands;

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.CommandLine;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Onnx;

@@ -55,9 +55,7 @@ internal static class SpecCommand
                 throw new InputException($"--out {path}: folder {folder} does not exist");
             if (Directory.Exists(full))
                 throw new InputException($"--out {path}: is a folder (expected the path of the schema file to write)");
-            var temp = $"{full}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temp, schema);
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.WriteAllText(full, schema);
             Console.WriteLine($"wrote {path}");
             return ExitCodes.Success;
         }));

@@ -40,6 +40,19 @@ internal static class Scalars
         Describe = s => s["type"] = "boolean",
     };
 
+    /// <summary>
+    /// A boolean that is off unless set: when false it is left out of the flattened spec and so of the spec hash, so
+    /// a key added later does not change the hash of specs written before it (true is kept and hashed as "true").
+    /// </summary>
+    public static readonly Scalar<bool> Switch = new()
+    {
+        Expected = Boolean.Expected,
+        Parse = Boolean.Parse,
+        Render = v => v ? "true" : null,
+        ToJson = Boolean.ToJson,
+        Describe = Boolean.Describe,
+    };
+
     public static readonly Scalar<string> Text = new()
     {
         Expected = "a string",

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -12,7 +13,8 @@ internal sealed class TargetModulesField() : SpecField<MethodSpec>("target_modul
     "Where adapters are injected: a list of module-name suffixes (query, value), the string all-linear " +
     "(every linear layer except the output head), or a string that is a regular expression matched against full module names.")
 {
-    public const string AllLinear = "all-linear";
+    // PEFT's name, declared in Contracts because Configuration may not use PeftOps.Peft (docs/architecture.md)
+    public const string AllLinear = PeftFileNames.AllLinear;
 
     public override MethodSpec Read(MethodSpec owner, YamlNode node, string path, SpecReadContext context)
     {

@@ -29,24 +29,18 @@ public static class GateRunner
         var (result, candidate) = Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion);
 
         var target = Path.GetFullPath(outDir);
-        var parent = Path.GetDirectoryName(target) ?? throw new InputException($"{outDir}: cannot write the report into a root folder");
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        string markdown;
-        try
+        if (Path.GetDirectoryName(target) is null)
+            throw new InputException($"{outDir}: cannot write the report into a root folder");
+        var markdown = ReportRenderer.Render(result, ReportCharts.For(candidate, result));
+        foreach (var stale in new[] { "training-curve.png", "per-class-f1.png" }.Select(f => Path.Combine(target, f)).Where(File.Exists))
+            File.Delete(stale);   // PNG charts of reports made before the charts moved into the Markdown
+        // report.md and gate.json are written together; over an earlier run's folder each replaces its namesake
+        AtomicFile.WriteDirectory(target, temp =>
         {
-            Directory.CreateDirectory(temp);
-            markdown = ReportRenderer.Render(result, ReportCharts.For(candidate, result));
             File.WriteAllText(Path.Combine(temp, ReportFile), markdown);
             GateResultJson.Write(Path.Combine(temp, GateFile), result);
             ct.ThrowIfCancellationRequested();
-            Publish(temp, target);
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
-                Directory.Delete(temp, recursive: true);
-        }
+        }, ExistingFolder.ReplaceFiles);
 
         if (stepSummaryPath is not null)
             File.AppendAllText(stepSummaryPath, markdown + "\n");
@@ -97,19 +91,5 @@ public static class GateRunner
         if (!string.Equals(report.Adapter, adapterName, StringComparison.Ordinal))
             throw new InputException($"{path}: adapter is '{report.Adapter}', expected '{adapterName}'");
         return (report, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
-    }
-
-    /// <summary>Moves the finished files in; charts a previous run left and this one did not draw are removed.</summary>
-    private static void Publish(string temp, string target)
-    {
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(temp, target);
-            return;
-        }
-        foreach (var stale in new[] { "training-curve.png", "per-class-f1.png" })
-            File.Delete(Path.Combine(target, stale));   // PNG charts of reports made before the charts moved into the Markdown
-        foreach (var file in Directory.GetFiles(temp))
-            File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
     }
 }

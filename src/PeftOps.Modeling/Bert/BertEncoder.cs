@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,12 +15,16 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>While training with autograd on, each layer keeps only its input and runs again in the backward pass (<see cref="ActivationCheckpoint"/>).</summary>
+    public bool GradientCheckpointing { get; set; }
+
     public override Tensor forward(Tensor hidden, Tensor additiveMask)
     {
         using var scope = NewDisposeScope();
+        var checkpointed = GradientCheckpointing && training && is_grad_enabled();
         var x = hidden;
         foreach (var block in layer)
-            x = block.forward(x, additiveMask);
+            x = checkpointed ? ActivationCheckpoint.Run((h, c) => block.forward(h, c[0]), x, [additiveMask], [.. block.parameters()]) : block.forward(x, additiveMask);
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -30,6 +30,26 @@ public sealed class TransformerModel : IDisposable
 
     public Device Device => Module.parameters().First().device;
 
+    /// <summary>
+    /// Activation checkpointing of every encoder or decoder layer (transformers' <c>gradient_checkpointing_enable()</c>):
+    /// in training mode with autograd on, each layer keeps only its input and is recomputed in the backward pass.
+    /// The same losses and gradients; less memory, about one more forward pass per step.
+    /// </summary>
+    public bool GradientCheckpointing
+    {
+        get => Module.modules().Any(m => m is LlamaModel { GradientCheckpointing: true } or BertEncoder { GradientCheckpointing: true });
+        set
+        {
+            foreach (var m in Module.modules())
+            {
+                if (m is LlamaModel llama)
+                    llama.GradientCheckpointing = value;
+                else if (m is BertEncoder bert)
+                    bert.GradientCheckpointing = value;
+            }
+        }
+    }
+
     /// <summary>Parameters, each counted once: a tied lm_head shares the embedding's storage, as transformers counts it.</summary>
     public long ParameterCount => Module.parameters().Sum(p => p.numel())
         - (Llama is { TieWordEmbeddings: true } tied ? (long)tied.VocabSize * tied.HiddenSize : 0);

@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
 
     internal Embedding EmbedTokens => embed_tokens;
 
+    /// <summary>
+    /// transformers' <c>gradient_checkpointing</c>: while training with autograd on, each decoder layer keeps only its
+    /// input and is run again in the backward pass (<see cref="ActivationCheckpoint"/>). Same losses and gradients;
+    /// activation memory of one layer instead of all of them, for about one more forward pass per step.
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <returns>[B, T, H] final hidden states</returns>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
@@ -31,8 +39,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
         var t = inputIds.shape[1];
         var rope = RotaryEmbedding.Angles(t, config.HeadDim, config.RopeTheta, h.device, h.dtype);
         var mask = CausalMask(attentionMask, h.dtype, config.SlidingWindow);
+        var checkpointed = GradientCheckpointing && training && is_grad_enabled();
         foreach (var layer in layers)
-            h = layer.forward(h, mask, rope);
+        {
+            h = checkpointed
+                ? ActivationCheckpoint.Run((x, c) => layer.forward(x, c[0], (c[1], c[2])), h, [mask, rope.Cos, rope.Sin], [.. layer.parameters()])
+                : layer.forward(h, mask, rope);
+        }
         return norm.forward(h).MoveToOuterDisposeScope();
     }
 

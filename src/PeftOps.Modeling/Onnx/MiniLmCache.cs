@@ -66,29 +66,13 @@ public static class MiniLmCache
             DiscardIncomplete(folder);
         }
 
-        var parent = Path.GetDirectoryName(folder)!;
-        Directory.CreateDirectory(parent);
-        var temp = Path.Combine(parent, $".{Path.GetFileName(folder)}.{Guid.NewGuid():N}.tmp");
-        try
+        // another process that finished first keeps its copy (Keep); the check below decides whether it is whole
+        AtomicFile.WriteDirectory(folder, temp =>
         {
-            Directory.CreateDirectory(temp);
             WriteCheckpoint(temp);
             if (Directory.Exists(folder) && !IsComplete(folder))
                 DiscardIncomplete(folder);
-            try
-            {
-                Directory.Move(temp, folder);
-            }
-            catch (IOException) when (IsComplete(folder))
-            {
-                // another process finished first: keep its copy
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
-                Directory.Delete(temp, recursive: true);
-        }
+        }, ExistingFolder.Keep);
 
         if (!IsComplete(folder))
             throw new IOException($"{folder}: the converted model could not be put in place");

@@ -61,23 +61,12 @@ public sealed class SafetensorsFile
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(fullPath, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                stream.Write(header);
-                foreach (var tensor in ordered)
-                    stream.Write(tensor.Data.Span);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+            stream.Write(header);
+            foreach (var tensor in ordered)
+                stream.Write(tensor.Data.Span);
+        });
     }
 
     /// <summary>The file's bytes as <see cref="Write"/> would write them.</summary>

@@ -100,9 +100,7 @@ public static class PeftConfigFile
     /// <summary>Writes the config as PEFT does (sorted keys, indent 2, no trailing newline), atomically.</summary>
     public static void Write(string path, PeftAdapterConfig config)
     {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, PythonJson.Serialize(ToJson(config)));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, PythonJson.Serialize(ToJson(config)));
     }
 
     public static JsonObject ToJson(PeftAdapterConfig c)

@@ -11,7 +11,7 @@ public static partial class PeftFormat
     /// <c>target_modules: "all-linear"</c>: every linear layer but the output head. PEFT resolves it when the
     /// adapter is injected and saves the module names it resolved to.
     /// </summary>
-    public const string AllLinear = "all-linear";
+    public const string AllLinear = PeftFileNames.AllLinear;
 
     public static string BiasName(PeftBias bias) => bias switch
     {

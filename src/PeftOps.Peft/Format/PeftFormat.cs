@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using PeftOps.Modeling.Layers;
 using PeftOps.Peft.Methods;
 using TorchSharp.Modules;
@@ -13,8 +14,9 @@ namespace PeftOps.Peft.Format;
 /// </summary>
 public static partial class PeftFormat
 {
-    public const string ConfigFileName = "adapter_config.json";
-    public const string WeightsFileName = "adapter_model.safetensors";
+    // declared in Contracts, which Registry can use (it stores these files) and this project cannot replace
+    public const string ConfigFileName = PeftFileNames.Config;
+    public const string WeightsFileName = PeftFileNames.Weights;
     public const string Prefix = "base_model.model.";
 
     /// <summary>The tensors an adapter saves, as (suffix after the module name, parameter).</summary>

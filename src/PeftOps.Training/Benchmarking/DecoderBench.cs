@@ -12,7 +12,9 @@ namespace PeftOps.Training.Benchmarking;
 /// <summary>
 /// LoRA supervised fine-tuning steps on a decoder checkpoint (a real one, or one <c>model synth</c> wrote with a real
 /// model's shapes): load time and resident memory, step time and tokens/s, and where the peak memory goes
-/// (weights, the adapter's parameters, gradients and AdamW state, activations). Only the adapter is saved.
+/// (weights, the adapter's parameters, gradients and AdamW state, activations), with or without activation
+/// checkpointing. The peak is the kernel's high-water mark over the steps (<see cref="MemoryProbe"/>), so the
+/// activations of the backward pass count although they are freed before the step returns. Only the adapter is saved.
 /// </summary>
 public static class DecoderBench
 {
@@ -42,13 +44,15 @@ public static class DecoderBench
         var adapterParameters = parameters.Sum(p => p.numel());
         using var optimizer = optim.AdamW(parameters, 1e-4, 0.9, 0.999, 1e-8, 0.0);
         var step = new TrainStep(model, parameters, optimizer, maxGradNorm: 1.0, accumulation: 1);
+        model.GradientCheckpointing = settings.GradientCheckpointing;
         var rng = new Random((int)settings.Seed);
         var vocabulary = llama.VocabSize;
         var rows = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, tokens).Select(_ => (long)rng.Next(vocabulary)).ToArray()).ToList();
 
         model.Module.train();
         var times = new List<double>();
-        long peak = afterLoad;
+        var memory = new MemoryProbe();
+        memory.Sample();
         for (var i = 0; i < settings.Warmup + settings.Steps; i++)
         {
             var t = Stopwatch.StartNew();
@@ -61,8 +65,9 @@ public static class DecoderBench
             }
             if (i >= settings.Warmup)
                 times.Add(t.Elapsed.TotalMilliseconds);
-            peak = Math.Max(peak, Resident());
+            memory.Sample();
         }
+        var peak = memory.PeakBytes;
 
         var folder = Directory.CreateTempSubdirectory("peftops-bench-").FullName;
         try
@@ -73,7 +78,7 @@ public static class DecoderBench
             // fp32 adapter: the parameter, its gradient and AdamW's two moments
             var adapterStateBytes = adapterParameters * 4 * 4;
             return new DecoderFigures(model.Source.Folder, model.ParameterCount - adapterParameters, weightBytes, loadSeconds, before, afterLoad,
-                batch, tokens, rank, adapterParameters, ms, batch * tokens / (ms / 1000), peak, adapterStateBytes,
+                batch, tokens, rank, settings.GradientCheckpointing, adapterParameters, ms, batch * tokens / (ms / 1000), peak, adapterStateBytes,
                 Math.Max(0, peak - afterLoad - adapterStateBytes), adapterBytes);
         }
         finally
@@ -91,5 +96,5 @@ public static class DecoderBench
 
 /// <param name="ActivationBytes">peak resident memory beyond the loaded model and the adapter's state: activations and workspace.</param>
 public sealed record DecoderFigures(string Checkpoint, long BaseParameters, long WeightBytes, double LoadSeconds, long ResidentBeforeLoad, long ResidentAfterLoad,
-    int Batch, int Tokens, int Rank, long AdapterParameters, double StepMs, double TokensPerSecond, long PeakResident, long AdapterStateBytes,
+    int Batch, int Tokens, int Rank, bool GradientCheckpointing, long AdapterParameters, double StepMs, double TokensPerSecond, long PeakResident, long AdapterStateBytes,
     long ActivationBytes, long AdapterFileBytes);

@@ -244,50 +244,6 @@ public static partial class StepBench
 
     [GeneratedRegex(@"^base_model\.model\.(.+)\.(lora_[AB])\.default\.weight$")]
     private static partial Regex LoraName();
-
-    /// <summary>
-    /// The peak resident memory while one configuration runs. On Linux the kernel's high-water mark (VmHWM) is reset
-    /// when the probe starts (<c>/proc/self/clear_refs</c>) and read at the end, so the peak inside a step counts and
-    /// memory an earlier configuration left with the allocator does not; elsewhere, the resident size sampled after each step.
-    /// </summary>
-    private sealed class MemoryProbe
-    {
-        private readonly bool kernelPeak;
-        private long sampled;
-
-        public MemoryProbe()
-        {
-            try
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                MallocTrim(0); // hand what earlier configurations freed back to the kernel, so it is not counted again
-                File.WriteAllText("/proc/self/clear_refs", "5");
-                kernelPeak = HighWaterMark() is not null;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
-            {
-                kernelPeak = false;
-            }
-        }
-
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
-        private static extern int MallocTrim(nuint pad);
-
-        public long PeakBytes => kernelPeak ? HighWaterMark() ?? sampled : sampled;
-
-        public void Sample()
-        {
-            using var process = Process.GetCurrentProcess();
-            sampled = Math.Max(sampled, process.WorkingSet64);
-        }
-
-        private static long? HighWaterMark()
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
-        }
-    }
 }
 
 /// <summary>A training batch shape and LoRA rank.</summary>
@@ -306,6 +262,8 @@ public sealed record BenchSettings
     public double LoraDropout { get; init; } = 0.1;
     public int LatencyExamples { get; init; } = 32;
     public long Seed { get; init; } = 42;
+    /// <summary>Activation checkpointing of every layer (<c>bench --model</c> only).</summary>
+    public bool GradientCheckpointing { get; init; }
 }
 
 public sealed record StepComparison(BenchShape Shape, double OursMs, double PlainMs, double Ratio, double TokensPerSecond, double MaxLogitDifference, long PeakBytes);

@@ -16,8 +16,8 @@ namespace PeftOps.Training.Trainer;
 
 /// <summary>
 /// Trains a sequence-classification adapter from its spec, top to bottom: setup, train (AdamW, warmup then
-/// decay, clipping, accumulation, early stopping on a validation metric keeping the best weights,
-/// resumable checkpoints), save in PEFT's format, write metrics.jsonl and train.json, clean up.
+/// decay, clipping, accumulation, optional activation checkpointing, early stopping on a validation metric keeping the
+/// best weights, resumable checkpoints), save in PEFT's format, write metrics.jsonl and train.json, clean up.
 /// The same spec and seed on CPU give byte-identical adapter files: data order, initialisation and
 /// dropout all derive from the seed and the step number, also across a resume.
 /// </summary>
@@ -41,6 +41,7 @@ public static partial class TrainRecipe
             () => ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device }));
         CheckArchitecture(spec, model);
         ModelFit.Check(spec, model);
+        model.GradientCheckpointing = t.GradientCheckpointing;
         var peft = new PeftModel(model);
         var parameters = Allocating(spec, "method", $"the adapter (method.r {spec.Method.R}) does not fit in memory on {device}", () =>
         {

@@ -30,7 +30,7 @@ internal static class SyntheticReports
             CreatedAt = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero),
             BaseModel = new BaseModelInfo("builtin:all-MiniLM-L6-v2", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
             AdapterSha256 = Hash(adapted.Seed, "adapter"),
-            SpecSha256 = Hash(spec.Count + adapted.Seed, "spec"),
+            SpecSha256 = FlatSpec.Sha256(spec),   // as the evaluator writes it: the sha256 of the flattened spec it carries
             Spec = spec,
             Data =
             [

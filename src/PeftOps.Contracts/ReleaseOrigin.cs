@@ -1,4 +1,4 @@
-namespace PeftOps.Registry;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// Where the released bytes came from. <see cref="Kind"/>: <c>reviewed</c>, the candidate kept by the pull request's

@@ -1,6 +1,4 @@
-using System.Text.Json;
-
-namespace PeftOps.Registry;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// <c>manifest.json</c> of a released version (schema <c>peftops.manifest/v1</c>, docs/manifest-json.md):
@@ -26,9 +24,10 @@ public sealed record Manifest(
 
     /// <summary>The files every version holds besides the manifest, in the order they are uploaded.</summary>
     public static IReadOnlyList<string> ContentFiles { get; } =
-        ["adapter_config.json", "adapter_model.safetensors", "eval.json", "report.md"];
+        [PeftFileNames.Config, PeftFileNames.Weights, "eval.json", "report.md"];
 
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, RegistryJson.Options);
+    /// <summary>The manifest's bytes as stored (<see cref="ManifestJson.SerializeToUtf8Bytes"/>).</summary>
+    public byte[] ToJsonBytes() => ManifestJson.SerializeToUtf8Bytes(this);
 
     /// <summary>True when both manifests describe the same bytes (what a re-run of a release must find).</summary>
     public bool HasSameFilesAs(Manifest other)
@@ -42,22 +41,5 @@ public sealed record Manifest(
     {
         ArgumentNullException.ThrowIfNull(files);
         return Files.Count == files.Count && Files.All(f => files.TryGetValue(f.Key, out var o) && o == f.Value);
-    }
-
-    /// <summary>Reads a manifest; <paramref name="where"/> names it in the error when it is not one.</summary>
-    public static Manifest Parse(ReadOnlySpan<byte> json, string where)
-    {
-        Manifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<Manifest>(json, RegistryJson.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new ArtifactIntegrityException($"{where}: not a readable manifest ({e.Message})", e);
-        }
-        if (manifest is null || manifest.Schema != SchemaId || manifest.Files is null || manifest.Adapter is null || manifest.Version is null)
-            throw new ArtifactIntegrityException($"{where}: not a {SchemaId} manifest");
-        return manifest;
     }
 }

@@ -1,4 +1,4 @@
-namespace PeftOps.Registry;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// The regression gate's verdict (pass, fail, inconclusive) and, when the release overrode a verdict other than pass

@@ -1,4 +1,4 @@
-namespace PeftOps.Registry;
+namespace PeftOps.Contracts;
 
 /// <summary>
 /// The message of a registration tag (<c>adapter@v1.2.3</c>): one line of JSON saying where the version came
