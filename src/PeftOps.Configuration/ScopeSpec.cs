@@ -31,4 +31,11 @@ public sealed record OutOfScopeSpec
     public string? Validation { get; init; }
     public ScopeMethod Method { get; init; } = ScopeMethod.OosClass;
     public double TargetInScopeRecall { get; init; } = 0.95;
+
+    /// <summary>
+    /// oos-class: the out-of-scope messages train the classifier head only (the pooler and classifier of
+    /// <c>modules_to_save</c>); the gradient of their loss stops at the encoder, so only in-scope messages move the
+    /// adapted encoder and its sentence embeddings.
+    /// </summary>
+    public bool HeadOnly { get; init; }
 }

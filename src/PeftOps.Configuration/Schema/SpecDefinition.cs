@@ -130,7 +130,10 @@ internal static class SpecDefinition
         Fields<OutOfScopeSpec>.Scalar("method", "oos-class (an extra class out_of_scope trained on data, plus the calibrated threshold) or softmax (the calibrated threshold on the top in-scope probability only).",
             Scalars.Enum(("oos-class", ScopeMethod.OosClass), ("softmax", ScopeMethod.Softmax)), s => s.Method, (s, v) => s with { Method = v }),
         Fields<OutOfScopeSpec>.Scalar("target_in_scope_recall", "The threshold is set to accept this share of the in-scope messages of data.validation.",
-            Scalars.Number, s => s.TargetInScopeRecall, (s, v) => s with { TargetInScopeRecall = v }, Bounds.Between(0, true, 1, true)));
+            Scalars.Number, s => s.TargetInScopeRecall, (s, v) => s with { TargetInScopeRecall = v }, Bounds.Between(0, true, 1, true)),
+        Fields<OutOfScopeSpec>.Scalar("head_only",
+            "oos-class: the out-of-scope messages train the classifier head only (pooler and classifier), not the adapted encoder, so general sentence embeddings move only as in-scope training moves them.",
+            Scalars.Switch, s => s.HeadOnly, (s, v) => s with { HeadOnly = v }));
 
     public static readonly SpecShape<ScopeSpec> Scope = new(
         "What the classifier answers and what it refuses: predict returns out_of_scope instead of forcing an intent.",

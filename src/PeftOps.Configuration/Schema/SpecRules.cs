@@ -88,6 +88,8 @@ internal static class SpecRules
             context.Error("scope.out_of_scope.method", "scope.out_of_scope.method oos-class needs out-of-scope training messages: scope.out_of_scope.data, or scope.in_scope_labels leaving some training labels out (was neither)");
         if (oos.Method == ScopeMethod.Softmax && oos.Data is not null)
             context.Error("scope.out_of_scope.data", $"scope.out_of_scope.data is trained only by method oos-class (was method softmax and data {oos.Data})");
+        if (oos.Method == ScopeMethod.Softmax && oos.HeadOnly)
+            context.Error("scope.out_of_scope.head_only", "scope.out_of_scope.head_only applies to method oos-class, which trains out-of-scope messages (was method softmax)");
     }
 
     private static void CheckRules(string list, IReadOnlyList<GateRule> rules, IReadOnlyList<SuiteSpec> suites, SpecReadContext context)

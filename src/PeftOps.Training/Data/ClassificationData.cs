@@ -17,6 +17,7 @@ public sealed class ClassificationData : ITrainingData
     private readonly IReadOnlyList<LabeledText>? validation;
     private readonly Dictionary<string, long> labelIds;
     private int[][]? tokens;
+    private readonly bool headOnlyOutOfScope;
 
     public ClassificationData(AdapterSpec spec)
     {
@@ -27,6 +28,7 @@ public sealed class ClassificationData : ITrainingData
         var oosClass = oos?.Method == ScopeMethod.OosClass;
         var inScopeTrain = scope.InScopeRows;
         train = oosClass ? [.. inScopeTrain, .. scope.OutOfScopeRows(spec, oos!.Data)] : inScopeTrain;
+        headOnlyOutOfScope = oosClass && oos!.HeadOnly;
         var inScopeLabels = LabelSet.Resolve(spec, inScopeTrain, trainPath);
         Labels = oosClass ? [.. inScopeLabels, OutOfScopeSpec.Label] : inScopeLabels;
         var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
@@ -70,7 +72,8 @@ public sealed class ClassificationData : ITrainingData
     {
         var tokenizer = model.Tokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no vocab.txt tokenizer");
         tokens ??= train.Select(e => tokenizer.Encode(e.Text, spec.Task.MaxLength).InputIds).ToArray();
-        return TextBatch.Pad(indices.Select(i => tokens[i]).ToList(), tokenizer.PadId, indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
+        return TextBatch.Pad(indices.Select(i => tokens[i]).ToList(), tokenizer.PadId, indices.Select(i => labelIds[train[i].Label]).ToArray(), device,
+            headOnlyOutOfScope ? [.. indices.Select(i => train[i].Label == OutOfScopeSpec.Label)] : null);
     }
 
     public double Validate(TransformerModel model)
