@@ -82,7 +82,7 @@ public static class ComparisonRenderer
         md.AppendLine($"{MarkdownText.Code(first)} per variant, fewest trainable parameters first:");
         md.AppendLine();
         md.AppendLine("```mermaid");
-        md.AppendLine(ReportCharts.Bars($"{first} by variant (trainable params)", first,
+        md.AppendLine(ReportCharts.Bars($"{first} per variant", first,
             [.. rows.Select(v => $"{v.Name} ({NumberText.Count(v.TrainableParams)})")],
             [.. rows.Select(v => v.Target.First(m => Key(m) == first).Adapted)]));
         md.AppendLine("```");

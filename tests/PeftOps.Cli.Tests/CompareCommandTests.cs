@@ -1,0 +1,75 @@
+using PeftOps.Contracts;
+using PeftOps.TestSupport;
+
+namespace PeftOps.Cli.Tests;
+
+/// <summary><c>peftops compare</c> as its own process on the tiny adapter: variants from the spec and the command line.</summary>
+public sealed class CompareCommandTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    private const string SpecVariant = "compare:\n  variants:\n    - {name: ia3, set: [method.type=ia3]}\n";
+
+    [Fact]
+    public async Task Compares_the_variants_marks_the_lightest_passing_one_and_keeps_finished_variants_on_a_rerun()
+    {
+        using var adapter = new TinyAdapter(SpecVariant);
+        using var temp = new TempDirectory();
+        var outDir = temp.Combine("compare");
+        string[] args = ["compare", adapter.Directory, "--out", outDir, "--variant", "lora-r2=method.r=2,method.alpha=4"];
+
+        var first = await PeftOpsRunner.AsProcess(NoEnvironment, args);
+
+        Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
+        var report = ComparisonReportJson.Read(Path.Combine(outDir, ComparisonReport.FileName));
+        Assert.Equal(["committed", "ia3", "lora-r2"], report.Variants.Select(v => v.Name));
+        Assert.Equal(["method.r=2", "method.alpha=4"], report.Variants[2].Set);
+        Assert.Equal("ia3 on query, value", report.Variants[1].Method);
+        Assert.Equal("lora r=2 alpha=4 on query, value", report.Variants[2].Method);
+        foreach (var v in report.Variants)
+        {
+            Assert.True(v.TrainableParams > 0 && v.AdapterBytes > 0 && v.TrainSeconds > 0 && v.LatencyMs > 0, v.ToString());
+            var accuracy = Assert.Single(v.Target, m => m.Metric == "accuracy");
+            Assert.Equal(RuleKind.Min, accuracy.Rule);
+            Assert.InRange(accuracy.Adapted, accuracy.CiLow!.Value, accuracy.CiHigh!.Value);
+            Assert.True(File.Exists(Path.Combine(outDir, v.Name, "gate", "gate.json")));
+        }
+        Assert.True(report.Variants[2].TrainableParams < report.Variants[0].TrainableParams, "r 2 trains fewer parameters than r 4");
+        var lightest = report.Variants.Where(v => v.Passes).OrderBy(v => v.TrainableParams).ThenBy(v => v.AdapterBytes).First();
+        Assert.Equal(lightest.Name, report.LightestPassing);
+        Assert.Equal(0, report.ExitCode);
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(outDir, "compare.md"));
+        Assert.StartsWith($"<!-- peftops:compare adapter=tiny -->\n### Method comparison: tiny\n", markdown, StringComparison.Ordinal);
+        Assert.Contains($"**🏆 Lightest passing variant: `{lightest.Name}`**", markdown, StringComparison.Ordinal);
+        var marked = Assert.Single(markdown.Split('\n'), l => l.StartsWith("| 🏆 |", StringComparison.Ordinal));
+        Assert.StartsWith($"| 🏆 | `{lightest.Name}` |", marked, StringComparison.Ordinal);
+        Assert.True(markdown.Contains("|  | variant | method | `colours.accuracy` | `colours.macro_f1` | trainable params | adapter | training | latency (ms/example) | gate |", StringComparison.Ordinal), markdown);
+        Assert.Contains("```mermaid\nxychart-beta\n    title \"colours.accuracy per variant\"", markdown, StringComparison.Ordinal);
+        Assert.Contains($"x-axis [\"{lightest.Name} (", markdown, StringComparison.Ordinal);
+
+        var trainedAt = report.Variants.ToDictionary(v => v.Name, v => File.GetLastWriteTimeUtc(Path.Combine(outDir, v.Name, "run", "train.json")));
+        var again = await PeftOpsRunner.AsProcess(NoEnvironment, args);
+
+        Assert.True(again.ExitCode == 0, again.Stderr + again.Stdout);
+        Assert.Equal(3, again.Stdout.Split('\n').Count(l => l.Contains(": trained already for this spec", StringComparison.Ordinal)));
+        Assert.DoesNotContain(": training ", again.Stdout, StringComparison.Ordinal);
+        foreach (var (name, at) in trainedAt)
+            Assert.Equal(at, File.GetLastWriteTimeUtc(Path.Combine(outDir, name, "run", "train.json")));
+        Assert.Equal(report.LightestPassing, ComparisonReportJson.Read(Path.Combine(outDir, ComparisonReport.FileName)).LightestPassing);
+    }
+
+    [Fact]
+    public async Task A_variant_with_a_bad_key_exits_2_naming_the_variant_and_the_key_before_anything_is_written()
+    {
+        using var adapter = new TinyAdapter(SpecVariant);
+        using var temp = new TempDirectory();
+        var outDir = temp.Combine("compare");
+
+        var result = await PeftOpsRunner.AsProcess(NoEnvironment, "compare", adapter.Directory, "--out", outDir, "--variant", "wide=method.rank=16");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("peftops: variant wide: --set method.rank: unknown key 'method.rank' (expected one of: type, r, alpha,", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
+    }
+}
