@@ -21,9 +21,10 @@ public static partial class SpecVariants
             .Concat(commandLine.Select(Parse(errors)).OfType<(string, IReadOnlyList<string>, string)>())
             .ToList();
         var variants = new List<SpecVariant> { new(SpecVariant.Committed, [], committed with { Compare = new CompareSpec() }) };
+        var names = new HashSet<string>(StringComparer.Ordinal) { SpecVariant.Committed };
         foreach (var (name, set, where) in declared)
         {
-            if (variants.Any(v => v.Name == name))
+            if (!names.Add(name))
             {
                 errors.Add($"{where}: variant {name} is named twice (or is '{SpecVariant.Committed}', the spec as committed); expected unique names");
                 continue;
