@@ -48,6 +48,10 @@ public sealed class CompareCommandTests
         Assert.Contains("```mermaid\nxychart-beta\n    title \"colours.accuracy per variant\"", markdown, StringComparison.Ordinal);
         Assert.Contains($"x-axis [\"{lightest.Name} (", markdown, StringComparison.Ordinal);
 
+        var posted = await PeftOpsRunner.AsProcess(new Dictionary<string, string> { ["GITHUB_TOKEN"] = "" }, "report", "tiny", "--compare-dir", outDir);
+        Assert.True(posted.ExitCode == 0, posted.Stderr);
+        Assert.Equal(markdown, await File.ReadAllTextAsync(Path.Combine(outDir, "comment.md")));
+
         var trainedAt = report.Variants.ToDictionary(v => v.Name, v => File.GetLastWriteTimeUtc(Path.Combine(outDir, v.Name, "run", "train.json")));
         var again = await PeftOpsRunner.AsProcess(NoEnvironment, args);
 
@@ -71,5 +75,16 @@ public sealed class CompareCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("peftops: variant wide: --set method.rank: unknown key 'method.rank' (expected one of: type, r, alpha,", result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public async Task Report_takes_exactly_one_of_the_gate_and_the_compare_folder()
+    {
+        var neither = await PeftOpsRunner.AsProcess(NoEnvironment, "report", "tiny");
+        var both = await PeftOpsRunner.AsProcess(NoEnvironment, "report", "tiny", "--gate-dir", "g", "--compare-dir", "c");
+
+        Assert.Equal((2, 2), (neither.ExitCode, both.ExitCode));
+        Assert.Equal("peftops: report: expected exactly one of --gate-dir DIR and --compare-dir DIR", neither.Stderr.Trim());
+        Assert.Equal(neither.Stderr, both.Stderr);
     }
 }
