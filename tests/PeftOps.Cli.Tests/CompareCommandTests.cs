@@ -87,4 +87,23 @@ public sealed class CompareCommandTests
         Assert.Equal("peftops: report: expected exactly one of --gate-dir DIR and --compare-dir DIR", neither.Stderr.Trim());
         Assert.Equal(neither.Stderr, both.Stderr);
     }
+
+    [Fact]
+    public void The_builds_Compare_target_calls_only_commands_and_options_peftops_defines()
+    {
+        var cake = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "build", "build.cake"));
+        var start = cake.IndexOf("Task(\"Compare\")", StringComparison.Ordinal);
+        Assert.True(start >= 0, "build/build.cake has no Compare target");
+        var body = cake[start..cake.IndexOf("\nTask(", start + 1, StringComparison.Ordinal)];
+        var root = PeftOpsCli.CreateRoot();
+        var compare = root.Subcommands.Single(c => c.Name == "compare");
+        var report = root.Subcommands.Single(c => c.Name == "report");
+
+        Assert.Contains("{ \"compare\", $\"adapters/{name}\", \"--out\", $\"artifacts/{name}/compare\" }", body, StringComparison.Ordinal);
+        Assert.Contains("Peftops(\"report\", name, \"--compare-dir\", $\"artifacts/{name}/compare\")", body, StringComparison.Ordinal);
+        var options = System.Text.RegularExpressions.Regex.Matches(body, "\"(--[a-z-]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(["--out", "--device", "--compare-dir"], options);
+        Assert.All(options, o => Assert.True(compare.Options.Concat(report.Options).Any(x => x.Name == o), $"peftops compare/report has no option {o}"));
+        Assert.Contains(compare.Options, o => o.Name == "--variant");
+    }
 }
