@@ -78,6 +78,20 @@ public sealed class CompareCommandTests
     }
 
     [Fact]
+    public async Task An_out_folder_that_cannot_be_made_exits_2_before_any_training()
+    {
+        using var adapter = new TinyAdapter();
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("file"), "");
+
+        var result = await PeftOpsRunner.AsProcess(NoEnvironment, "compare", adapter.Directory, "--out", temp.Combine("file", "compare"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith($"peftops: --out {temp.Combine("file", "compare")}: cannot create the folder (", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("training", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_takes_exactly_one_of_the_gate_and_the_compare_folder()
     {
         var neither = await PeftOpsRunner.AsProcess(NoEnvironment, "report", "tiny");

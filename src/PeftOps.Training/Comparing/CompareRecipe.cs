@@ -26,10 +26,19 @@ public static class CompareRecipe
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(log);
         // --- setup ------------------------------------------------------------------------------
+        if (string.IsNullOrWhiteSpace(options.OutDir))
+            throw new InputException("--out: expected a folder for the comparison (was empty)");
         var outDir = Path.GetFullPath(options.OutDir);
         if (File.Exists(outDir))
             throw new InputException($"--out {options.OutDir}: is a file (expected a folder for the comparison)");
-        Directory.CreateDirectory(outDir);
+        try
+        {
+            Directory.CreateDirectory(outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--out {options.OutDir}: cannot create the folder ({e.Message})", e);
+        }
 
         // --- each variant: train, evaluate, gate -------------------------------------------------
         var rows = new List<ComparedVariant>();
