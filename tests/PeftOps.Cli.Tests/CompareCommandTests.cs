@@ -75,6 +75,13 @@ public sealed class CompareCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("peftops: variant wide: --set method.rank: unknown key 'method.rank' (expected one of: type, r, alpha,", result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(outDir));
+
+        var tooWide = await PeftOpsRunner.AsProcess(NoEnvironment, "compare", adapter.Directory, "--out", outDir, "--variant", "huge=method.r=4096");
+
+        Assert.Equal(2, tooWide.ExitCode);
+        Assert.StartsWith("peftops: variant huge: ", tooWide.Stderr, StringComparison.Ordinal);
+        Assert.Contains("method.r", tooWide.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

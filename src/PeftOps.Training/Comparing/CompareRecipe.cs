@@ -26,6 +26,21 @@ public static class CompareRecipe
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(log);
         // --- setup ------------------------------------------------------------------------------
+        // every variant against the base model's shape (method.r, layers_to_transform) where its config is at hand
+        var unfit = new List<string>();
+        foreach (var variant in variants)
+        {
+            try
+            {
+                ModelFit.CheckIfKnown(variant.Spec);
+            }
+            catch (InputException e)
+            {
+                unfit.AddRange(e.Message.Split('\n').Select(line => $"variant {variant.Name}: {line}"));
+            }
+        }
+        if (unfit.Count > 0)
+            throw new InputException(string.Join('\n', unfit));
         if (string.IsNullOrWhiteSpace(options.OutDir))
             throw new InputException("--out: expected a folder for the comparison (was empty)");
         var outDir = Path.GetFullPath(options.OutDir);
