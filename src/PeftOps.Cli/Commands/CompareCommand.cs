@@ -37,7 +37,12 @@ internal static class CompareCommand
                 ? $"lightest passing variant: {lightest}"
                 : "no variant passes the gate");
             Console.WriteLine($"wrote {Path.Combine(options.OutDir, "compare.md")}");
-            return report.ExitCode;
+            return report.ExitCode switch
+            {
+                0 => ExitCodes.Success,
+                1 => ExitCodes.GateFailed,
+                _ => ExitCodes.GateInconclusiveNeutral,
+            };
         }));
         return command;
     }
