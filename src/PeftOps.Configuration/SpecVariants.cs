@@ -17,9 +17,14 @@ public static partial class SpecVariants
         ArgumentNullException.ThrowIfNull(commandLine);
         var committed = AdapterSpecLoader.Load(adapterDirectory);
         var errors = new List<string>();
-        var declared = committed.Compare.Variants.Select((v, i) => (v.Name, v.Set, Where: committed.Locate($"compare.variants[{i}]")))
-            .Concat(commandLine.Select(Parse(errors)).OfType<(string, IReadOnlyList<string>, string)>())
-            .ToList();
+        var declared = committed.Compare.Variants.Select((v, i) => new Declared(v.Name, v.Set, committed.Locate($"compare.variants[{i}]"))).ToList();
+        foreach (var text in commandLine)
+        {
+            if (FromCommandLine(text) is { } variant)
+                declared.Add(variant);
+            else
+                errors.Add($"--variant {text}: expected NAME=key=value,key=value with NAME {AdapterName.Meaning} (like lora-r4=method.r=4,method.alpha=8)");
+        }
         var variants = new List<SpecVariant> { new(SpecVariant.Committed, [], committed with { Compare = new CompareSpec() }) };
         var names = new HashSet<string>(StringComparer.Ordinal) { SpecVariant.Committed };
         foreach (var (name, set, where) in declared)
@@ -44,19 +49,16 @@ public static partial class SpecVariants
         return variants;
     }
 
+    private sealed record Declared(string Name, IReadOnlyList<string> Set, string Where);
+
     /// <summary><c>NAME=key=value,key=value</c>; a comma starts a new override only before <c>key=</c>, so <c>[query,value]</c> stays one value.</summary>
-    private static Func<string, (string, IReadOnlyList<string>, string)?> Parse(List<string> errors) => text =>
+    private static Declared? FromCommandLine(string text)
     {
         var eq = text.IndexOf('=', StringComparison.Ordinal);
-        var name = eq < 0 ? text : text[..eq];
-        if (eq <= 0 || eq == text.Length - 1 || !AdapterName.IsValid(name))
-        {
-            errors.Add($"--variant {text}: expected NAME=key=value,key=value with NAME {AdapterName.Meaning} (like lora-r4=method.r=4,method.alpha=8)");
+        if (eq <= 0 || eq == text.Length - 1 || !AdapterName.IsValid(text[..eq]))
             return null;
-        }
-        var set = OverrideStart().Split(text[(eq + 1)..]);
-        return (name, set, $"--variant {name}");
-    };
+        return new Declared(text[..eq], OverrideStart().Split(text[(eq + 1)..]), $"--variant {text[..eq]}");
+    }
 
     [GeneratedRegex(@",(?=[a-z_][a-z0-9_.\[\]]*=)", RegexOptions.CultureInvariant)]
     private static partial Regex OverrideStart();
