@@ -25,6 +25,9 @@ public static class CompareRecipe
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(log);
+        if (variants.Count == 0)
+            throw new ArgumentException("expected at least the committed spec", nameof(variants));
+
         // --- setup ------------------------------------------------------------------------------
         // every variant against the base model's shape (method.r, layers_to_transform) where its config is at hand
         var unfit = new List<string>();
