@@ -18,6 +18,8 @@ internal static class SpecDefinition
 
     public static GateRule RuleSeed() => new() { Metric = "" };
 
+    public static VariantSpec VariantSeed() => new() { Name = "" };
+
     public static readonly SpecShape<TaskSpec> Task = new(
         "What the adapted model does.",
         Fields<TaskSpec>.Scalar("type", "sequence-classification (an encoder with a classification head) or causal-lm (a decoder trained on prompt/response pairs).",
@@ -190,6 +192,18 @@ internal static class SpecDefinition
             Scalars.Enum(("fail", OnInconclusive.Fail), ("pass", OnInconclusive.Pass), ("neutral", OnInconclusive.Neutral)),
             s => s.OnInconclusive, (s, v) => s with { OnInconclusive = v }));
 
+    public static readonly SpecShape<VariantSpec> Variant = new(
+        "A variant of this spec: the committed spec with --set style overrides.",
+        Fields<VariantSpec>.Text("name", "The variant's name, unique among the variants (not committed): its folder under peftops compare's --out.",
+            s => s.Name, (s, v) => s with { Name = v }, (AdapterName.Pattern, AdapterName.Meaning), required: true),
+        Fields<VariantSpec>.List("set", "Overrides key=value, applied as --set applies them (method.r=4, method.type=ia3, method.target_modules=[query]).",
+            Scalars.Text, s => s.Set, (s, v) => s with { Set = v }));
+
+    public static readonly SpecShape<CompareSpec> Compare = new(
+        "peftops compare: variants of this spec (method, rank, target modules, layers) trained, evaluated and gated beside it. Training ignores this section.",
+        Fields<CompareSpec>.Objects("variants", "The variants, in the order the comparison lists them (after the committed spec).", Variant,
+            s => s.Variants, (s, v) => s with { Variants = v }, VariantSeed, x => x.Name));
+
     public static readonly SpecShape<AdapterSpec> Root = new(
         "A PeftOps adapter spec: adapters/<name>/adapter.yaml.",
         Fields<AdapterSpec>.Text("name", "The adapter's name: a lowercase slug equal to its folder's name.",
@@ -204,5 +218,6 @@ internal static class SpecDefinition
         Fields<AdapterSpec>.Object("training", Training, s => s.Training, (s, v) => s with { Training = v! }, () => new TrainingSpec()),
         Fields<AdapterSpec>.Object("evaluation", Evaluation, s => s.Evaluation, (s, v) => s with { Evaluation = v! }, () => new EvaluationSpec()),
         Fields<AdapterSpec>.Object("scope", Scope, s => s.Scope, (s, v) => s with { Scope = v }, () => new ScopeSpec(), nullable: true),
-        Fields<AdapterSpec>.Object("gate", Gate, s => s.Gate, (s, v) => s with { Gate = v! }, () => new GatePolicy()));
+        Fields<AdapterSpec>.Object("gate", Gate, s => s.Gate, (s, v) => s with { Gate = v! }, () => new GatePolicy()),
+        Fields<AdapterSpec>.Object("compare", Compare, s => s.Compare, (s, v) => s with { Compare = v! }, () => new CompareSpec()));
 }
