@@ -3,6 +3,7 @@
 //
 //   ./build.sh --target=Test                                        build and test the whole solution
 //   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
+//   ./build.sh --target=Compare --adapter=support-intents           train, evaluate, gate the spec's variants; post the comparison
 //   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
 //   ./build.sh --target=Release --tag=support-intents@v1.3.0 [--registry=R]     ships the candidate reviewed for these inputs
 //   ./build.sh --target=Release --tag=support-intents@v1.3.0 --force-reason="why" [--approved-by=WHO]   a gate that did not pass
@@ -90,7 +91,7 @@ Setup(context =>
         missing.Add("--ref=NAME@vX.Y.Z or --ref=NAME");
     if (Runs("NotifyServer") && serveUrl == "")
         missing.Add("--serve-url=URL or PEFTOPS_SERVE_URL (the peftops serve to notify)");
-    if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange"))
+    if (Runs("Train", "Evaluate", "RegressionGate", "Report", "Compare", "Release", "Promote", "Rollback", "Unassign", "Deregister", "Deprecate", "StageChange"))
     {
         if (adapterArgument == "" && !changed)
             missing.Add("--adapter=NAME or --changed (which adapters to work on)");
@@ -119,7 +120,7 @@ Setup(context =>
 
     if (adapters is not null)
         Information(adapters.Count == 0 ? $"No adapter changed against {baseRef}: nothing to do." : $"Adapters: {string.Join(", ", adapters)}");
-    if (Runs("RegressionGate", "Report", "Release"))
+    if (Runs("RegressionGate", "Report", "Compare", "Release"))
         Information(string.IsNullOrEmpty(EnvironmentVariable("GITHUB_TOKEN"))
             ? "GITHUB_TOKEN is not set: reports are written to files."
             : "GITHUB_TOKEN is set: reports go to GitHub.");
@@ -274,6 +275,32 @@ Task("Report")
 {
     foreach (var name in adapters)
         Expect(0, Peftops("report", name, "--gate-dir", $"artifacts/{name}/gate"), $"report {name}");
+});
+
+Task("Compare")
+    .Description("peftops compare adapters/NAME --out artifacts/NAME/compare [--device D], then posts compare.md as its own sticky comment; fails when no variant passes.")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    var failed = new List<string>();
+    foreach (var name in adapters)
+    {
+        var args = new List<string> { "compare", $"adapters/{name}", "--out", $"artifacts/{name}/compare" };
+        if (device != "")
+            args.AddRange(new[] { "--device", device });
+        var compared = Peftops(args.ToArray());
+        if (compared is not (0 or 1 or 3))
+        {
+            failed.Add($"{name} (compare exited {compared})");
+            continue;
+        }
+        // posted whatever the outcome: which variants fail is the point of asking
+        Expect(0, Peftops("report", name, "--compare-dir", $"artifacts/{name}/compare"), $"report {name} --compare-dir");
+        if (compared != 0)
+            failed.Add($"{name}: no variant passes (see artifacts/{name}/compare/compare.md)");
+    }
+    if (failed.Count > 0)
+        throw new Exception($"Compare failed: {string.Join(", ", failed)}");
 });
 
 // ---- registry ----

@@ -16,7 +16,11 @@ public sealed record AdapterSpec
     public required DataSpec Data { get; init; }
     public TrainingSpec Training { get; init; } = new();
     public EvaluationSpec Evaluation { get; init; } = new();
+    /// <summary>What the classifier answers and what it refuses; null: no declared scope (every input gets a label).</summary>
+    public ScopeSpec? Scope { get; init; }
     public GatePolicy Gate { get; init; } = new();
+    /// <summary>The variants <c>peftops compare</c> trains beside this spec; not used by training.</summary>
+    public CompareSpec Compare { get; init; } = new();
 
     /// <summary>The folder holding adapter.yaml (absolute); not part of the YAML.</summary>
     public string Directory { get; init; } = "";

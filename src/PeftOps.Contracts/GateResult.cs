@@ -22,6 +22,8 @@ public sealed record GateResult
     public required IReadOnlyList<RuleResult> Rules { get; init; }
     public required IReadOnlyList<SuiteFlips> Flips { get; init; }
     public required IReadOnlyList<ClassChange> PerClass { get; init; }
+    /// <summary>Per out-of-scope suite, every out-of-scope metric for baseline and candidate.</summary>
+    public IReadOnlyList<OutOfScopeFacts> OutOfScope { get; init; } = [];
     public required SpecDiff SpecChanges { get; init; }
     public required LineageFacts Lineage { get; init; }
     public CostFacts? Cost { get; init; }

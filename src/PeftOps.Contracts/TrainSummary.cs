@@ -3,7 +3,7 @@ namespace PeftOps.Contracts;
 /// <summary>train.json's <c>summary</c>: what a training run did and cost, and what it was made from.</summary>
 [JsonKeyOrder("adapter", "base_model", "base_model_sha256", "spec_sha256", "steps", "epochs", "seconds", "device", "examples",
     "examples_per_second", "tokens_per_second", "peak_memory_bytes", "trainable_params", "total_params", "adapter_bytes", "best_step",
-    "best_metric", "early_stopping_metric", "resumed", "labels", "data_sha256", "spec", "torchsharp", "libtorch")]
+    "best_metric", "early_stopping_metric", "resumed", "labels", "scope", "data_sha256", "spec", "torchsharp", "libtorch")]
 public sealed record TrainSummary : TrainingCost
 {
     public required string Adapter { get; init; }
@@ -15,6 +15,8 @@ public sealed record TrainSummary : TrainingCost
     public string? EarlyStoppingMetric { get; init; }
     public bool Resumed { get; init; }
     public required IReadOnlyList<string> Labels { get; init; }
+    /// <summary>The calibrated out-of-scope decision, when the spec declares scope.out_of_scope.</summary>
+    public AdapterScope? Scope { get; init; }
     public required IReadOnlyDictionary<string, string> DataSha256 { get; init; }
 
     /// <summary>The flattened spec the run trained with (<see cref="FlatSpec"/>).</summary>

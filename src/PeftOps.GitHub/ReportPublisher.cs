@@ -85,6 +85,41 @@ public sealed partial class ReportPublisher
         return new ReportPublication(null, comment, checkRunId, null);
     }
 
+    /// <summary>
+    /// Posts (or updates) the method comparison in <paramref name="compareDirectory"/> (compare.md, compare.json, written by
+    /// <c>peftops compare</c>) as its own sticky comment, marked <see cref="ReportMarker.ForComparison"/>; no check run, since a
+    /// comparison informs a choice and gates nothing. Without a token, or outside a pull request, it goes to DIR/comment.md.
+    /// </summary>
+    public async Task<ReportPublication> PublishComparisonAsync(string adapter, string compareDirectory, CancellationToken cancellationToken)
+    {
+        CheckAdapterName(adapter);
+        ArgumentNullException.ThrowIfNull(compareDirectory);
+        var json = Path.Combine(compareDirectory, ComparisonReport.FileName);
+        if (!File.Exists(json))
+            throw new InputException($"{json}: file not found (expected the compare.json written by 'peftops compare')");
+        var comparison = ComparisonReportJson.Read(json);
+        if (!string.Equals(comparison.Adapter, adapter, StringComparison.Ordinal))
+            throw new InputException($"{json}: adapter is '{comparison.Adapter}', expected '{adapter}'");
+        var markdownPath = Path.Combine(compareDirectory, "compare.md");
+        if (!File.Exists(markdownPath))
+            throw new InputException($"{markdownPath}: file not found (expected the compare.md written by 'peftops compare')");
+        var marker = ReportMarker.ForComparison(adapter);
+        var text = await File.ReadAllTextAsync(markdownPath, cancellationToken).ConfigureAwait(false);
+        var report = GitHubText.Truncate(text.Contains(marker, StringComparison.Ordinal) ? text : $"{marker}\n{text}");
+
+        if (_environment.Token is null || _commenter is null || _environment.PullRequestNumber is not { } number)
+        {
+            var path = WriteLocally(Path.Combine(compareDirectory, CommentFileName), report);
+            await _log.WriteLineAsync(_environment.Token is null
+                ? $"GITHUB_TOKEN is not set: comparison written to {path}"
+                : $"Not a pull request ({_environment.EventName ?? "no event"}): comparison written to {path}").ConfigureAwait(false);
+            return new ReportPublication(path, null, null, null);
+        }
+        var comment = await _commenter.UpsertAsync(RequireRepository(), number, marker, report, cancellationToken).ConfigureAwait(false);
+        await _log.WriteLineAsync($"{(comment.Updated ? "Updated" : "Created")} the comparison comment on {RequireRepository()}#{number}: {comment.Url}").ConfigureAwait(false);
+        return new ReportPublication(null, comment, null, null);
+    }
+
     /// <summary>Creates or updates the GitHub release of <c>NAME@vVERSION</c> with the gate folder's report as its notes.</summary>
     public async Task<ReportPublication> PublishReleaseAsync(string adapter, string version, string gateDirectory, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using PeftOps.Training.Scope;
 
 namespace PeftOps.Serving;
 
@@ -54,7 +55,7 @@ public sealed class ServeEndpoints
             var texts = await TextsRequest.ReadAsync(context.Request.Body, context.Request.ContentLength, _options, context.RequestAborted).ConfigureAwait(false);
             var rows = await _batcher.RunAsync(slot, endpoint, texts).ConfigureAwait(false);
             return endpoint == Endpoint.Predict
-                ? Results.Json(new PredictResponse(slot.Adapter, slot.Version, slot.Stage, [.. rows.Select(r => Predict(slot.Labels, r))]))
+                ? Results.Json(new PredictResponse(slot.Adapter, slot.Version, slot.Stage, [.. rows.Select(r => Predict(slot, r))]))
                 : Results.Json(new EmbedResponse(slot.Adapter, slot.Version, slot.Stage, rows));
         }
         catch (RequestError e)
@@ -81,12 +82,13 @@ public sealed class ServeEndpoints
         }
     }
 
-    private static Prediction Predict(IReadOnlyList<string> labels, float[] probabilities)
+    private static Prediction Predict(ServingSlot slot, float[] probabilities)
     {
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var i = 0; i < labels.Count; i++)
-            scores[labels[i]] = Math.Round(probabilities[i], 6);
-        return new Prediction(labels[Training.Predictor.ArgMax(probabilities)], scores);
+        for (var i = 0; i < slot.Labels.Count; i++)
+            scores[slot.Labels[i]] = Math.Round(probabilities[i], 6);
+        var verdict = ScopeRule.Decide(probabilities, slot.Labels, slot.Scope);
+        return new Prediction(verdict.OutOfScope ? null : verdict.Label, verdict.OutOfScope, Math.Round(verdict.OosScore, 6), scores);
     }
 
     private async Task<IResult> RefreshAsync(HttpContext context)

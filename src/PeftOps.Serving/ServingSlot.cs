@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Serving;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace PeftOps.Serving;
 /// <param name="ModelKey">The name the version is loaded under in the shared model (<see cref="ModelKeyOf"/>).</param>
 /// <param name="Sha256">sha256 of its <c>adapter_model.safetensors</c>, as its manifest records it.</param>
 /// <param name="Labels">Class labels in id order; empty for an adapter without a classifier head.</param>
+/// <param name="Scope">How the version refuses out-of-scope texts, calibrated when it was trained; null without a scope.</param>
 public sealed record ServingSlot(
     string Adapter,
     string Version,
@@ -14,7 +17,8 @@ public sealed record ServingSlot(
     string Sha256,
     DateTimeOffset ServingSince,
     string ModelKey,
-    IReadOnlyList<string> Labels)
+    IReadOnlyList<string> Labels,
+    AdapterScope? Scope = null)
 {
     /// <summary><c>ADAPTER@VERSION</c>, for messages.</summary>
     public string Name => $"{Adapter}@{Version}";

@@ -4,6 +4,7 @@ using PeftOps.Contracts;
 using PeftOps.Peft.Format;
 using PeftOps.Registry;
 using PeftOps.Training;
+using PeftOps.Training.Scope;
 
 namespace PeftOps.Serving;
 
@@ -170,6 +171,7 @@ public sealed class StageFollower : BackgroundService
         var key = ServingSlot.ModelKeyOf(adapter, version);
         var labels = AdapterLabels.TryRead(cached.Folder) ?? [];
         _host.Load(key, cached.Folder, manifest.BaseModel, labels);
-        return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels);
+        return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels,
+            AdapterScopes.Read(cached.Folder));
     }
 }

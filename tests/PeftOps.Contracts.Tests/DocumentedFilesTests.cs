@@ -132,6 +132,29 @@ public partial class DocumentedFilesTests
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void compare_json_reads_and_writes_its_documented_example_byte_for_byte()
+    {
+        var example = JsonExample("compare-json.md") + "\n";
+
+        var report = ComparisonReportJson.Parse(example, "docs/compare-json.md");
+
+        Assert.Equal(example, ComparisonReportJson.Serialize(report));
+        Assert.Equal("ia3", report.LightestPassing);
+        Assert.Equal(report.LightestPassing, Comparison.Lightest(report.Variants)!.Name);
+        Assert.Equal(RuleKind.MaxDrop, report.Variants[0].NonTarget[0].Rule);
+    }
+
+    [Fact]
+    public void compare_json_keys_are_the_documented_ones_in_order()
+    {
+        var written = JsonNode.Parse(JsonExample("compare-json.md"))!.AsObject();
+
+        Assert.Equal(TableKeys("compare-json.md", "## Keys"), written.Select(p => p.Key));
+        Assert.Equal(TableKeys("compare-json.md", "A variant:"), written["variants"]![0]!.AsObject().Select(p => p.Key));
+        Assert.Equal(BracedKeys("compare-json.md", "| `target` |"), written["variants"]![0]!["target"]![0]!.AsObject().Select(p => p.Key));
+    }
+
     private static EvaluationReport Report(TrainingSummary training) =>
         EvaluationReportJson.Parse(JsonExample("eval-json.md"), "docs/eval-json.md") with { Training = training };
 

@@ -58,6 +58,16 @@ public sealed class BuildTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task A_comparison_stops_before_any_work_without_an_adapter()
+    {
+        var (code, log) = await Build([], "--target=Compare");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Compare cannot start; missing: --adapter=NAME or --changed (which adapters to work on)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("peftops ", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Names_what_a_stage_change_needs_and_never_prints_the_storage_secret()
     {
         var (code, log) = await Build(new() { ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = "AccountKey=s3cr3t-value" }, "--target=StageChange", "--action=promote", "--adapter=alpha", "--registry=azure://acct/models");

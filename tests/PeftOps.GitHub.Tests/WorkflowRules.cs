@@ -20,7 +20,7 @@ internal static partial class WorkflowRules
     };
 
     /// <summary>Targets that train (and so need a GPU runner).</summary>
-    private static readonly string[] GpuTargets = ["Train", "Evaluate", "RegressionGate"];
+    private static readonly string[] GpuTargets = ["Train", "Evaluate", "RegressionGate", "Compare"];
 
     public static IReadOnlyList<string> Check(string fileName, string text, IReadOnlySet<string> targets)
     {

@@ -20,7 +20,7 @@ public sealed class WorkflowTests
     public void The_build_defines_every_target_the_pipeline_needs()
     {
         var targets = BuildScript.Targets();
-        foreach (var target in new[] { "Build", "Test", "Train", "Evaluate", "RegressionGate", "Report", "Release", "Promote", "Rollback", "StageChange", "ResolveAdapter", "ChangedAdapters", "LintWorkflows" })
+        foreach (var target in new[] { "Build", "Test", "Train", "Evaluate", "RegressionGate", "Report", "Compare", "Release", "Promote", "Rollback", "StageChange", "ResolveAdapter", "ChangedAdapters", "LintWorkflows" })
             Assert.Contains(target, targets);
     }
 

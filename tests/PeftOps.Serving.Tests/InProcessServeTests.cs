@@ -33,6 +33,8 @@ public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixtu
         for (var i = 0; i < Texts.Length; i++)
         {
             Assert.Equal(expected[i].GetProperty("label").GetString(), predictions[i].GetProperty("label").GetString());
+            Assert.Equal(expected[i].GetProperty("out_of_scope").GetBoolean(), predictions[i].GetProperty("out_of_scope").GetBoolean());
+            Assert.Equal(expected[i].GetProperty("oos_score").GetDouble(), predictions[i].GetProperty("oos_score").GetDouble(), 1e-4);
             foreach (var score in expected[i].GetProperty("scores").EnumerateObject())
                 Assert.Equal(score.Value.GetDouble(), predictions[i].GetProperty("scores").GetProperty(score.Name).GetDouble(), 1e-4);
         }

@@ -1,3 +1,4 @@
+using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.TestSupport;
 using PeftOps.Training.Data;
@@ -41,5 +42,21 @@ public sealed class DataFileTests
         File.WriteAllText(path, "\n");
 
         Assert.Equal($"{path}: no examples (expected one per line)", Assert.Throws<InputException>(() => DataFile.ReadLabeled(path)).Message);
+    }
+
+    [Fact]
+    public void A_json_file_of_splits_is_read_one_split_at_a_time_and_hashed_whole()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("data_full.json");
+        File.WriteAllText(path, """{"train": [["what is my balance", "balance"], ["book a flight", "book_flight"]], "oos_train": [["tell me a joke", "oos"]], "bad": [["only text"], [3, "x"]]}""");
+
+        Assert.Equal([new LabeledText("what is my balance", "balance", 1), new LabeledText("book a flight", "book_flight", 2)], DataFile.ReadLabeled(path + "#train"));
+        Assert.Equal([new LabeledText("tell me a joke", "oos", 1)], DataFile.ReadLabeled(path + "#oos_train", labelRequired: false));
+        Assert.Equal(DataFile.Sha256(path), DataFile.Sha256(path + "#train"));
+        Assert.Equal($"{path}#bad:1: label missing (expected [text, label])", Assert.Throws<InputException>(() => DataFile.ReadLabeled(path + "#bad")).Message);
+        Assert.Equal($"{path}#test: no list 'test' in the file (expected an object of splits; its keys: train, oos_train, bad)",
+            Assert.Throws<InputException>(() => DataFile.ReadLabeled(path + "#test")).Message);
+        Assert.Equal(("notes.txt#x", (string?)null), DataReference.Parse("notes.txt#x"));
     }
 }

@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return EvaluateCommand.Create();
         yield return PredictCommand.Create();
         yield return GateCommand.Create();
+        yield return CompareCommand.Create();
         yield return RegistryCommand.Create();
         yield return ServeCommand.Create();
         yield return ReportCommand.Create();

@@ -1,3 +1,5 @@
+using System.Text;
+using PeftOps.Contracts;
 using System.CommandLine;
 using System.Text.Json;
 using PeftOps.Modeling.Checkpoints;
@@ -5,10 +7,14 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Training;
 using PeftOps.Training.Data;
+using PeftOps.Training.Scope;
 
 namespace PeftOps.Cli.Commands;
 
-/// <summary><c>peftops predict --base REF --adapter PEFT_DIR --input DATA --out OUT.jsonl</c>: {"text","label","scores"} per line.</summary>
+/// <summary>
+/// <c>peftops predict --base REF --adapter PEFT_DIR --input DATA --out OUT.jsonl</c>: {"text","label","scores","out_of_scope",
+/// "oos_score"} per line; an adapter trained with a scope refuses out-of-scope texts (label null), one without refuses none.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create()
@@ -25,20 +31,23 @@ internal static class PredictCommand
             var texts = DataFile.ReadLabeled(parse.GetValue(input)!, labelRequired: false);
             var adapterDir = parse.GetValue(adapter)!;
             var labels = AdapterLabels.Read(adapterDir);
+            var scope = AdapterScopes.Read(adapterDir);
             using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
             new PeftModel(model).LoadAdapter(adapterDir, "default");
             var probs = Predictor.Probabilities(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
-            var outPath = Path.GetFullPath(parse.GetValue(output)!);
-            var temp = outPath + ".tmp";
-            using (var writer = new StreamWriter(temp))
+            // An adapter with a scope answers out_of_scope instead of forcing an intent (label null); one without refuses nothing.
+            var lines = new StringBuilder();
+            for (var i = 0; i < texts.Count; i++)
             {
-                for (var i = 0; i < texts.Count; i++)
+                var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.j], 6));
+                var verdict = ScopeRule.Decide(probs[i], labels, scope);
+                lines.AppendLine(JsonSerializer.Serialize(new
                 {
-                    var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.j], 6));
-                    writer.WriteLine(JsonSerializer.Serialize(new { text = texts[i].Text, label = labels[Predictor.ArgMax(probs[i])], scores }));
-                }
+                    text = texts[i].Text, label = verdict.OutOfScope ? null : verdict.Label, scores,
+                    out_of_scope = verdict.OutOfScope, oos_score = Math.Round(verdict.OosScore, 6),
+                }));
             }
-            File.Move(temp, outPath, overwrite: true);
+            AtomicFile.WriteAllText(parse.GetValue(output)!, lines.ToString());
             Console.WriteLine($"wrote {texts.Count} predictions to {parse.GetValue(output)}");
             return ExitCodes.Success;
         }));

@@ -18,6 +18,8 @@ internal static class SpecDefinition
 
     public static GateRule RuleSeed() => new() { Metric = "" };
 
+    public static VariantSpec VariantSeed() => new() { Name = "" };
+
     public static readonly SpecShape<TaskSpec> Task = new(
         "What the adapted model does.",
         Fields<TaskSpec>.Scalar("type", "sequence-classification (an encoder with a classification head) or causal-lm (a decoder trained on prompt/response pairs).",
@@ -121,6 +123,27 @@ internal static class SpecDefinition
         Fields<SuiteSpec>.Scalar("quantile", "out-of-scope only: the share of validation examples the calibrated threshold may reject.",
             Scalars.Number, s => s.Quantile, (s, v) => s with { Quantile = v }, Bounds.Between(0, true, 1, true)));
 
+    public static readonly SpecShape<OutOfScopeSpec> OutOfScope = new(
+        "Out-of-scope messages and how rejection is decided; the threshold is calibrated on validation data only.",
+        Fields<OutOfScopeSpec>.Scalar("data", "Out-of-scope training messages (JSONL or CSV with text; a label is ignored), relative to the adapter folder. Needed by method oos-class.",
+            Scalars.OptionalText, s => s.Data, (s, v) => s with { Data = v }),
+        Fields<OutOfScopeSpec>.Scalar("validation", "Out-of-scope validation messages: early stopping and the calibration report; never trained on.",
+            Scalars.OptionalText, s => s.Validation, (s, v) => s with { Validation = v }),
+        Fields<OutOfScopeSpec>.Scalar("method", "oos-class (an extra class out_of_scope trained on data, plus the calibrated threshold) or softmax (the calibrated threshold on the top in-scope probability only).",
+            Scalars.Enum(("oos-class", ScopeMethod.OosClass), ("softmax", ScopeMethod.Softmax)), s => s.Method, (s, v) => s with { Method = v }),
+        Fields<OutOfScopeSpec>.Scalar("target_in_scope_recall", "The threshold is set to accept this share of the in-scope messages of data.validation.",
+            Scalars.Number, s => s.TargetInScopeRecall, (s, v) => s with { TargetInScopeRecall = v }, Bounds.Between(0, true, 1, true)),
+        Fields<OutOfScopeSpec>.Scalar("head_only",
+            "oos-class: the out-of-scope messages train the classifier head only (pooler and classifier), not the adapted encoder, so general sentence embeddings move only as in-scope training moves them.",
+            Scalars.Switch, s => s.HeadOnly, (s, v) => s with { HeadOnly = v }));
+
+    public static readonly SpecShape<ScopeSpec> Scope = new(
+        "What the classifier answers and what it refuses: predict returns out_of_scope instead of forcing an intent.",
+        Fields<ScopeSpec>.List("in_scope_labels", "The labels in scope; empty: every training label. Rows with other labels are out-of-scope examples.",
+            Scalars.Text, s => s.InScopeLabels, (s, v) => s with { InScopeLabels = v }, unique: true),
+        Fields<ScopeSpec>.Object("out_of_scope", OutOfScope, s => s.OutOfScope, (s, v) => s with { OutOfScope = v },
+            () => new OutOfScopeSpec(), nullable: true));
+
     public static readonly SpecShape<EvaluationSpec> Evaluation = new(
         "What the adapter is measured on.",
         Fields<EvaluationSpec>.Objects("target", "Suites for the task the adapter is for.", Suite,
@@ -169,6 +192,18 @@ internal static class SpecDefinition
             Scalars.Enum(("fail", OnInconclusive.Fail), ("pass", OnInconclusive.Pass), ("neutral", OnInconclusive.Neutral)),
             s => s.OnInconclusive, (s, v) => s with { OnInconclusive = v }));
 
+    public static readonly SpecShape<VariantSpec> Variant = new(
+        "A variant of this spec: the committed spec with --set style overrides.",
+        Fields<VariantSpec>.Text("name", "The variant's name, unique among the variants (not committed): its folder under peftops compare's --out.",
+            s => s.Name, (s, v) => s with { Name = v }, (AdapterName.Pattern, AdapterName.Meaning), required: true),
+        Fields<VariantSpec>.List("set", "Overrides key=value, applied as --set applies them (method.r=4, method.type=ia3, method.target_modules=[query]).",
+            Scalars.Text, s => s.Set, (s, v) => s with { Set = v }));
+
+    public static readonly SpecShape<CompareSpec> Compare = new(
+        "peftops compare: variants of this spec (method, rank, target modules, layers) trained, evaluated and gated beside it. Training ignores this section.",
+        Fields<CompareSpec>.Objects("variants", "The variants, in the order the comparison lists them (after the committed spec).", Variant,
+            s => s.Variants, (s, v) => s with { Variants = v }, VariantSeed, x => x.Name));
+
     public static readonly SpecShape<AdapterSpec> Root = new(
         "A PeftOps adapter spec: adapters/<name>/adapter.yaml.",
         Fields<AdapterSpec>.Text("name", "The adapter's name: a lowercase slug equal to its folder's name.",
@@ -182,5 +217,7 @@ internal static class SpecDefinition
         Fields<AdapterSpec>.Object("data", Data, s => s.Data, (s, v) => s with { Data = v! }, () => new DataSpec { Train = "" }, required: true),
         Fields<AdapterSpec>.Object("training", Training, s => s.Training, (s, v) => s with { Training = v! }, () => new TrainingSpec()),
         Fields<AdapterSpec>.Object("evaluation", Evaluation, s => s.Evaluation, (s, v) => s with { Evaluation = v! }, () => new EvaluationSpec()),
-        Fields<AdapterSpec>.Object("gate", Gate, s => s.Gate, (s, v) => s with { Gate = v! }, () => new GatePolicy()));
+        Fields<AdapterSpec>.Object("scope", Scope, s => s.Scope, (s, v) => s with { Scope = v }, () => new ScopeSpec(), nullable: true),
+        Fields<AdapterSpec>.Object("gate", Gate, s => s.Gate, (s, v) => s with { Gate = v! }, () => new GatePolicy()),
+        Fields<AdapterSpec>.Object("compare", Compare, s => s.Compare, (s, v) => s with { Compare = v! }, () => new CompareSpec()));
 }

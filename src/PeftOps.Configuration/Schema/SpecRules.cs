@@ -13,6 +13,7 @@ internal static class SpecRules
         CheckName(spec, directory, context);
         CheckFiles(spec, directory, context);
         CheckSuites(spec, context);
+        CheckScope(spec, context);
         CheckRules("target", spec.Gate.Target, spec.Evaluation.Target, context);
         CheckRules("non_target", spec.Gate.NonTarget, spec.Evaluation.NonTarget, context);
         if (spec.Training.EarlyStopping is not null && spec.Data.Validation is null)
@@ -30,6 +31,8 @@ internal static class SpecRules
     {
         CheckFile("data.train", spec.Data.Train);
         CheckFile("data.validation", spec.Data.Validation);
+        CheckFile("scope.out_of_scope.data", spec.Scope?.OutOfScope?.Data);
+        CheckFile("scope.out_of_scope.validation", spec.Scope?.OutOfScope?.Validation);
         for (var i = 0; i < spec.Evaluation.Target.Count; i++)
             CheckFile($"evaluation.target[{i}].data", spec.Evaluation.Target[i].Data);
         for (var i = 0; i < spec.Evaluation.NonTarget.Count; i++)
@@ -39,7 +42,7 @@ internal static class SpecRules
         {
             if (string.IsNullOrEmpty(relative))
                 return;
-            var full = Path.GetFullPath(Path.Combine(directory, relative));
+            var full = Path.GetFullPath(Path.Combine(directory, DataReference.FileOf(relative)));
             if (DataPaths.Problem(directory, full) is { } problem)
                 context.Error(key, $"{key} must be an existing file, relative to the adapter folder (was {relative}; {problem})");
         }
@@ -67,6 +70,26 @@ internal static class SpecRules
                 }
             }
         }
+    }
+
+    private static void CheckScope(AdapterSpec spec, SpecReadContext context)
+    {
+        if (spec.Scope is not { } scope)
+            return;
+        if (spec.Task.Type == TaskType.CausalLm)
+            context.Error("scope", "scope applies only to task.type sequence-classification (was causal-lm)");
+        if (scope.InScopeLabels.Contains(OutOfScopeSpec.Label))
+            context.Error("scope.in_scope_labels", $"scope.in_scope_labels must not name {OutOfScopeSpec.Label}, the out-of-scope class (was {string.Join(", ", scope.InScopeLabels)})");
+        if (scope.OutOfScope is not { } oos)
+            return;
+        if (spec.Data.Validation is null)
+            context.Error("scope.out_of_scope", "scope.out_of_scope needs data.validation to calibrate its threshold on in-scope messages (was not set)");
+        if (oos.Method == ScopeMethod.OosClass && oos.Data is null && scope.InScopeLabels.Count == 0)
+            context.Error("scope.out_of_scope.method", "scope.out_of_scope.method oos-class needs out-of-scope training messages: scope.out_of_scope.data, or scope.in_scope_labels leaving some training labels out (was neither)");
+        if (oos.Method == ScopeMethod.Softmax && oos.Data is not null)
+            context.Error("scope.out_of_scope.data", $"scope.out_of_scope.data is trained only by method oos-class (was method softmax and data {oos.Data})");
+        if (oos.Method == ScopeMethod.Softmax && oos.HeadOnly)
+            context.Error("scope.out_of_scope.head_only", "scope.out_of_scope.head_only applies to method oos-class, which trains out-of-scope messages (was method softmax)");
     }
 
     private static void CheckRules(string list, IReadOnlyList<GateRule> rules, IReadOnlyList<SuiteSpec> suites, SpecReadContext context)

@@ -28,9 +28,18 @@ public static partial class Gate
     private static FlipExample FlipOf(PairedSuite p, int i)
     {
         var example = p.Examples[i];
-        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (o.Correct == true ? "rejected" : "accepted") : o.Prediction ?? "";
+        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (SuiteMetric.IsRejected(example, o) ? "rejected" : "accepted") : o.Prediction ?? "";
         return new FlipExample(example.Id, example.Text, example.Gold, Shown(p.Baseline[i]), Shown(p.Candidate[i]),
             p.Baseline[i].Score, p.Candidate[i].Score);
+    }
+
+    private static OutOfScopeFacts OutOfScopeOf(PairedSuite p)
+    {
+        var inScope = p.Examples.Count(e => !SuiteMetric.IsOutOfScopeRow(e));
+        var metrics = MetricNames.For(SuiteKind.OutOfScope).Where(m => inScope > 0 || !MetricNames.NeedsInScopeRows(m)).ToList();
+        return new OutOfScopeFacts(p.Suite.Name, p.Examples.Count - inScope, inScope,
+            metrics.ToDictionary(m => m, m => p.BaselineValue(m), StringComparer.Ordinal),
+            metrics.ToDictionary(m => m, m => p.CandidateValue(m), StringComparer.Ordinal));
     }
 
     private static IEnumerable<ClassChange> PerClassChanges(PairedSuite p)

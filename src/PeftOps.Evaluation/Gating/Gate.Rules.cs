@@ -72,6 +72,8 @@ public static partial class Gate
         int b = 0, c = 0;
         for (var i = 0; i < paired.Examples.Count; i++)
         {
+            if (!SuiteMetric.CountsFor(paired.Kind, metric, paired.Examples[i]))
+                continue;
             var (before, after) = (paired.BaselineRight(i), paired.CandidateRight(i));
             b += before && !after ? 1 : 0;
             c += !before && after ? 1 : 0;

@@ -43,6 +43,7 @@ public static partial class Gate
             Rules = rules,
             Flips = [.. paired.Values.Where(p => p.HasRightOrWrong).Select(Flips)],
             PerClass = [.. paired.Values.Where(p => p.Kind == SuiteKind.Classification).SelectMany(PerClassChanges)],
+            OutOfScope = [.. paired.Values.Where(p => p.Kind == SuiteKind.OutOfScope).Select(OutOfScopeOf)],
             SpecChanges = FlatSpec.Diff(baseline?.Spec, candidate.Spec),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),

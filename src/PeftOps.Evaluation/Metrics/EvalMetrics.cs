@@ -79,6 +79,64 @@ public static class EvalMetrics
     public static double RejectionRate(IReadOnlyList<bool> rejected) =>
         rejected.Count == 0 ? 0 : (double)rejected.Count(r => r) / rejected.Count;
 
+    /// <summary>Of the rejected examples, the share that were out of scope: tp / (tp + fp); 0 when nothing was rejected.</summary>
+    public static double OosPrecision(IReadOnlyList<bool> isOos, IReadOnlyList<bool> rejected)
+    {
+        CheckSameLength(isOos.Count, rejected.Count);
+        int tp = 0, fp = 0;
+        for (var i = 0; i < isOos.Count; i++)
+        {
+            tp += rejected[i] && isOos[i] ? 1 : 0;
+            fp += rejected[i] && !isOos[i] ? 1 : 0;
+        }
+        return tp + fp == 0 ? 0 : (double)tp / (tp + fp);
+    }
+
+    /// <summary>
+    /// Area under the ROC curve of <paramref name="oosScores"/> (higher: further out of scope) separating out-of-scope
+    /// from in-scope examples: P(score of a random out-of-scope example > score of a random in-scope one), ties counting
+    /// half (the Mann-Whitney U statistic / (n_oos n_in)). 0.5 when either side is empty.
+    /// </summary>
+    public static double Auroc(IReadOnlyList<double> oosScores, IReadOnlyList<bool> isOos)
+    {
+        CheckSameLength(oosScores.Count, isOos.Count);
+        var nOos = isOos.Count(x => x);
+        var nIn = isOos.Count - nOos;
+        if (nOos == 0 || nIn == 0)
+            return 0.5;
+        // U = sum of the out-of-scope examples' ranks (ties get their mean rank) - nOos (nOos + 1) / 2
+        var order = Enumerable.Range(0, oosScores.Count).OrderBy(i => oosScores[i]).ToArray();
+        double rankSum = 0;
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start;
+            while (end + 1 < order.Length && oosScores[order[end + 1]] == oosScores[order[start]])
+                end++;
+            var meanRank = (start + end) / 2.0 + 1;
+            for (var k = start; k <= end; k++)
+                rankSum += isOos[order[k]] ? meanRank : 0;
+            start = end + 1;
+        }
+        return (rankSum - nOos * (nOos + 1) / 2.0) / ((double)nOos * nIn);
+    }
+
+    /// <summary>
+    /// The share of out-of-scope examples accepted at the strictest threshold on <paramref name="oosScores"/> that still
+    /// accepts <paramref name="inScopeRecall"/> of the in-scope ones (accepted: score at most the threshold; the
+    /// threshold is the ceil(recall n_in)-th smallest in-scope score). Lower is better; 1 when either side is empty.
+    /// </summary>
+    public static double FprAtInScopeRecall(IReadOnlyList<double> oosScores, IReadOnlyList<bool> isOos, double inScopeRecall = 0.95)
+    {
+        CheckSameLength(oosScores.Count, isOos.Count);
+        var inScope = oosScores.Where((_, i) => !isOos[i]).Order().ToArray();
+        var outOfScope = oosScores.Where((_, i) => isOos[i]).ToArray();
+        if (inScope.Length == 0 || outOfScope.Length == 0)
+            return 1;
+        var k = Math.Clamp((int)Math.Ceiling(inScopeRecall * inScope.Length - 1e-9), 1, inScope.Length);
+        var threshold = inScope[k - 1];
+        return (double)outOfScope.Count(s => s <= threshold) / outOfScope.Length;
+    }
+
     /// <summary>exp(sum of nll / sum of tokens): per-token perplexity over the whole text, not a mean of per-example ones.</summary>
     public static double Perplexity(IReadOnlyList<double> nll, IReadOnlyList<int> tokens)
     {

@@ -27,8 +27,16 @@ public static class SuiteMetric
                 EvalMetrics.MacroF1(Select(at, i => examples[i].Gold!), Select(at, i => outcomes[i].Prediction!)),
             (SuiteKind.EmbeddingSimilarity, MetricNames.Spearman) =>
                 EvalMetrics.Spearman(Select(at, i => outcomes[i].Score!.Value), Select(at, i => examples[i].GoldScore!.Value)),
-            (SuiteKind.OutOfScope, MetricNames.RejectionRate) =>
-                EvalMetrics.RejectionRate(Select(at, i => outcomes[i].Correct!.Value)),
+            (SuiteKind.OutOfScope, MetricNames.RejectionRate or MetricNames.OosRecall) =>
+                EvalMetrics.RejectionRate([.. at.Where(i => IsOutOfScopeRow(examples[i])).Select(i => outcomes[i].Correct!.Value)]),
+            (SuiteKind.OutOfScope, MetricNames.OosPrecision) =>
+                EvalMetrics.OosPrecision(Select(at, i => IsOutOfScopeRow(examples[i])), Select(at, i => IsRejected(examples[i], outcomes[i]))),
+            (SuiteKind.OutOfScope, MetricNames.Auroc) =>
+                EvalMetrics.Auroc(Select(at, i => 1 - outcomes[i].Score!.Value), Select(at, i => IsOutOfScopeRow(examples[i]))),
+            (SuiteKind.OutOfScope, MetricNames.FprAt95) =>
+                EvalMetrics.FprAtInScopeRecall(Select(at, i => 1 - outcomes[i].Score!.Value), Select(at, i => IsOutOfScopeRow(examples[i])), 0.95),
+            (SuiteKind.OutOfScope, MetricNames.InScopeAccuracy) => EvalMetrics.RejectionRate(
+                [.. at.Where(i => !IsOutOfScopeRow(examples[i])).Select(i => outcomes[i].Correct == true && outcomes[i].Prediction == examples[i].Gold)]),
             (SuiteKind.Perplexity, MetricNames.Perplexity) =>
                 EvalMetrics.Perplexity(Select(at, i => outcomes[i].Nll!.Value), Select(at, i => outcomes[i].Tokens!.Value)),
             _ => throw new ArgumentException(
@@ -36,7 +44,20 @@ public static class SuiteMetric
         };
     }
 
-    /// <summary>Whether the outcome counts as right: the prediction equals gold (classification) or the example was rejected (out-of-scope).</summary>
+    /// <summary>
+    /// An out-of-scope suite holds its off-topic messages (no gold label) and, after them, the in-scope messages of the
+    /// target suites (gold: their intent), so that precision, AUROC and FPR can be measured on the same rows.
+    /// </summary>
+    public static bool IsOutOfScopeRow(ExampleResult example) => example.Gold is null;
+
+    /// <summary>Out-of-scope suites: whether the model refused the message (<c>correct</c> means the right decision: refused when off-topic, accepted when in scope).</summary>
+    public static bool IsRejected(ExampleResult example, Outcome outcome) => IsOutOfScopeRow(example) ? outcome.Correct == true : outcome.Correct == false;
+
+    /// <summary>Whether a row enters McNemar's test of <paramref name="metric"/>: for rejection_rate and oos_recall only the off-topic rows.</summary>
+    public static bool CountsFor(SuiteKind kind, string metric, ExampleResult example) =>
+        kind != SuiteKind.OutOfScope || metric is not (MetricNames.RejectionRate or MetricNames.OosRecall) || IsOutOfScopeRow(example);
+
+    /// <summary>Whether the outcome counts as right: the prediction equals gold (classification) or the decision was right (out-of-scope).</summary>
     public static bool IsCorrect(SuiteKind kind, ExampleResult example, Outcome outcome) => kind switch
     {
         SuiteKind.Classification => outcome.Correct ?? string.Equals(outcome.Prediction, example.Gold, StringComparison.Ordinal),

@@ -71,7 +71,7 @@ public static class ReportCharts
         return text.ToString();
     }
 
-    private static string Bars(string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values)
+    internal static string Bars(string title, string yLabel, IReadOnlyList<string> labels, IReadOnlyList<double> values)
     {
         var (low, high) = Range([.. values, 0]);
         var text = new StringBuilder();

@@ -23,6 +23,7 @@ public static partial class ReportRenderer
         AppendMethod(md, result);
         AppendRules(md, result, SuiteRole.Target, "Target");
         AppendRules(md, result, SuiteRole.NonTarget, "Non-target");
+        AppendOutOfScope(md, result);
         AppendFlips(md, result);
         AppendPerClass(md, result, charts);
         AppendTraining(md, charts);

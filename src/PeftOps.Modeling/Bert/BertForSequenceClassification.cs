@@ -25,10 +25,13 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
 
     public BertModel Encoder => bert;
 
-    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask, headOnlyRows: null);
+
+    /// <param name="headOnlyRows">[B] bool or null: rows that train the head (pooler and classifier) but not the encoder.</param>
+    public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
     {
         using var scope = NewDisposeScope();
-        var (_, pooled) = bert.forward(inputIds, attentionMask);
+        var (_, pooled) = bert.forward(inputIds, attentionMask, headOnlyRows);
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 

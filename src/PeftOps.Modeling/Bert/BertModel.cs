@@ -24,11 +24,17 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
     /// <param name="inputIds">[B, T] int64</param>
     /// <param name="attentionMask">[B, T], 1 for tokens and 0 for padding</param>
     /// <returns>last hidden state [B, T, H] and pooled [CLS] output [B, H]</returns>
-    public override (Tensor LastHidden, Tensor Pooled) forward(Tensor inputIds, Tensor attentionMask)
+    public override (Tensor LastHidden, Tensor Pooled) forward(Tensor inputIds, Tensor attentionMask) =>
+        forward(inputIds, attentionMask, headOnlyRows: null);
+
+    /// <param name="headOnlyRows">[B] bool or null: rows whose gradient stops at the last hidden state, so that they
+    /// train the pooler (and what comes after it) but not the encoder.</param>
+    public (Tensor LastHidden, Tensor Pooled) forward(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
     {
         using var scope = NewDisposeScope();
         var hidden = encoder.forward(embeddings.forward(inputIds), AdditiveMask(attentionMask, embeddings.parameters().First().dtype));
-        var pooled = pooler.forward(hidden);
+        var toPooler = headOnlyRows is null ? hidden : where(headOnlyRows.view(-1, 1, 1), hidden.detach(), hidden);
+        var pooled = pooler.forward(toPooler);
         return (hidden.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 

@@ -57,9 +57,11 @@ public sealed class TransformerModel : IDisposable
     /// <summary>
     /// Classifier: [B, labels]; causal LM: [B, T, vocab]; bare encoder: the last hidden state [B, T, H].
     /// </summary>
-    public Tensor Logits(Tensor inputIds, Tensor attentionMask) => Module switch
+    /// <param name="headOnlyRows">Classifier only: [B] bool rows that train the head but not the encoder (see
+    /// <see cref="BertModel.forward(Tensor, Tensor, Tensor?)"/>); null for none. Logits are the same either way.</param>
+    public Tensor Logits(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows = null) => Module switch
     {
-        BertForSequenceClassification m => m.forward(inputIds, attentionMask),
+        BertForSequenceClassification m => m.forward(inputIds, attentionMask, headOnlyRows),
         LlamaForCausalLM m => m.forward(inputIds, attentionMask),
         BertModel m => m.forward(inputIds, attentionMask).LastHidden,
         _ => throw new InvalidOperationException($"unexpected module {Module.GetType().Name}"),

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace PeftOps.Training.Data;
 
-/// <summary>Labelled texts for a sequence classifier; every label of validation and target suites must occur in training.</summary>
+/// <summary>
+/// Labelled texts for a sequence classifier; every label of validation and target suites must occur in training.
+/// With a scope of method oos-class, the out-of-scope messages train one more class, <c>out_of_scope</c>, last in id order.
+/// </summary>
 public sealed class ClassificationData : ITrainingData
 {
     private readonly AdapterSpec spec;
@@ -14,23 +17,44 @@ public sealed class ClassificationData : ITrainingData
     private readonly IReadOnlyList<LabeledText>? validation;
     private readonly Dictionary<string, long> labelIds;
     private int[][]? tokens;
+    private readonly bool headOnlyOutOfScope;
 
     public ClassificationData(AdapterSpec spec)
     {
         this.spec = spec;
         var trainPath = spec.Resolve(spec.Data.Train);
-        train = DataFile.ReadLabeled(trainPath);
-        Labels = LabelSet.Resolve(spec, train, trainPath);
+        var scope = ScopeData.Of(spec, DataFile.ReadLabeled(trainPath), trainPath);
+        var oos = spec.Scope?.OutOfScope;
+        var oosClass = oos?.Method == ScopeMethod.OosClass;
+        var inScopeTrain = scope.InScopeRows;
+        train = oosClass ? [.. inScopeTrain, .. scope.OutOfScopeRows(spec, oos!.Data)] : inScopeTrain;
+        headOnlyOutOfScope = oosClass && oos!.HeadOnly;
+        var inScopeLabels = LabelSet.Resolve(spec, inScopeTrain, trainPath);
+        Labels = oosClass ? [.. inScopeLabels, OutOfScopeSpec.Label] : inScopeLabels;
         var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
-        validation = validationPath is null ? null : DataFile.ReadLabeled(validationPath);
-        if (validation is not null)
-            LabelSet.CheckKnown(Labels, validation, validationPath!);
+        if (validationPath is not null)
+        {
+            var rows = DataFile.ReadLabeled(validationPath);
+            InScopeValidation = scope.InScope(rows);
+            LabelSet.CheckKnown(inScopeLabels, InScopeValidation, validationPath);
+            OutOfScopeValidation = [.. scope.OutOfScope(rows), .. oos?.Validation is { } ov ? DataFile.ReadLabeled(spec.Resolve(ov), labelRequired: false) : []];
+            validation = oosClass ? [.. InScopeValidation, .. OutOfScopeValidation.Select(r => r with { Label = OutOfScopeSpec.Label })] : InScopeValidation;
+        }
         foreach (var suite in spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification))
-            LabelSet.CheckKnown(Labels, DataFile.ReadLabeled(spec.Resolve(suite.Data)), spec.Resolve(suite.Data));
+            LabelSet.CheckKnown(inScopeLabels, DataFile.ReadLabeled(spec.Resolve(suite.Data)), spec.Resolve(suite.Data));
         labelIds = Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i, StringComparer.Ordinal);
         Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Text.Length)).ToList();
-        DataSha256 = TrainingFiles.Hashes(spec, trainPath, validationPath);
+        var hashes = new Dictionary<string, string>(TrainingFiles.Hashes(spec, trainPath, validationPath));
+        foreach (var file in new[] { oos?.Data, oos?.Validation }.OfType<string>())
+            hashes[file] = DataFile.Sha256(spec.Resolve(file));
+        DataSha256 = hashes;
     }
+
+    /// <summary>The validation rows with an in-scope label: what the out-of-scope threshold is calibrated on.</summary>
+    public IReadOnlyList<LabeledText> InScopeValidation { get; } = [];
+
+    /// <summary>Out-of-scope validation messages (scope.out_of_scope.validation and rows outside scope.in_scope_labels).</summary>
+    public IReadOnlyList<LabeledText> OutOfScopeValidation { get; } = [];
 
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<int> Lengths { get; }
@@ -48,7 +72,8 @@ public sealed class ClassificationData : ITrainingData
     {
         var tokenizer = model.Tokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no vocab.txt tokenizer");
         tokens ??= train.Select(e => tokenizer.Encode(e.Text, spec.Task.MaxLength).InputIds).ToArray();
-        return TextBatch.Pad(indices.Select(i => tokens[i]).ToList(), tokenizer.PadId, indices.Select(i => labelIds[train[i].Label]).ToArray(), device);
+        return TextBatch.Pad(indices.Select(i => tokens[i]).ToList(), tokenizer.PadId, indices.Select(i => labelIds[train[i].Label]).ToArray(), device,
+            headOnlyOutOfScope ? [.. indices.Select(i => train[i].Label == OutOfScopeSpec.Label)] : null);
     }
 
     public double Validate(TransformerModel model)

@@ -1,3 +1,4 @@
+using PeftOps.Configuration;
 using PeftOps.Contracts;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -15,7 +16,8 @@ public static class DataFile
 {
     public static IReadOnlyList<LabeledText> ReadLabeled(string path, bool labelRequired = true)
     {
-        var rows = Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path, labelRequired) : ReadJsonl(path, labelRequired);
+        var rows = DataReference.Parse(path) is (var file, { } split) ? ReadJsonSplit(file, split, labelRequired)
+            : Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path, labelRequired) : ReadJsonl(path, labelRequired);
         if (rows.Count == 0)
             throw new InputException($"{path}: no examples (expected one per line)");
         return rows;
@@ -58,10 +60,53 @@ public static class DataFile
         return pairs;
     }
 
+    /// <summary>The sha256 of the file a data path reads (the whole file for a <c>file.json#split</c>).</summary>
     public static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = File.OpenRead(DataReference.FileOf(path));
         return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>
+    /// <c>file.json#split</c>: the list under key <c>split</c> of a JSON object, each row <c>[text, label]</c> (CLINC150's
+    /// <c>data_full.json</c>); a row's number is its 1-based position in the list, and errors name it as <c>file#split:N</c>.
+    /// </summary>
+    private static List<LabeledText> ReadJsonSplit(string file, string split, bool labelRequired)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(File.ReadAllBytes(file));
+        }
+        catch (JsonException e)
+        {
+            throw new InputException($"{file}: not JSON ({e.Message.Split('.')[0]})", e);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(split, out var rows) || rows.ValueKind != JsonValueKind.Array)
+            {
+                var keys = doc.RootElement.ValueKind == JsonValueKind.Object ? string.Join(", ", doc.RootElement.EnumerateObject().Select(p => p.Name)) : "none";
+                throw new InputException($"{file}#{split}: no list '{split}' in the file (expected an object of splits; its keys: {keys})");
+            }
+            var result = new List<LabeledText>();
+            var n = 0;
+            foreach (var row in rows.EnumerateArray())
+            {
+                n++;
+                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() is < 1 or > 2 || row[0].ValueKind != JsonValueKind.String
+                    || (row.GetArrayLength() == 2 && row[1].ValueKind != JsonValueKind.String))
+                    throw new InputException($"{file}#{split}:{n}: expected [text, label] (was {Shorten(row.GetRawText())})");
+                var text = row[0].GetString()!;
+                var label = row.GetArrayLength() == 2 ? row[1].GetString()! : "";
+                if (string.IsNullOrWhiteSpace(text))
+                    throw new InputException($"{file}#{split}:{n}: text missing or empty (expected [text, label])");
+                if (labelRequired && string.IsNullOrWhiteSpace(label))
+                    throw new InputException($"{file}#{split}:{n}: label missing (expected [text, label])");
+                result.Add(new LabeledText(text, label, n));
+            }
+            return result;
+        }
     }
 
     private static List<LabeledText> ReadJsonl(string path, bool labelRequired) => JsonLines(path, (root, lineNumber) =>

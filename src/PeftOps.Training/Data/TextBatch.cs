@@ -17,6 +17,8 @@ public sealed class TextBatch : IDisposable
     public Tensor InputIds { get; }
     public Tensor AttentionMask { get; }
     public Tensor? Labels { get; }
+    /// <summary>[B] bool: rows that train the classifier head but not the encoder; null for none.</summary>
+    public Tensor? HeadOnlyRows { get; private init; }
     /// <summary>Real (unpadded) tokens in the batch.</summary>
     public int Tokens { get; }
     public long Size => InputIds.shape[0];
@@ -32,7 +34,8 @@ public sealed class TextBatch : IDisposable
     }
 
     /// <summary>Encoded rows ([CLS] ... [SEP]) right-padded with <paramref name="padId"/> to the longest; labels [B].</summary>
-    public static TextBatch Pad(IReadOnlyList<int[]> rows, int padId, long[] labels, Device device)
+    /// <param name="headOnly">Per row: true where the row trains the head only (<see cref="HeadOnlyRows"/>); null for none.</param>
+    public static TextBatch Pad(IReadOnlyList<int[]> rows, int padId, long[] labels, Device device, bool[]? headOnly = null)
     {
         var width = rows.Max(r => r.Length);
         var flatIds = new long[rows.Count * width];
@@ -47,7 +50,10 @@ public sealed class TextBatch : IDisposable
             tokens += rows[row].Length;
         }
         long[] shape = [rows.Count, width];
-        return new TextBatch(tensor(flatIds, shape).to(device), tensor(flatMask, shape).to(device), tensor(labels).to(device), tokens);
+        return new TextBatch(tensor(flatIds, shape).to(device), tensor(flatMask, shape).to(device), tensor(labels).to(device), tokens)
+        {
+            HeadOnlyRows = headOnly is not null && headOnly.Contains(true) ? tensor(headOnly).to(device) : null,
+        };
     }
 
     /// <summary>
@@ -76,5 +82,6 @@ public sealed class TextBatch : IDisposable
         InputIds.Dispose();
         AttentionMask.Dispose();
         Labels?.Dispose();
+        HeadOnlyRows?.Dispose();
     }
 }

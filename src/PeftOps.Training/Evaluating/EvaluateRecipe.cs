@@ -7,6 +7,7 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Peft.Format;
 using PeftOps.Training.Data;
+using PeftOps.Training.Scope;
 using PeftOps.Training.Trainer;
 
 namespace PeftOps.Training.Evaluating;
@@ -26,6 +27,7 @@ public static class EvaluateRecipe
         using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels, Seed = spec.Training.Seed, Device = dev });
         var peft = new PeftModel(model);
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
+        var scope = AdapterScopes.Read(adapterDir);
         var maxLength = spec.Task.MaxLength;
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
@@ -44,7 +46,7 @@ public static class EvaluateRecipe
             {
                 SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength),
                 SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength),
-                SuiteKind.OutOfScope => OutOfScope(peft, suite, role, path, sha, validation, maxLength),
+                SuiteKind.OutOfScope => OutOfScope(peft, spec, suite, role, path, sha, validation, labels, scope, maxLength),
                 SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength),
                 _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} does not fit the base model ({model.Architecture})"),
             };
@@ -123,31 +125,54 @@ public static class EvaluateRecipe
     }
 
     /// <summary>
-    /// A message is rejected when the classifier's top probability falls under a threshold: the suite's fixed one,
-    /// or one calibrated per model on the validation data so that a share <c>quantile</c> of in-scope messages would be rejected.
+    /// Off-topic messages, each rejected or accepted by each model; after them the target classification suites'
+    /// in-scope messages (gold: their intent, id <c>suite:line</c>), decided the same way, so that out-of-scope precision,
+    /// AUROC, FPR at 95% in-scope recall and in-scope accuracy with rejection are measured on the same rows.
+    /// The adapted model decides as its adapter's calibrated scope says (<see cref="AdapterScope"/>, as predict does);
+    /// without one, and for the base model, a message is rejected when its top probability falls under the suite's fixed
+    /// threshold or one calibrated on the in-scope validation messages so that a share <c>quantile</c> of them would be
+    /// rejected (1 - scope.out_of_scope.target_in_scope_recall when the spec declares a scope).
     /// </summary>
-    private static SuiteResult OutOfScope(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation, int maxLength)
+    private static SuiteResult OutOfScope(
+        PeftModel peft, AdapterSpec spec, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation,
+        IReadOnlyList<string> labels, AdapterScope? scope, int maxLength)
     {
-        var examples = DataFile.ReadLabeled(path, labelRequired: false);
-        var texts = examples.Select(e => e.Text).ToList();
-        (double Threshold, double[] Top) Run(string? adapter)
+        var offTopic = DataFile.ReadLabeled(path, labelRequired: false);
+        var inScope = spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification)
+            .SelectMany(s => DataFile.ReadLabeled(spec.Resolve(s.Data)).Select(e => (Id: $"{s.Name}:{e.Line}", Row: e)))
+            .ToList();
+        var texts = offTopic.Select(e => e.Text).Concat(inScope.Select(e => e.Row.Text)).ToList();
+        var oosLabel = scope?.OosLabel;
+        var quantile = spec.Scope?.OutOfScope is { } declared ? 1 - declared.TargetInScopeRecall : suite.Quantile;
+        (double Threshold, ScopeRule.Verdict[] Verdicts) Run(string? adapter, AdapterScope? calibrated)
         {
             peft.SetAdapter(adapter);
-            var threshold = suite.Threshold ?? Quantile(Predictor.Probabilities(peft.Base, validation!.Select(v => v.Text).ToList(), maxLength).Select(p => (double)p.Max()).ToList(), suite.Quantile);
-            return (threshold, Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => (double)p.Max()).ToArray());
+            var threshold = calibrated?.Threshold ?? suite.Threshold ?? ScopeCalibration.Threshold(
+                Predictor.Probabilities(peft.Base, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)], maxLength),
+                labels, oosLabel, quantile);
+            return (threshold, [.. Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => ScopeRule.Decide(p, labels, oosLabel, threshold))]);
         }
-        var (b, a) = (Run(null), Run(TrainRecipe.AdapterName));
-        SuiteMetrics Metrics((double Threshold, double[] Top) r) => new() { Metrics = new Dictionary<string, double> { [MetricNames.RejectionRate] = EvalMetrics.RejectionRate(r.Top.Select(p => p < r.Threshold).ToList()) } };
+        var (b, a) = (Run(null, null), Run(TrainRecipe.AdapterName, scope));
+        var examples = offTopic.Select((e, i) => new ExampleResult
+        {
+            Id = $"{e.Line}", Text = e.Text,
+            Base = new Outcome { Score = b.Verdicts[i].Confidence, Correct = b.Verdicts[i].OutOfScope },
+            Adapted = new Outcome { Score = a.Verdicts[i].Confidence, Correct = a.Verdicts[i].OutOfScope },
+        }).Concat(inScope.Select((e, j) => (e, i: offTopic.Count + j)).Select(x => new ExampleResult
+        {
+            Id = x.e.Id, Text = x.e.Row.Text, Gold = x.e.Row.Label,
+            Base = new Outcome { Prediction = b.Verdicts[x.i].Label, Score = b.Verdicts[x.i].Confidence, Correct = !b.Verdicts[x.i].OutOfScope },
+            Adapted = new Outcome { Prediction = a.Verdicts[x.i].Label, Score = a.Verdicts[x.i].Confidence, Correct = !a.Verdicts[x.i].OutOfScope },
+        })).ToList();
+        SuiteMetrics Metrics(bool adapted) => new()
+        {
+            Metrics = MetricNames.For(SuiteKind.OutOfScope).Where(m => inScope.Count > 0 || !MetricNames.NeedsInScopeRows(m))
+                .ToDictionary(m => m, m => SuiteMetric.Compute(SuiteKind.OutOfScope, m, examples, [.. examples.Select(e => adapted ? e.Adapted : e.Base)]), StringComparer.Ordinal),
+        };
         return new SuiteResult
         {
             Name = suite.Name, Kind = suite.Kind, Role = role, DataSha256 = sha, Threshold = new OosThreshold(b.Threshold, a.Threshold),
-            Base = Metrics(b), Adapted = Metrics(a),
-            Examples = examples.Select((e, i) => new ExampleResult
-            {
-                Id = $"{e.Line}", Text = e.Text,
-                Base = new Outcome { Score = b.Top[i], Correct = b.Top[i] < b.Threshold },
-                Adapted = new Outcome { Score = a.Top[i], Correct = a.Top[i] < a.Threshold },
-            }).ToList(),
+            Base = Metrics(adapted: false), Adapted = Metrics(adapted: true), Examples = examples,
         };
     }
 
@@ -155,16 +180,6 @@ public static class EvaluateRecipe
     {
         peft.SetAdapter(adapter);
         return Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => (labels[Predictor.ArgMax(p)], (double)p.Max())).ToList();
-    }
-
-    /// <summary>The q-quantile (linear interpolation between order statistics).</summary>
-    public static double Quantile(IReadOnlyList<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        var pos = q * (sorted.Length - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /// <summary>

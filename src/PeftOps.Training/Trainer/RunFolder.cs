@@ -123,12 +123,15 @@ public sealed class RunFolder
     public void AppendMetrics(object entry) => File.AppendAllText(MetricsPath, JsonSerializer.Serialize(entry, Line) + "\n");
 
     /// <summary>Writes adapter/ (PEFT format, labels in the safetensors metadata) atomically; returns its weights' size.</summary>
-    public long SaveAdapter(PeftModel peft, IReadOnlyList<string> labels)
+    public long SaveAdapter(PeftModel peft, IReadOnlyList<string> labels, AdapterScope? scope = null)
     {
         var temp = AdapterDir + ".tmp";
         if (Directory.Exists(temp))
             Directory.Delete(temp, recursive: true);
-        peft.SaveAdapter(temp, TrainRecipe.AdapterName, AdapterLabels.Metadata(labels));
+        var metadata = new Dictionary<string, string>(AdapterLabels.Metadata(labels));
+        if (scope is not null)
+            metadata[AdapterScope.MetadataKey] = scope.ToJson();
+        peft.SaveAdapter(temp, TrainRecipe.AdapterName, metadata);
         if (Directory.Exists(AdapterDir))
             Directory.Delete(AdapterDir, recursive: true);
         Directory.Move(temp, AdapterDir);

@@ -54,6 +54,14 @@ public sealed class TrainProgress(IAnsiConsole console, bool interactive) : IDis
         }
     }
 
+    /// <summary>The out-of-scope threshold calibrated on validation data.</summary>
+    public void Scope(AdapterScope scope)
+    {
+        var oos = scope.ValidationOosRecall is { } r ? FormattableString.Invariant($", out-of-scope validation rejected {r:P1}") : "";
+        console.WriteLine(FormattableString.Invariant(
+            $"  scope: {scope.Method}, threshold {scope.Threshold:F4}: in-scope validation accepted {scope.ValidationInScopeRecall:P1} (target {scope.TargetInScopeRecall:P1}){oos}"));
+    }
+
     public void Validation(int epoch, string metric, double value)
     {
         if (task is null)

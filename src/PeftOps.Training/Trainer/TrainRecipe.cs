@@ -8,6 +8,7 @@ using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Training.Data;
+using PeftOps.Training.Scope;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -129,7 +130,12 @@ public static partial class TrainRecipe
         if (state.BestStep is not null)
             run.RestoreBest(parameters);
         model.Module.eval();
-        var adapterBytes = run.SaveAdapter(peft, labels);
+        var adapterScope = spec.Scope?.OutOfScope is { } oos && data is ClassificationData classification
+            ? ScopeCalibration.Calibrate(model, labels, oos, classification.InScopeValidation, classification.OutOfScopeValidation, spec.Task.MaxLength)
+            : null;
+        if (adapterScope is not null)
+            progress.Scope(adapterScope);
+        var adapterBytes = run.SaveAdapter(peft, labels, adapterScope);
         var (trainable, total) = peft.ParameterCounts();
         var summary = new TrainSummary
         {
@@ -153,6 +159,7 @@ public static partial class TrainRecipe
             EarlyStoppingMetric = data.HasValidation ? data.ValidationMetric.Name : null,
             Resumed = resume is not null,
             Labels = labels,
+            Scope = adapterScope,
             DataSha256 = data.DataSha256,
             Spec = SpecText.Flatten(spec),
             Torchsharp = TorchRuntime.TorchSharpVersion,

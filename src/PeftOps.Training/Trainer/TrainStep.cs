@@ -18,7 +18,7 @@ public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> p
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask), batch.Labels, batch.InputIds, batch.AttentionMask);
+        var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask, batch.HeadOnlyRows), batch.Labels, batch.InputIds, batch.AttentionMask);
         (loss / accumulation).backward();
         return loss.detach().MoveToOuterDisposeScope();
     }

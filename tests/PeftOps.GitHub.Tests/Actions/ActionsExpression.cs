@@ -6,7 +6,7 @@ namespace PeftOps.GitHub.Tests.Actions;
 
 /// <summary>
 /// GitHub Actions' expression language, as much of it as the workflows use: context paths, string and number
-/// literals, <c>== != &amp;&amp; || !</c>, parentheses and the functions <c>format</c>, <c>fromJSON</c>, <c>toJSON</c>,
+/// literals, the object filter <c>.*</c>, <c>== != &amp;&amp; || !</c>, parentheses and the functions <c>format</c>, <c>fromJSON</c>, <c>toJSON</c>,
 /// <c>always</c>, <c>success</c>, <c>startsWith</c>, <c>contains</c>, <c>hashFiles</c>. Anything else throws, so a workflow
 /// that outgrows the harness fails its test instead of being misread.
 /// (docs.github.com/actions/learn-github-actions/expressions)
@@ -132,7 +132,7 @@ internal sealed class ActionsExpression
         while (true)
         {
             if (Take("."))
-                value = Member(value, Identifier());
+                value = Take("*") ? Elements(value) : Member(value, Identifier());
             else if (Take("["))
             {
                 var key = Or();
@@ -188,8 +188,18 @@ internal sealed class ActionsExpression
         _ => null,
     };
 
+    /// <summary>The object filter <c>.*</c>: a list's items or a mapping's values, as a list (<c>labels.*.name</c>).</summary>
+    private static List<object?> Elements(object? value) => value switch
+    {
+        List<object?> list => list,
+        IReadOnlyDictionary<string, object?> map => [.. map.Values],
+        IDictionary<string, object?> map => [.. map.Values],
+        _ => [],
+    };
+
     private static object? Member(object? value, string name) => value switch
     {
+        List<object?> filtered => filtered.Select(item => Member(item, name)).ToList(),
         IReadOnlyDictionary<string, object?> map => map.TryGetValue(name, out var v) ? v : null,
         IDictionary<string, object?> map => map.TryGetValue(name, out var v) ? v : null,
         _ => null,

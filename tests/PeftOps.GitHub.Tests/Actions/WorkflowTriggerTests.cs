@@ -77,4 +77,28 @@ public sealed class WorkflowTriggerTests
 
         Assert.All(groups, g => Assert.Equal("registry-support-intents", ActionsExpression.Interpolate(g, resolved)));
     }
+
+    [Theory]
+    [InlineData(new[] { "compare-methods" }, true)]
+    [InlineData(new[] { "documentation", "Compare-Methods" }, true)]
+    [InlineData(new[] { "documentation" }, false)]
+    [InlineData(new string[0], false)]
+    public void The_label_compare_methods_runs_the_comparison_after_the_gate_whatever_it_said(string[] labels, bool compares)
+    {
+        var job = (YamlMappingNode)ActionsRunner.Child(ActionsRunner.Child(Workflow("adapter-pr.yml"), "jobs"), "regression-gate")!;
+        var step = ((YamlSequenceNode)ActionsRunner.Child(job, "steps")!).Children.OfType<YamlMappingNode>()
+            .Single(s => ActionsRunner.Scalar(ActionsRunner.Child(s, "run"))?.Contains("--target=Compare", StringComparison.Ordinal) == true);
+        var labelJson = string.Join(", ", labels.Select(l => $"{{\"name\": \"{l}\"}}"));
+        var contexts = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["github"] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["event"] = ActionsExpression.FromJson(System.Text.Json.JsonDocument.Parse($"{{\"pull_request\": {{\"labels\": [{labelJson}]}}}}").RootElement),
+            },
+        };
+
+        Assert.Equal("./build.sh --target=Compare --adapter=\"$ADAPTER\" --device=\"$DEVICE\"", ActionsRunner.Scalar(ActionsRunner.Child(step, "run")));
+        Assert.Equal(compares, ActionsExpression.Condition(ActionsRunner.Scalar(ActionsRunner.Child(step, "if")), contexts));
+        Assert.Contains("labeled", ((YamlSequenceNode)ActionsRunner.Child(ActionsRunner.Child(ActionsRunner.Child(Workflow("adapter-pr.yml"), "on")!, "pull_request")!, "types")!).Children.Select(t => ActionsRunner.Scalar(t)));
+    }
 }
