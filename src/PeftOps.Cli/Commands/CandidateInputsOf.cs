@@ -8,15 +8,14 @@ namespace PeftOps.Cli.Commands;
 
 /// <summary>
 /// The inputs a candidate for this checkout's spec is addressed by: the base model's weights, the spec and every data
-/// file the evaluation reads (train, validation, each suite), by sha256, named as eval.json names them.
+/// file training and evaluation read (<see cref="SpecDataFiles.Training"/>, then each suite), by sha256, named as
+/// eval.json names them.
 /// </summary>
 internal static class CandidateInputsOf
 {
     public static CandidateInputs Checkout(AdapterSpec spec)
     {
-        var data = new List<DataHash> { Hash("train", "train", spec.Data.Train) };
-        if (spec.Data.Validation is { } validation)
-            data.Add(Hash("validation", "validation", validation));
+        var data = SpecDataFiles.Training(spec).Select(f => Hash(DataRoles.Name(f.Role), f.Name, f.Path)).ToList();
         foreach (var suite in spec.Evaluation.Target.Concat(spec.Evaluation.NonTarget))
             data.Add(Hash("suite", suite.Name, suite.Data));
         return new CandidateInputs(spec.Name, ModelLoader.WeightsSha256Of(spec.BaseModel), SpecHash.Compute(spec), data);

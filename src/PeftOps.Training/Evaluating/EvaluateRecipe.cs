@@ -31,7 +31,9 @@ public static class EvaluateRecipe
         var maxLength = spec.Task.MaxLength;
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
-        int Rows(string file) => causal ? DataFile.ReadPromptResponse(spec.Resolve(file)).Count : DataFile.ReadLabeled(spec.Resolve(file)).Count;
+        int Rows(SpecDataFiles.File file) => causal
+            ? DataFile.ReadPromptResponse(spec.Resolve(file.Path)).Count
+            : DataFile.ReadLabeled(spec.Resolve(file.Path), file.LabelRequired).Count;
 
         // --- suites -----------------------------------------------------------------------------
         var suites = new List<SuiteResult>();
@@ -53,9 +55,7 @@ public static class EvaluateRecipe
             suites.Add(result);
             data.Add(new DataFileInfo(DataRole.Suite, suite.Name, suite.Data, sha, result.Examples.Count));
         }
-        data.Insert(0, new DataFileInfo(DataRole.Train, "train", spec.Data.Train, DataFile.Sha256(spec.Resolve(spec.Data.Train)), Rows(spec.Data.Train)));
-        if (spec.Data.Validation is { } validationFile)
-            data.Insert(1, new DataFileInfo(DataRole.Validation, "validation", validationFile, DataFile.Sha256(spec.Resolve(validationFile)), Rows(validationFile)));
+        data.InsertRange(0, SpecDataFiles.Training(spec).Select(f => new DataFileInfo(f.Role, f.Name, f.Path, DataFile.Sha256(spec.Resolve(f.Path)), Rows(f))));
 
         // --- latency and report -----------------------------------------------------------------
         var latencyTexts = (suites.FirstOrDefault(s => s.Kind is SuiteKind.Classification or SuiteKind.Perplexity) ?? suites.FirstOrDefault())?
