@@ -9,7 +9,7 @@ namespace PeftOps.Contracts;
 /// null), indented for files and on one line for tag messages. A manifest's bytes are hashed into its tag, so these
 /// options are part of the format: changing them changes every manifest's sha256.
 /// </summary>
-internal static class RegistryDocumentJson
+public static class RegistryDocumentJson
 {
     public static JsonSerializerOptions Indented { get; } = new()
     {

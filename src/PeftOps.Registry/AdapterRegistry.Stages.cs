@@ -112,7 +112,7 @@ public sealed partial class AdapterRegistry
             var ours = pending.Matches(asked);
             if (there != mine && ours && there is null && await Git.TryPushTagAsync(remote!, pending.Tag, cancellationToken).ConfigureAwait(false))
                 there = mine;
-            if (there == mine && ours && JsonSerializer.Deserialize<EventRecord>(local.Message, RegistryJson.Options) is { } record)
+            if (there == mine && ours && JsonSerializer.Deserialize<EventRecord>(local.Message, RegistryDocumentJson.Indented) is { } record)
                 finished = new StageChange(pending.Tag, adapter, record.Stage, record.Version, record.Replaces, remote);
             else if (there != mine)
                 await Git.DeleteTagAsync(pending.Tag, cancellationToken).ConfigureAwait(false);
@@ -125,7 +125,7 @@ public sealed partial class AdapterRegistry
     {
         var counter = TagReader.LastCounter(await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false), state.Adapter) + 1;
         var tag = (name with { Counter = counter }).ToString();
-        var message = JsonSerializer.Serialize(record, RegistryJson.Compact);
+        var message = JsonSerializer.Serialize(record, RegistryDocumentJson.OneLine);
         await new PendingChange(record.Action, record.Version, record.Stage, tag).WriteAsync(Git, state.Adapter, cancellationToken).ConfigureAwait(false);
         if (!await Git.TryCreateTagAsync(tag, commit, message, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             throw new InputException($"{tag} was written by another run meanwhile; run the command again");

@@ -22,14 +22,14 @@ public sealed record CandidateRecord(
     public const string SchemaId = "peftops.candidate/v1";
     public const string FileName = "candidate.json";
 
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, RegistryJson.Options);
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, RegistryDocumentJson.Indented);
 
     public static CandidateRecord Parse(ReadOnlySpan<byte> json, string where)
     {
         CandidateRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize<CandidateRecord>(json, RegistryJson.Options);
+            record = JsonSerializer.Deserialize<CandidateRecord>(json, RegistryDocumentJson.Indented);
         }
         catch (JsonException e)
         {

@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using System.Text.Json;
 
 namespace PeftOps.Registry;
@@ -21,7 +22,7 @@ internal sealed record PendingChange(string Command, string? Version, string? St
             return null;
         try
         {
-            return JsonSerializer.Deserialize<PendingChange>(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), RegistryJson.Options);
+            return JsonSerializer.Deserialize<PendingChange>(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), RegistryDocumentJson.Indented);
         }
         catch (JsonException)
         {
@@ -33,7 +34,7 @@ internal sealed record PendingChange(string Command, string? Version, string? St
     {
         var path = await PathAsync(git, adapter, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path, JsonSerializer.SerializeToUtf8Bytes(this, RegistryJson.Options), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(path, JsonSerializer.SerializeToUtf8Bytes(this, RegistryDocumentJson.Indented), cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task ClearAsync(GitRepository git, string adapter, CancellationToken cancellationToken) =>

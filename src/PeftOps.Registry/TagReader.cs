@@ -39,7 +39,7 @@ internal static class TagReader
     {
         try
         {
-            var record = JsonSerializer.Deserialize<EventRecord>(message, RegistryJson.Options);
+            var record = JsonSerializer.Deserialize<EventRecord>(message, RegistryDocumentJson.Indented);
             return record?.Schema == EventRecord.SchemaId ? record : null;
         }
         catch (JsonException)
