@@ -24,7 +24,7 @@ public sealed class CausalLmData : ITrainingData
         var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
         validation = validationPath is null ? null : DataFile.ReadPromptResponse(validationPath);
         Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Prompt.Length + e.Response.Length)).ToList();
-        DataSha256 = TrainingFiles.Hashes(spec, trainPath, validationPath);
+        DataSha256 = TrainingFiles.Hashes(spec);
     }
 
     public IReadOnlyList<string> Labels => [];

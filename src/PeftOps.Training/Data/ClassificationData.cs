@@ -44,10 +44,7 @@ public sealed class ClassificationData : ITrainingData
             LabelSet.CheckKnown(inScopeLabels, DataFile.ReadLabeled(spec.Resolve(suite.Data)), spec.Resolve(suite.Data));
         labelIds = Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => (long)x.i, StringComparer.Ordinal);
         Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Text.Length)).ToList();
-        var hashes = new Dictionary<string, string>(TrainingFiles.Hashes(spec, trainPath, validationPath));
-        foreach (var file in new[] { oos?.Data, oos?.Validation }.OfType<string>())
-            hashes[file] = DataFile.Sha256(spec.Resolve(file));
-        DataSha256 = hashes;
+        DataSha256 = TrainingFiles.Hashes(spec);
     }
 
     /// <summary>The validation rows with an in-scope label: what the out-of-scope threshold is calibrated on.</summary>

@@ -4,12 +4,7 @@ namespace PeftOps.Training.Data;
 
 internal static class TrainingFiles
 {
-    /// <summary>sha256 of the training and validation files, keyed as the spec names them.</summary>
-    public static IReadOnlyDictionary<string, string> Hashes(AdapterSpec spec, string trainPath, string? validationPath)
-    {
-        var hashes = new Dictionary<string, string> { [spec.Data.Train] = DataFile.Sha256(trainPath) };
-        if (validationPath is not null)
-            hashes[spec.Data.Validation!] = DataFile.Sha256(validationPath);
-        return hashes;
-    }
+    /// <summary>sha256 of every file training reads (<see cref="SpecDataFiles.Training"/>), by path as the spec writes it.</summary>
+    public static IReadOnlyDictionary<string, string> Hashes(AdapterSpec spec) =>
+        SpecDataFiles.Training(spec).ToDictionary(f => f.Path, f => DataFile.Sha256(spec.Resolve(f.Path)));
 }
