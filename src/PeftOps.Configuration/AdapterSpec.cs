@@ -37,7 +37,7 @@ public sealed record AdapterSpec
     /// </summary>
     public string Locate(string keyPath)
     {
-        for (var p = keyPath; p.Length > 0; p = Schema.SpecReadContext.Parent(p))
+        for (var p = keyPath; p.Length > 0; p = SpecReadContext.Parent(p))
         {
             if (Locations.TryGetValue(p, out var location))
                 return location;

@@ -1,4 +1,3 @@
-using PeftOps.Configuration.Schema;
 using PeftOps.Contracts;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

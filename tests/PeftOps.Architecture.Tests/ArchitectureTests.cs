@@ -65,7 +65,6 @@ public class ArchitectureTests
     private static readonly string[] KnownCycles =
     [
         "PeftOps.Cli <-> PeftOps.Cli.Commands",
-        "PeftOps.Configuration <-> PeftOps.Configuration.Schema",
         "PeftOps.Peft <-> PeftOps.Peft.Format",
         "PeftOps.Training <-> PeftOps.Training.Data",
     ];

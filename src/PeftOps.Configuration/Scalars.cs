@@ -1,7 +1,30 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace PeftOps.Configuration.Schema;
+namespace PeftOps.Configuration;
+
+/// <summary>
+/// How one kind of YAML scalar is read, written and described: the single definition the loader,
+/// the flattened text view and the JSON schema all use.
+/// </summary>
+internal sealed class Scalar<T>
+{
+    public required string Expected { get; init; }
+
+    /// <summary>Parses a scalar's text; null text is YAML null (<c>~</c>, <c>null</c> or nothing).</summary>
+    public required Func<string?, (bool Ok, T Value)> Parse { get; init; }
+
+    /// <summary>The canonical text of a value; null for a null value.</summary>
+    public required Func<T, string?> Render { get; init; }
+
+    public required Func<T, JsonNode?> ToJson { get; init; }
+
+    /// <summary>Adds <c>type</c>/<c>enum</c> keywords.</summary>
+    public required Action<JsonObject> Describe { get; init; }
+
+    /// <summary>The number a <see cref="Bounds"/> check looks at; null when the value is null or not numeric.</summary>
+    public Func<T, double?> Numeric { get; init; } = _ => null;
+}
 
 /// <summary>The scalar kinds adapter.yaml uses.</summary>
 internal static class Scalars
@@ -126,4 +149,37 @@ internal static class Scalars
         ToJson = v => v,
         Describe = s => s["type"] = new JsonArray("string", "null"),
     };
+}
+
+/// <summary>A numeric interval a value must lie in; renders both the error text and the JSON schema keywords.</summary>
+internal sealed record Bounds(double? Min, bool MinExclusive, double? Max, bool MaxExclusive)
+{
+    public static Bounds Above(double min) => new(min, true, null, false);
+    public static Bounds AtLeast(double min) => new(min, false, null, false);
+    public static Bounds Between(double min, bool minExclusive, double max, bool maxExclusive) => new(min, minExclusive, max, maxExclusive);
+
+    public bool Contains(double value) =>
+        (Min is not { } lo || (MinExclusive ? value > lo : value >= lo)) &&
+        (Max is not { } hi || (MaxExclusive ? value < hi : value <= hi));
+
+    /// <summary>"must be &gt; 0", "must be &gt;= 0 and &lt; 1".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Min is { } lo)
+            parts.Add($"{(MinExclusive ? ">" : ">=")} {Format(lo)}");
+        if (Max is { } hi)
+            parts.Add($"{(MaxExclusive ? "<" : "<=")} {Format(hi)}");
+        return "must be " + string.Join(" and ", parts);
+    }
+
+    public void AddTo(JsonObject schema)
+    {
+        if (Min is { } lo)
+            schema[MinExclusive ? "exclusiveMinimum" : "minimum"] = lo;
+        if (Max is { } hi)
+            schema[MaxExclusive ? "exclusiveMaximum" : "maximum"] = hi;
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,6 @@
 using PeftOps.Contracts;
 
-namespace PeftOps.Configuration.Schema;
+namespace PeftOps.Configuration;
 
 /// <summary>
 /// The one definition of adapter.yaml: every key, its type, bounds and description, bound to the
