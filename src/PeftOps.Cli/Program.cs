@@ -1,3 +1,3 @@
-using PeftOps.Cli;
+using PeftOps.Cli.Commands;
 
 return await PeftOpsCli.RunAsync(args).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PeftOps.Peft.Format;
 
 namespace PeftOps.Peft;
 

@@ -1,5 +1,4 @@
 using PeftOps.Configuration;
-using PeftOps.Peft;
 using PeftOps.Peft.Format;
 
 namespace PeftOps.Training;

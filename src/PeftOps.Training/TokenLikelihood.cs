@@ -1,6 +1,5 @@
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
-using PeftOps.Training.Data;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training;

@@ -1,3 +1,4 @@
+using PeftOps.Cli.Commands;
 using PeftOps.Contracts;
 using PeftOps.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PeftOps.Cli.Commands;
 
 namespace PeftOps.Cli.Tests;
 

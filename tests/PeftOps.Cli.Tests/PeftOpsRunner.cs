@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PeftOps.Cli.Commands;
 
 namespace PeftOps.Cli.Tests;
 

@@ -1,5 +1,4 @@
 using PeftOps.Modeling.Tokenization;
-using PeftOps.Training.Data;
 using PeftOps.Training.Trainer;
 using TorchSharp;
 using TorchSharp.Modules;

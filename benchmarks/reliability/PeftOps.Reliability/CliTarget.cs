@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using CsCheck;
-using PeftOps.Cli;
+using PeftOps.Cli.Commands;
 
 namespace PeftOps.Reliability;
 

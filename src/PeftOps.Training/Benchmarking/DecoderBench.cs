@@ -2,7 +2,7 @@ using System.Diagnostics;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
-using PeftOps.Training.Data;
+using PeftOps.Peft.Format;
 using PeftOps.Training.Trainer;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -4,7 +4,6 @@ using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Peft.Format;
-using PeftOps.Training.Data;
 using PeftOps.Training.Trainer;
 using TorchSharp;
 using static TorchSharp.torch;

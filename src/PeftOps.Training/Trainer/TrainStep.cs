@@ -1,5 +1,4 @@
 using PeftOps.Modeling.Checkpoints;
-using PeftOps.Training.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using PeftOps.Modeling.Tokenization;
 using static TorchSharp.torch;
 
-namespace PeftOps.Training.Data;
+namespace PeftOps.Training;
 
 /// <summary>A padded batch: input_ids and attention_mask [B, T] (T = the longest in the batch), labels [B].</summary>
 public sealed class TextBatch : IDisposable

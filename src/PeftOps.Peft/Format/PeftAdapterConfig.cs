@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using PeftOps.Peft.Format;
 
-namespace PeftOps.Peft;
+namespace PeftOps.Peft.Format;
 
 /// <summary>
 /// An adapter's configuration with the meaning of PEFT's <c>adapter_config.json</c> (LoRA, rsLoRA, DoRA, IA3).
@@ -40,4 +39,11 @@ public sealed record PeftAdapterConfig
 
     /// <summary>alpha / r, or alpha / sqrt(r) for rsLoRA (Kalajdzievski 2023).</summary>
     public double Scaling(int r, double alpha) => UseRsLora ? alpha / Math.Sqrt(r) : alpha / r;
+}
+
+/// <summary>Hugging Face PEFT's <c>peft_type</c> values that PeftOps computes (DoRA is LoRA with <c>use_dora</c>).</summary>
+public enum PeftMethod
+{
+    Lora,
+    Ia3,
 }

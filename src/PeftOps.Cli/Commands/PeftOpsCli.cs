@@ -1,7 +1,7 @@
 using PeftOps.Contracts;
 using System.CommandLine;
 
-namespace PeftOps.Cli;
+namespace PeftOps.Cli.Commands;
 
 /// <summary>The <c>peftops</c> command tree. Each command lives in its own <c>Commands/*.cs</c> file.</summary>
 internal static class PeftOpsCli
@@ -9,7 +9,7 @@ internal static class PeftOpsCli
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("PeftOps: train, evaluate, gate and release parameter-efficient adapters.");
-        foreach (var command in Commands.CommandCatalog.All())
+        foreach (var command in CommandCatalog.All())
             root.Subcommands.Add(command);
         return root;
     }
