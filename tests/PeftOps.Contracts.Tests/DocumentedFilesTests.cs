@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Comparing;
+using PeftOps.Evaluation.Gating;
 using PeftOps.TestSupport;
 
 namespace PeftOps.Contracts.Tests;

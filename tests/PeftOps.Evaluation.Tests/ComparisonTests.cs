@@ -1,5 +1,7 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Comparing;
+using PeftOps.Evaluation.Reporting;
 
 namespace PeftOps.Evaluation.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Metrics;
 using PeftOps.Evaluation.Tests.Support;
 using PeftOps.TestSupport;
 

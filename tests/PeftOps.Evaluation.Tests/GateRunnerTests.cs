@@ -1,5 +1,6 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.Evaluation.Tests.Support;
 using PeftOps.TestSupport;
 

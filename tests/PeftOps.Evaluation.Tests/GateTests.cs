@@ -1,5 +1,7 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Statistics;
 using PeftOps.Evaluation.Tests.Support;
 using static PeftOps.Evaluation.Tests.Support.TinyReports;
 

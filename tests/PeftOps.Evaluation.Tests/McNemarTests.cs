@@ -1,3 +1,5 @@
+using PeftOps.Evaluation.Statistics;
+
 namespace PeftOps.Evaluation.Tests;
 
 public class McNemarTests

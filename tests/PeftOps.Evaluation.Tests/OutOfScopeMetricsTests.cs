@@ -1,5 +1,8 @@
 using PeftOps.Contracts;
 using PeftOps.Configuration;
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Metrics;
+using PeftOps.Evaluation.Reporting;
 using static PeftOps.Evaluation.Tests.Support.TinyReports;
 
 namespace PeftOps.Evaluation.Tests;

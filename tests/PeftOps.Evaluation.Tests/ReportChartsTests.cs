@@ -1,3 +1,5 @@
+using PeftOps.Evaluation.Reporting;
+
 namespace PeftOps.Evaluation.Tests;
 
 public class ReportChartsTests

@@ -1,3 +1,5 @@
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.Evaluation.Tests.Support;
 
 namespace PeftOps.Evaluation.Tests;

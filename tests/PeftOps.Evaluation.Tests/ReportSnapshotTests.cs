@@ -1,5 +1,7 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.Evaluation.Tests.Support;
 using Snapshooter.Xunit;
 

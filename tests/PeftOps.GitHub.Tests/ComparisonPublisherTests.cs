@@ -1,5 +1,6 @@
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Comparing;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.TestSupport;
 
 namespace PeftOps.GitHub.Tests;

@@ -1,7 +1,7 @@
 using PeftOps.Contracts;
 using System.Text.Json;
 using PeftOps.Configuration;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Statistics;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Peft;
 using PeftOps.TestSupport;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.Registry;
 
 namespace PeftOps.Cli.Commands;

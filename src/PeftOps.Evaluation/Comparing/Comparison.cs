@@ -2,7 +2,7 @@ using System.Globalization;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Comparing;
 
 /// <summary>
 /// compare.json from each variant's eval.json and gate.json, as a pure function: a row per variant, the lightest

@@ -1,6 +1,7 @@
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Metrics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 public static partial class Gate
 {

@@ -1,7 +1,7 @@
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Statistics;
 
-
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 public static partial class Gate
 {

@@ -1,7 +1,9 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Metrics;
+using PeftOps.Evaluation.Statistics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 public static partial class Gate
 {

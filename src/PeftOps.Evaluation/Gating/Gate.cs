@@ -1,7 +1,7 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 /// <summary>
 /// The regression gate, a pure function of the policy and the evaluation reports. The candidate's adapted model is

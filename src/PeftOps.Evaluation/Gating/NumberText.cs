@@ -1,6 +1,7 @@
 using System.Globalization;
+using PeftOps.Evaluation.Statistics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 /// <summary>Culture-invariant number formatting shared by reasons and the report.</summary>
 internal static class NumberText

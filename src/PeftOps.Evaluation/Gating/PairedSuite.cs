@@ -1,6 +1,7 @@
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Metrics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Gating;
 
 /// <summary>A candidate suite lined up with its baseline: Examples[i] scored Baseline[i] and Candidate[i].</summary>
 internal sealed record PairedSuite(

@@ -1,6 +1,6 @@
 using PeftOps.Contracts;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Metrics;
 
 /// <summary>
 /// The metrics of eval.json, as pure functions. The evaluator fills <see cref="SuiteMetrics"/> with these and

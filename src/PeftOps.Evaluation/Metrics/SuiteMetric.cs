@@ -1,6 +1,6 @@
 using PeftOps.Contracts;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Metrics;
 
 /// <summary>
 /// Recomputes one suite metric from examples and one model's outcomes, optionally on a subset of example

@@ -1,7 +1,8 @@
 using PeftOps.Contracts;
 using System.Text;
+using PeftOps.Evaluation.Gating;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Renders compare.json as compare.md, the sticky comment of a method comparison: a hidden marker naming the adapter

@@ -1,7 +1,8 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Gating;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Reads the eval.json files, runs the gate and writes <c>report.md</c> (charts included, as Mermaid) and <c>gate.json</c> into

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Makes text from data (examples, labels, spec values) inert in GitHub Markdown: HTML is entity-encoded, every

@@ -2,7 +2,7 @@ using PeftOps.Contracts;
 using System.Globalization;
 using System.Text;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>A chart of the report: what it shows, and its Mermaid source.</summary>
 /// <param name="Kind"><see cref="ReportCharts.TrainingCurve"/>, <see cref="ReportCharts.ValidationCurve"/> or <see cref="ReportCharts.PerClassF1"/>.</param>

@@ -1,7 +1,8 @@
 using PeftOps.Contracts;
 using System.Text;
+using PeftOps.Evaluation.Gating;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 public static partial class ReportRenderer
 {

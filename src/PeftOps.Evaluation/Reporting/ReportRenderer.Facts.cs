@@ -1,8 +1,9 @@
 using PeftOps.Contracts;
 using System.Globalization;
 using System.Text;
+using PeftOps.Evaluation.Gating;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 public static partial class ReportRenderer
 {

@@ -1,7 +1,9 @@
 using PeftOps.Contracts;
 using System.Text;
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Statistics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 public static partial class ReportRenderer
 {

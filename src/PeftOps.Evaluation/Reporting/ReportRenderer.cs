@@ -1,7 +1,9 @@
 using PeftOps.Contracts;
 using System.Text;
+using PeftOps.Evaluation.Gating;
+using PeftOps.Evaluation.Statistics;
 
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Renders a <see cref="GateResult"/> as the Markdown of the sticky PR comment: a hidden marker naming the adapter,

@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <param name="Candidate">the candidate's value on all paired examples.</param>
 /// <param name="Baseline">the baseline's value on the same examples.</param>

@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <summary>
 /// Holm's step-down correction for m p-values: with p(1) &lt;= ... &lt;= p(m) sorted,

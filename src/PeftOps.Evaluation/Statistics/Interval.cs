@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <summary>A confidence interval [Low, High].</summary>
 public sealed record Interval(double Low, double High)

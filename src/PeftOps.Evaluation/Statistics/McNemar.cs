@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <summary>
 /// McNemar's exact test for paired right/wrong outcomes. Only the discordant pairs carry information:

@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <summary>
 /// Paired bootstrap: draw n example indices with replacement, score both models on the same draw, repeat B times.

@@ -1,4 +1,4 @@
-namespace PeftOps.Evaluation;
+namespace PeftOps.Evaluation.Statistics;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny generator whose output depends only on the seed, never on

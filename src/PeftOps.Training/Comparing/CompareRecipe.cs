@@ -1,6 +1,7 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Comparing;
+using PeftOps.Evaluation.Reporting;
 using PeftOps.Training.Evaluating;
 using PeftOps.Training.Trainer;
 

@@ -1,6 +1,6 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Metrics;
 using PeftOps.Modeling.Checkpoints;
 using static TorchSharp.torch;
 

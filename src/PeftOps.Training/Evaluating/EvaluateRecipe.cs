@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Metrics;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;

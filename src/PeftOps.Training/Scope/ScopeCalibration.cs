@@ -2,7 +2,7 @@ using PeftOps.Contracts;
 using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
-using PeftOps.Evaluation;
+using PeftOps.Evaluation.Statistics;
 
 namespace PeftOps.Training.Scope;
 

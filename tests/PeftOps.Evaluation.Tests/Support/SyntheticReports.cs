@@ -1,5 +1,6 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Metrics;
 
 namespace PeftOps.Evaluation.Tests.Support;
 
