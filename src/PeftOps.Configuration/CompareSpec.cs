@@ -8,3 +8,13 @@ public sealed record CompareSpec
 {
     public IReadOnlyList<VariantSpec> Variants { get; init; } = [];
 }
+
+/// <summary>
+/// One variant of the spec: its <see cref="Name"/> (a folder under compare's output) and the <c>key=value</c>
+/// overrides that make it, applied exactly as <c>--set</c> applies them (<c>method.r=4</c>, <c>method.type=ia3</c>).
+/// </summary>
+public sealed record VariantSpec
+{
+    public required string Name { get; init; }
+    public IReadOnlyList<string> Set { get; init; } = [];
+}

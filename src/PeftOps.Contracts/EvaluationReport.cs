@@ -25,3 +25,20 @@ public sealed record EvaluationReport
     public LatencySummary? Latency { get; init; }
     public required IReadOnlyList<SuiteResult> Suites { get; init; }
 }
+
+/// <param name="Ref"><c>builtin:all-MiniLM-L6-v2</c> or a checkpoint folder.</param>
+/// <param name="Sha256">hash of the base model's weights.</param>
+public sealed record BaseModelInfo(string Ref, string Sha256);
+
+/// <summary>One data file the evaluation depended on: training data, validation data or a suite's data.</summary>
+public sealed record DataFileInfo(DataRole Role, string Name, string Path, string Sha256, int Rows);
+
+/// <summary>Versions and device the evaluation ran with (<c>device</c>: <c>cpu</c>, <c>cuda:0</c>, ...).</summary>
+public sealed record EnvironmentInfo(string Peftops, string Torchsharp, string Libtorch, string Device, string Os);
+
+/// <param name="Commit">git commit of the adapter folder, when known.</param>
+/// <param name="ParentVersion">the registered version this one was trained to replace (<c>v1.2.0</c>), when any.</param>
+public sealed record LineageInfo(string? Commit = null, string? ParentVersion = null);
+
+/// <summary>Milliseconds per example over <see cref="Examples"/> examples: base model, adapter unmerged, adapter merged.</summary>
+public sealed record LatencySummary(int Examples, double BaseMs, double AdapterMs, double MergedMs);

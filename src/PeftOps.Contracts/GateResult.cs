@@ -36,3 +36,42 @@ public sealed record GateResult
 /// <param name="CandidateEvalSha256">sha256 of the candidate's eval.json bytes.</param>
 /// <param name="BaselineEvalSha256">sha256 of the baseline's eval.json bytes; null when the base model was the baseline.</param>
 public sealed record GateInputs(string CandidateEvalSha256, string? BaselineEvalSha256);
+
+/// <summary>The GitHub check run conclusion. JSON: <c>success</c>, <c>failure</c>, <c>neutral</c>.</summary>
+public enum Conclusion
+{
+    Success,
+    Failure,
+    Neutral,
+}
+
+/// <param name="Description">one line for people: "production (v1.2.0)" or "base model (nothing in production)".</param>
+/// <param name="Version">the production version (the candidate's lineage.parent_version), when known.</param>
+/// <param name="Suites">per suite: what it was compared with and how many examples were paired.</param>
+public sealed record BaselineInfo(BaselineKind Kind, string Description, string? Version, IReadOnlyList<SuitePairing> Suites);
+
+/// <summary>What the candidate was compared with. JSON: <c>production</c>, <c>base_model</c>.</summary>
+public enum BaselineKind
+{
+    Production,
+    BaseModel,
+}
+
+/// <summary>
+/// How one suite was paired: on the example ids common to candidate and baseline (production), or on all
+/// examples against the base model. <see cref="SameData"/>: the suite's data_sha256 is the same on both sides.
+/// </summary>
+public sealed record SuitePairing(
+    string Suite, BaselineKind ComparedWith, int Paired, int CandidateExamples, int BaselineExamples, bool SameData);
+
+/// <summary>
+/// An out-of-scope suite's metrics for the baseline and the candidate on the paired rows: every out-of-scope metric
+/// the rows define (precision, AUROC, FPR at 95% and in-scope accuracy need in-scope rows), whether or not a rule names it.
+/// </summary>
+public sealed record OutOfScopeFacts(
+    string Suite, int OffTopic, int InScope, IReadOnlyDictionary<string, double> Baseline, IReadOnlyDictionary<string, double> Candidate);
+
+/// <summary>Where the candidate came from: base model, data, spec, code and the version it replaces.</summary>
+public sealed record LineageFacts(
+    BaseModelInfo BaseModel, string? AdapterSha256, string SpecSha256, IReadOnlyList<DataFileInfo> Data,
+    string? Commit, string? ParentVersion, EnvironmentInfo Environment);

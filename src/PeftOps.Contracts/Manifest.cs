@@ -43,3 +43,21 @@ public sealed record Manifest(
         return Files.Count == files.Count && Files.All(f => files.TryGetValue(f.Key, out var o) && o == f.Value);
     }
 }
+
+/// <summary>One stored file: lowercase hex sha256 of its bytes and their count.</summary>
+public sealed record ManifestFile(string Sha256, long Bytes);
+
+/// <summary>The base model an adapter was trained on: its reference (<c>builtin:all-MiniLM-L6-v2</c> or a folder) and the sha256 of its weights.</summary>
+public sealed record BaseModelReference(string Ref, string? Sha256);
+
+/// <summary>One data file the adapter was trained or evaluated on (role: train, validation or suite, as eval.json names them).</summary>
+public sealed record DataHash(string? Role, string? Name, string? Path, string Sha256, long? Rows);
+
+/// <summary>Versions of the software that produced the adapter.</summary>
+public sealed record ToolVersions(string? Peftops, string? Torchsharp, string? Libtorch);
+
+/// <summary>
+/// The regression gate's verdict (pass, fail, inconclusive) and, when the release overrode a verdict other than pass
+/// with <c>--force</c>, who approved it and why.
+/// </summary>
+public sealed record GateRecord(string Verdict, bool Forced, string? Reason = null, string? ApprovedBy = null);

@@ -27,3 +27,18 @@ public sealed record RuleResult
     public required Verdict Verdict { get; init; }
     public required string Reason { get; init; }
 }
+
+/// <summary>JSON: <c>min</c>, <c>min_delta</c>, <c>max_drop</c>.</summary>
+public enum RuleKind
+{
+    Min,
+    MinDelta,
+    MaxDrop,
+}
+
+/// <summary>Where a rule's p-value comes from. JSON: <c>mcnemar</c>, <c>bootstrap</c>.</summary>
+public enum PTest
+{
+    Mcnemar,
+    Bootstrap,
+}

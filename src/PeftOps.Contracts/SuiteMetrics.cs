@@ -11,3 +11,6 @@ public sealed record SuiteMetrics
     public IReadOnlyDictionary<string, ClassMetrics>? PerClass { get; init; }
     public IReadOnlyList<IReadOnlyList<int>>? Confusion { get; init; }
 }
+
+/// <param name="Support">the number of examples whose gold label is this class.</param>
+public sealed record ClassMetrics(double Precision, double Recall, double F1, int Support);

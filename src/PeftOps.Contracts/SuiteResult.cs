@@ -17,3 +17,13 @@ public sealed record SuiteResult
     public required SuiteMetrics Adapted { get; init; }
     public required IReadOnlyList<ExampleResult> Examples { get; init; }
 }
+
+/// <summary>JSON: <c>target</c> (the task the adapter is for), <c>non_target</c> (behaviour it must not break).</summary>
+public enum SuiteRole
+{
+    Target,
+    NonTarget,
+}
+
+/// <summary>Out-of-scope: an example is rejected when its top probability is below the model's threshold.</summary>
+public sealed record OosThreshold(double Base, double Adapted);

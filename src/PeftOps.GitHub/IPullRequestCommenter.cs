@@ -9,3 +9,6 @@ public interface IPullRequestCommenter
     /// </summary>
     Task<CommentResult> UpsertAsync(RepositoryId repository, int pullRequest, string marker, string body, CancellationToken cancellationToken);
 }
+
+/// <summary>The sticky comment after an upsert: its id, its address, and whether it existed before.</summary>
+public sealed record CommentResult(long Id, Uri? Url, bool Updated);

@@ -174,3 +174,9 @@ public sealed partial class ReportPublisher
     [GeneratedRegex(@"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$")]
     private static partial Regex VersionPattern();
 }
+
+/// <summary>
+/// Where a report went: a local file when there was no token, otherwise the sticky comment
+/// (null outside pull requests), the check run, or the GitHub release.
+/// </summary>
+public sealed record ReportPublication(string? LocalPath, CommentResult? Comment, long? CheckRunId, ReleaseResult? Release);

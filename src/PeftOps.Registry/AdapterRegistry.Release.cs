@@ -232,3 +232,9 @@ public sealed partial class AdapterRegistry
         throw new InputException($"{Store.Location}/{key} already describes other files: {tag} was released from another folder; choose another version");
     }
 }
+
+/// <summary>Who approved releasing a version whose gate did not pass, and why; both go into the lineage.</summary>
+public sealed record ReleaseApproval(string Reason, string ApprovedBy);
+
+/// <summary>A finished release: its tag, its manifest, and the remote the tag was pushed to (null when none).</summary>
+public sealed record ReleaseResult(string Tag, Manifest Manifest, string? PushedTo);

@@ -156,3 +156,15 @@ public sealed partial class AdapterRegistry
         return new StageChange(tag, state.Adapter, record.Stage, record.Version, record.Replaces, remote);
     }
 }
+
+/// <summary>A tag written by promote, rollback, deregister or deprecate; <see cref="Replaces"/> is the stage's previous holder.</summary>
+public sealed record StageChange(string Tag, string Adapter, string? Stage, string? Version, string? Replaces, string? PushedTo);
+
+/// <summary>
+/// The JSON message of a stage, deregistration or deprecation tag. <see cref="Action"/> is
+/// <c>promote</c>, <c>rollback</c>, <c>unassign</c>, <c>deregister</c> or <c>deprecate</c>; <see cref="Replaces"/> is the stage's previous holder.
+/// </summary>
+public sealed record EventRecord(string Schema, string Adapter, string Action, string? Version, string? Stage, string? Replaces, string? Reason)
+{
+    public const string SchemaId = "peftops.event/v1";
+}

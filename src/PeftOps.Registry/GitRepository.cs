@@ -234,3 +234,6 @@ public sealed class GitRepository
 
     private sealed record GitResult(int ExitCode, string Output, string Error);
 }
+
+/// <summary>A tag as <c>git for-each-ref</c> reports it; lightweight tags have no tagger, date or message.</summary>
+public sealed record GitTag(string Name, string Commit, bool Annotated, DateTimeOffset? TaggedAt, string? Tagger, string Message);

@@ -76,3 +76,9 @@ public sealed record ReleaseCandidate(
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>A file of a version as it will be stored: its name in the layout and its bytes.</summary>
+public sealed record CandidateFile(string Name, byte[] Content)
+{
+    public ManifestFile Entry => new(Sha256.Hex(Content), Content.LongLength);
+}

@@ -129,3 +129,25 @@ public sealed class ServeEndpoints
         return names.Count > 0 ? string.Join(", ", names) : "nothing";
     }
 }
+
+/// <summary><c>GET /v1/adapters</c>.</summary>
+public sealed record AdaptersResponse(string Stage, IReadOnlyList<AdapterView> Adapters);
+
+/// <summary><c>POST /v1/adapters/{name}/predict</c>: one prediction per text, in order, all from <see cref="Version"/>.</summary>
+public sealed record PredictResponse(string Adapter, string Version, string Stage, IReadOnlyList<Prediction> Predictions);
+
+/// <summary>
+/// One text's answer, decided as <c>peftops predict</c> decides it: the top in-scope label, or null with
+/// <paramref name="OutOfScope"/> when the adapter's calibrated scope refuses the text; <paramref name="OosScore"/> is
+/// 1 - the top in-scope probability (higher is further out of scope); every label's probability.
+/// </summary>
+public sealed record Prediction(string? Label, bool OutOfScope, double OosScore, IReadOnlyDictionary<string, double> Scores);
+
+/// <summary><c>POST /v1/adapters/{name}/embed</c>: mean-pooled, L2-normalised embeddings, in order.</summary>
+public sealed record EmbedResponse(string Adapter, string Version, string Stage, IReadOnlyList<float[]> Embeddings);
+
+/// <summary><c>POST /v1/refresh</c>: what changed, and what is served now.</summary>
+public sealed record RefreshResponse(IReadOnlyList<StageMove> Changes, IReadOnlyList<AdapterView> Adapters);
+
+/// <summary>Every 4xx and 5xx answer.</summary>
+public sealed record ErrorResponse(string Error);

@@ -303,3 +303,13 @@ public sealed class BertWordPieceTokenizer
     private int RequireId(string token) =>
         _ids.TryGetValue(token, out var id) ? id : throw new ArgumentException($"the vocabulary has no {token} token");
 }
+
+/// <summary>One encoded text: <c>[CLS] pieces... [SEP]</c> and a mask of ones, both of length T.</summary>
+public sealed record BertEncoding(int[] InputIds, int[] AttentionMask);
+
+/// <summary>
+/// A padded batch, row-major <c>[BatchSize, SequenceLength]</c> with <c>SequenceLength</c> = the longest encoding
+/// (dynamic padding): <c>InputIds</c> padded with <c>[PAD]</c>, <c>AttentionMask</c> 1 on tokens and 0 on padding,
+/// <c>TokenTypeIds</c> all 0 (single segment). Ready for <c>torch.tensor(InputIds, [BatchSize, SequenceLength])</c>.
+/// </summary>
+public sealed record BertBatchEncoding(long[] InputIds, long[] AttentionMask, long[] TokenTypeIds, int BatchSize, int SequenceLength);

@@ -280,3 +280,12 @@ public static class DataFile
     // A value quoted in a message: long ones cut, so one bad line cannot flood the terminal.
     private static string Shorten(string raw) => raw.Length <= 60 ? raw : raw[..57] + "...";
 }
+
+/// <param name="Line">1-based line of the example in its file (for messages).</param>
+public sealed record LabeledText(string Text, string Label, int Line);
+
+/// <summary>A supervised fine-tuning example for a causal LM: the loss covers the response only.</summary>
+public sealed record PromptResponse(string Prompt, string Response, int Line);
+
+/// <param name="Score">Gold similarity, 0-5 in STS-B's sense.</param>
+public sealed record SentencePair(string Sentence1, string Sentence2, double Score, int Line);
