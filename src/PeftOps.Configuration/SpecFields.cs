@@ -133,6 +133,27 @@ internal abstract class SpecField<TOwner>(string key, string description)
         _ => "an alias",
     };
 
+    /// <summary>
+    /// Reads one scalar of kind <paramref name="scalar"/> at <paramref name="path"/> (a key, a list item, a map entry)
+    /// and checks it against <paramref name="bounds"/>; on error records it and returns false.
+    /// </summary>
+    protected static bool TryValue<T>(Scalar<T> scalar, Bounds? bounds, YamlNode node, string path, SpecReadContext context, out T value)
+    {
+        value = default!;
+        if (!TryScalar(node, out var text) || scalar.Parse(text) is not (true, var parsed))
+        {
+            context.Error(node, $"{path} must be {scalar.Expected} (was {Was(node)})");
+            return false;
+        }
+        if (bounds is { } b && scalar.Numeric(parsed) is { } number && !b.Contains(number))
+        {
+            context.Error(node, $"{path} {b.Describe()} (was {Was(node)})");
+            return false;
+        }
+        value = parsed;
+        return true;
+    }
+
     /// <summary>The schema with this key's description as its first keyword.</summary>
     protected JsonObject Describe(JsonObject schema)
     {
@@ -195,23 +216,14 @@ internal sealed class ScalarField<TOwner, T>(
 
     private bool TryRead(YamlNode node, string path, SpecReadContext context, out T value)
     {
-        value = default!;
-        if (!TryScalar(node, out var text) || scalar.Parse(text) is not (true, var parsed))
-        {
-            context.Error(node, $"{path} must be {scalar.Expected} (was {Was(node)})");
+        if (!TryValue(scalar, Bounds, node, path, context, out value))
             return false;
-        }
-        if (Bounds is { } bounds && scalar.Numeric(parsed) is { } number && !bounds.Contains(number))
-        {
-            context.Error(node, $"{path} {bounds.Describe()} (was {Was(node)})");
-            return false;
-        }
-        if (Pattern is { } pattern && scalar.Render(parsed) is { } s && !Regex.IsMatch(s, pattern.Regex, RegexOptions.CultureInvariant))
+        if (Pattern is { } pattern && scalar.Render(value) is { } s && !Regex.IsMatch(s, pattern.Regex, RegexOptions.CultureInvariant))
         {
             context.Error(node, $"{path} must be {pattern.Meaning} (was {Was(node)})");
+            value = default!;
             return false;
         }
-        value = parsed;
         return true;
     }
 
@@ -255,14 +267,8 @@ internal sealed class ListField<TOwner, T>(
         {
             var child = sequence.Children[i];
             var itemPath = $"{path}[{i}]";
-            if (!TryScalar(child, out var text) || item.Parse(text) is not (true, var value))
+            if (!TryValue(item, ItemBounds, child, itemPath, context, out var value))
             {
-                context.Error(child, $"{itemPath} must be {item.Expected} (was {Was(child)})");
-                ok = false;
-            }
-            else if (ItemBounds is { } bounds && item.Numeric(value) is { } number && !bounds.Contains(number))
-            {
-                context.Error(child, $"{itemPath} {bounds.Describe()} (was {Was(child)})");
                 ok = false;
             }
             else if (Unique && values.Contains(value))
@@ -323,20 +329,10 @@ internal sealed class MapField<TOwner, T>(
         {
             var name = keyNode is YamlScalarNode k ? k.Value ?? "" : "";
             var entryPath = $"{path}[{name}]";
-            if (!TryScalar(valueNode, out var text) || value.Parse(text) is not (true, var parsed))
-            {
-                context.Error(valueNode, $"{entryPath} must be {value.Expected} (was {Was(valueNode)})");
-                ok = false;
-            }
-            else if (ValueBounds is { } bounds && value.Numeric(parsed) is { } number && !bounds.Contains(number))
-            {
-                context.Error(valueNode, $"{entryPath} {bounds.Describe()} (was {Was(valueNode)})");
-                ok = false;
-            }
-            else
-            {
+            if (TryValue(value, ValueBounds, valueNode, entryPath, context, out var parsed))
                 values[name] = parsed;
-            }
+            else
+                ok = false;
         }
         return ok ? set(owner, values) : owner;
     }
