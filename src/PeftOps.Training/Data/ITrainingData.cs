@@ -1,3 +1,4 @@
+using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using static TorchSharp.torch;
 
@@ -23,4 +24,11 @@ public interface ITrainingData
     TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device);
 
     double Validate(TransformerModel model);
+}
+
+internal static class TrainingFiles
+{
+    /// <summary>sha256 of every file training reads (<see cref="SpecDataFiles.Training"/>), by path as the spec writes it.</summary>
+    public static IReadOnlyDictionary<string, string> Hashes(AdapterSpec spec) =>
+        SpecDataFiles.Training(spec).ToDictionary(f => f.Path, f => DataFile.Sha256(spec.Resolve(f.Path)));
 }
