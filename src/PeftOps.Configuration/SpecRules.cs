@@ -18,6 +18,8 @@ internal static class SpecRules
         CheckRules("non_target", spec.Gate.NonTarget, spec.Evaluation.NonTarget, context);
         if (spec.Training.EarlyStopping is not null && spec.Data.Validation is null)
             context.Error("training.early_stopping", "training.early_stopping needs data.validation (was not set)");
+        if (spec.Training.PreserveEmbeddings is not null && spec.Task.Type == TaskType.CausalLm)
+            context.Error("training.preserve_embeddings", "training.preserve_embeddings applies only to task.type sequence-classification, whose encoder makes sentence embeddings (was causal-lm)");
     }
 
     private static void CheckName(AdapterSpec spec, string directory, SpecReadContext context)

@@ -21,6 +21,11 @@ public sealed record TrainingSpec
     public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>Activation checkpointing of every layer (transformers' <c>gradient_checkpointing</c>): less memory, one more forward per step.</summary>
     public bool GradientCheckpointing { get; init; }
+    /// <summary>
+    /// sequence-classification only: the weight of a loss that keeps the adapted encoder's sentence embeddings of the
+    /// training texts where the base model put them (1 - cosine); null for off.
+    /// </summary>
+    public double? PreserveEmbeddings { get; init; }
     public int Seed { get; init; } = 42;
     public EarlyStoppingSpec? EarlyStopping { get; init; }
     /// <summary>Write a resumable checkpoint every N optimizer steps (0: only at epoch ends).</summary>

@@ -41,7 +41,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("task: {type: token-classification}", "task.type must be one of: sequence-classification, causal-lm (was token-classification)")]
     [InlineData("task: {labels: [a, b, a]}", "task.labels[2] must not repeat an earlier item (was a)")]
     [InlineData("training: {scheduler: step}", "training.scheduler must be one of: linear, cosine, constant (was step)")]
-    [InlineData("training: 3", "training must be a mapping with keys epochs, max_steps, batch_size, gradient_accumulation_steps, learning_rate, weight_decay, warmup_ratio, scheduler, max_grad_norm, gradient_checkpointing, seed, early_stopping, checkpoint_every (was 3)")]
+    [InlineData("training: 3", "training must be a mapping with keys epochs, max_steps, batch_size, gradient_accumulation_steps, learning_rate, weight_decay, warmup_ratio, scheduler, max_grad_norm, gradient_checkpointing, preserve_embeddings, seed, early_stopping, checkpoint_every (was 3)")]
     [InlineData("gate: {compare_to: staging}", "gate.compare_to must be one of: production, base (was staging)")]
     [InlineData("gate: {on_inconclusive: skip}", "gate.on_inconclusive must be one of: fail, pass, neutral (was skip)")]
     public void A_value_of_the_wrong_type_is_an_error(string line, string expected)
@@ -63,6 +63,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("training: {max_steps: 0}", "training.max_steps must be >= 1 (was 0)")]
     [InlineData("training: {checkpoint_every: -1}", "training.checkpoint_every must be >= 0 (was -1)")]
     [InlineData("training: {gradient_checkpointing: yes}", "training.gradient_checkpointing must be true or false (was yes)")]
+    [InlineData("training: {preserve_embeddings: 0}", "training.preserve_embeddings must be > 0 (was 0)")]
     [InlineData("gate: {confidence: 1}", "gate.confidence must be > 0 and < 1 (was 1)")]
     [InlineData("gate: {bootstrap_resamples: 0}", "gate.bootstrap_resamples must be >= 1 (was 0)")]
     [InlineData("name: X_Y", "name must be a lowercase slug (a-z, 0-9, single hyphens, like support-intents) (was X_Y)")]
@@ -132,5 +133,16 @@ public sealed partial class AdapterSpecLoaderTests
         Assert.StartsWith("adapters/x/adapter.yaml:2: not valid YAML: ", folder.Errors("name: x\ndata: {train: [}\n"), StringComparison.Ordinal);
         Assert.Equal($"adapters/x/adapter.yaml:1: the spec is empty (expected a mapping with keys {RootKeys})", folder.Errors("# nothing\n"));
         Assert.Equal($"adapters/x/adapter.yaml:1: the spec must be a mapping with keys {RootKeys}", folder.Errors("- name: x\n"));
+    }
+
+    [Fact]
+    public void Preserving_embeddings_applies_only_to_classifiers()
+    {
+        using var folder = new AdapterFolder();
+
+        var message = folder.Errors(Minimal + "\ntask: {type: causal-lm}\ntraining: {preserve_embeddings: 1.0}");
+
+        Assert.Equal("adapters/x/adapter.yaml:4: training.preserve_embeddings applies only to task.type sequence-classification, " +
+            "whose encoder makes sentence embeddings (was causal-lm)", message);
     }
 }

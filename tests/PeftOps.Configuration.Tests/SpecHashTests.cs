@@ -67,6 +67,7 @@ public sealed class SpecHashTests
     [InlineData("gate.non_target[1].max_drop=0.1")]
     [InlineData("data.validation=null")]
     [InlineData("training.gradient_checkpointing=true")]
+    [InlineData("training.preserve_embeddings=1.0")]
     public void The_hash_changes_when_a_value_changes(string change)
     {
         using var folder = DesignExample.CreateFolder();

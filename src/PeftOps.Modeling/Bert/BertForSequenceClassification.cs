@@ -35,6 +35,15 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
         return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>One encoder pass for both outputs: the logits, and the sentence embeddings [B, H] of <see cref="BertModel.MeanPoolNormalized"/>.</summary>
+    public (Tensor Logits, Tensor Embeddings) ForwardWithEmbeddings(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
+    {
+        using var scope = NewDisposeScope();
+        var (hidden, pooled) = bert.forward(inputIds, attentionMask, headOnlyRows);
+        var logits = classifier.forward(dropout.forward(pooled));
+        return (logits.MoveToOuterDisposeScope(), BertModel.MeanPoolNormalized(hidden, attentionMask).MoveToOuterDisposeScope());
+    }
+
     /// <summary>Initialises the classifier as transformers does for a new head: N(0, 0.02) weights, zero bias.</summary>
     public void InitializeClassifier(Generator generator)
     {

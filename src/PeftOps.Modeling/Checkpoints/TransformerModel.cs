@@ -87,6 +87,12 @@ public sealed class TransformerModel : IDisposable
         return loss.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Classifier only: <see cref="Logits"/> and <see cref="Embed"/> from one forward pass of the encoder.</summary>
+    public (Tensor Logits, Tensor Embeddings) LogitsAndEmbeddings(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows = null) =>
+        Module is BertForSequenceClassification m
+            ? m.ForwardWithEmbeddings(inputIds, attentionMask, headOnlyRows)
+            : throw new InvalidOperationException("logits and sentence embeddings together need a BERT sequence classifier");
+
     /// <summary>Mean-pooled, L2-normalised sentence embeddings [B, H] from the BERT encoder.</summary>
     public Tensor Embed(Tensor inputIds, Tensor attentionMask)
     {

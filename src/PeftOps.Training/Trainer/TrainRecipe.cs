@@ -16,7 +16,7 @@ namespace PeftOps.Training.Trainer;
 
 /// <summary>
 /// Trains a sequence-classification adapter from its spec, top to bottom: setup, train (AdamW, warmup then
-/// decay, clipping, accumulation, optional activation checkpointing, early stopping on a validation metric keeping the
+/// decay, clipping, accumulation, optional activation checkpointing and embedding preservation, early stopping on a validation metric keeping the
 /// best weights, resumable checkpoints), save in PEFT's format, write metrics.jsonl and train.json, clean up.
 /// The same spec and seed on CPU give byte-identical adapter files: data order, initialisation and
 /// dropout all derive from the seed and the step number, also across a resume.
@@ -42,6 +42,8 @@ public static partial class TrainRecipe
         CheckArchitecture(spec, model);
         ModelFit.Check(spec, model);
         model.GradientCheckpointing = t.GradientCheckpointing;
+        // the base model's embeddings, taken before the adapter exists
+        using var anchor = t.PreserveEmbeddings is { } weight ? EmbeddingAnchor.Take(model, data, t.BatchSize, device, weight) : null;
         var peft = new PeftModel(model);
         var parameters = Allocating(spec, "method", $"the adapter (method.r {spec.Method.R}) does not fit in memory on {device}", () =>
         {
@@ -49,7 +51,7 @@ public static partial class TrainRecipe
             return peft.TrainableParameters();
         });
         using var optimizer = torch.optim.AdamW(parameters.Select(p => p.Parameter), t.LearningRate, 0.9, 0.999, 1e-8, t.WeightDecay);
-        var step = new TrainStep(model, parameters.Select(p => p.Parameter).ToList(), optimizer, t.MaxGradNorm, t.GradientAccumulationSteps);
+        var step = new TrainStep(model, parameters.Select(p => p.Parameter).ToList(), optimizer, t.MaxGradNorm, t.GradientAccumulationSteps, anchor);
         var resume = run.LoadCheckpoint(specHash);
         var lengths = data.Lengths;
         var batchesPerEpoch = (lengths.Count + t.BatchSize - 1) / t.BatchSize;
@@ -77,7 +79,7 @@ public static partial class TrainRecipe
                 torch.manual_seed(t.Seed * 1_000_003L + state.Step * 131L + micro); // dropout, reproducible across resumes
                 var indices = batches[b];
                 using var batch = data.Encode(model, indices, device);
-                var loss = step.Backward(batch);
+                var loss = step.Backward(batch, indices);
                 lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.add_(loss);
                 tokensSeen += batch.Tokens;
                 examplesSeen += indices.Length;

@@ -10,14 +10,27 @@ namespace PeftOps.Training.Trainer;
 /// zeroing the gradients. Scalars stay on the device: the loss comes back as a tensor, and clipping computes the
 /// norm and its factor as tensors, so a step asks the device for nothing until its caller logs it.
 /// </summary>
-public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> parameters, optim.Optimizer optimizer, double maxGradNorm, int accumulation)
+/// <param name="anchor"><c>training.preserve_embeddings</c>: adds its loss for the batch's examples; null for off.</param>
+public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> parameters, optim.Optimizer optimizer, double maxGradNorm, int accumulation,
+    EmbeddingAnchor? anchor = null)
 {
     /// <summary>Forward and backward of one micro-batch; returns its unscaled loss, detached, on the device.</summary>
-    public Tensor Backward(TextBatch batch)
+    /// <param name="indices">The batch's training examples, in row order; needed when there is an anchor.</param>
+    public Tensor Backward(TextBatch batch, IReadOnlyList<int>? indices = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var scope = NewDisposeScope();
-        var loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask, batch.HeadOnlyRows), batch.Labels, batch.InputIds, batch.AttentionMask);
+        Tensor loss;
+        if (anchor is null)
+        {
+            loss = model.Loss(model.Logits(batch.InputIds, batch.AttentionMask, batch.HeadOnlyRows), batch.Labels, batch.InputIds, batch.AttentionMask);
+        }
+        else
+        {
+            ArgumentNullException.ThrowIfNull(indices);
+            var (logits, embeddings) = model.LogitsAndEmbeddings(batch.InputIds, batch.AttentionMask, batch.HeadOnlyRows);
+            loss = model.Loss(logits, batch.Labels, batch.InputIds, batch.AttentionMask) + anchor.Loss(embeddings, indices);
+        }
         (loss / accumulation).backward();
         return loss.detach().MoveToOuterDisposeScope();
     }
