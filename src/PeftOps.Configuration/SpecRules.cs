@@ -18,8 +18,26 @@ internal static class SpecRules
         CheckRules("non_target", spec.Gate.NonTarget, spec.Evaluation.NonTarget, context);
         if (spec.Training.EarlyStopping is not null && spec.Data.Validation is null)
             context.Error("training.early_stopping", "training.early_stopping needs data.validation (was not set)");
+        CheckIa3(spec, context);
         if (spec.Training.PreserveEmbeddings is not null && spec.Task.Type == TaskType.CausalLm)
             context.Error("training.preserve_embeddings", "training.preserve_embeddings applies only to task.type sequence-classification, whose encoder makes sentence embeddings (was causal-lm)");
+    }
+
+    /// <summary>PEFT's IA3 config has no layer selection and no per-module patterns: an adapter trained with them could not say so in its own files.</summary>
+    private static void CheckIa3(AdapterSpec spec, SpecReadContext context)
+    {
+        if (spec.Method.Type != MethodType.Ia3)
+            return;
+        foreach (var (key, set) in new[]
+                 {
+                     ("layers_to_transform", spec.Method.LayersToTransform.Count > 0),
+                     ("rank_pattern", spec.Method.RankPattern.Count > 0),
+                     ("alpha_pattern", spec.Method.AlphaPattern.Count > 0),
+                 })
+        {
+            if (set)
+                context.Error($"method.{key}", $"method.{key} applies to types lora and dora only: PEFT's IA3 adapter_config.json has no such field (was type ia3 with {key} set)");
+        }
     }
 
     private static void CheckName(AdapterSpec spec, string directory, SpecReadContext context)

@@ -145,4 +145,17 @@ public sealed partial class AdapterSpecLoaderTests
         Assert.Equal("adapters/x/adapter.yaml:4: training.preserve_embeddings applies only to task.type sequence-classification, " +
             "whose encoder makes sentence embeddings (was causal-lm)", message);
     }
+
+    [Theory]
+    [InlineData("method: {type: ia3, layers_to_transform: [3, 4, 5]}", "layers_to_transform")]
+    [InlineData("method: {type: ia3, rank_pattern: {query: 4}}", "rank_pattern")]
+    [InlineData("method: {type: ia3, alpha_pattern: {query: 4}}", "alpha_pattern")]
+    public void Ia3_refuses_what_its_peft_config_cannot_say(string line, string key)
+    {
+        using var folder = new AdapterFolder();
+
+        var message = folder.Errors(Minimal + "\n" + line);
+
+        Assert.Equal($"adapters/x/adapter.yaml:3: method.{key} applies to types lora and dora only: PEFT's IA3 adapter_config.json has no such field (was type ia3 with {key} set)", message);
+    }
 }
