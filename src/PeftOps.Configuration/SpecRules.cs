@@ -23,7 +23,7 @@ internal static class SpecRules
             context.Error("training.preserve_embeddings", "training.preserve_embeddings applies only to task.type sequence-classification, whose encoder makes sentence embeddings (was causal-lm)");
     }
 
-    /// <summary>PEFT's IA3 config has no layer selection and no per-module patterns: an adapter trained with them could not say so in its own files.</summary>
+    /// <summary>PEFT's IA3 config has no layer selection, per-module patterns or bias training: an adapter trained with them could not say so in its own files.</summary>
     private static void CheckIa3(AdapterSpec spec, SpecReadContext context)
     {
         if (spec.Method.Type != MethodType.Ia3)
@@ -33,6 +33,7 @@ internal static class SpecRules
                      ("layers_to_transform", spec.Method.LayersToTransform.Count > 0),
                      ("rank_pattern", spec.Method.RankPattern.Count > 0),
                      ("alpha_pattern", spec.Method.AlphaPattern.Count > 0),
+                     ("bias", spec.Method.Bias != BiasMode.None),
                  })
         {
             if (set)

@@ -150,6 +150,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("method: {type: ia3, layers_to_transform: [3, 4, 5]}", "layers_to_transform")]
     [InlineData("method: {type: ia3, rank_pattern: {query: 4}}", "rank_pattern")]
     [InlineData("method: {type: ia3, alpha_pattern: {query: 4}}", "alpha_pattern")]
+    [InlineData("method: {type: ia3, bias: all}", "bias")]
     public void Ia3_refuses_what_its_peft_config_cannot_say(string line, string key)
     {
         using var folder = new AdapterFolder();
