@@ -24,6 +24,13 @@ internal sealed record JobRun(string Job, string Status, IReadOnlyDictionary<str
 internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDictionary<string, string> secrets, IReadOnlyDictionary<string, string> vars, Uri apiUrl)
 {
     public const string Repository = "o/r";
+
+    /// <summary>
+    /// How long one <c>run:</c> step may take: the regression-gate step trains the real support-intents adapter on the
+    /// CPU (340 optimizer steps), while CI runs the other test projects beside it on two cores.
+    /// </summary>
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(45);
+
     private int _runs;
 
     public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
@@ -242,8 +249,18 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(StepTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // a step that hangs or overruns is killed with everything it started, and its output so far is the failure
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"the step ran past {StepTimeout.TotalMinutes} minutes and was killed:\n$ {script}\n{Tail(await stdout + await stderr)}");
+        }
         return (process.ExitCode, $"$ {script}\n{await stdout}{await stderr}\n(exit {process.ExitCode})\n");
     }
 
@@ -269,4 +286,6 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
 
     public static string? Scalar(YamlNode? node) => node is YamlScalarNode s ? s.Value : null;
+
+    private static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];
 }
