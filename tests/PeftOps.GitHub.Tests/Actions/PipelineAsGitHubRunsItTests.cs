@@ -1,4 +1,7 @@
 using PeftOps.TestSupport;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace PeftOps.GitHub.Tests.Actions;
 
@@ -14,6 +17,7 @@ namespace PeftOps.GitHub.Tests.Actions;
 public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDisposable
 {
     private const string Adapter = "support-intents";
+    private const string ServeToken = "serve-token-stand-in";
     private readonly TempDirectory _temp = new("peftops-actions");
 
     public void Dispose() => _temp.Dispose();
@@ -22,14 +26,25 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
     public async Task A_pull_request_is_gated_and_the_reviewed_candidate_is_released_promoted_and_rolled_back()
     {
         using var github = new GitHubStandIn();
+        // a running `peftops serve` that answers POST /v1/refresh only with the token the workflow passes as a secret
+        using var serve = WireMockServer.Start();
+        serve.Given(Request.Create().WithPath("/v1/refresh").UsingPost().WithHeader("Authorization", $"Bearer {ServeToken}"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"changes":[],"adapters":[]}"""));
         var origin = _temp.Combine("origin.git");
         var seed = _temp.Combine("seed");
         SeedOrigin(origin, seed);
         var container = $"pipeline-{Guid.NewGuid():N}"[..24];
         var runner = new ActionsRunner(origin, _temp.Combine("runners"),
-            new Dictionary<string, string> { ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString, ["GITHUB_TOKEN"] = "ghs_stand-in-token" },
-            // this machine has no GPU: the repository variable the workflow offers for that sends the GPU job to the CPU
-            new Dictionary<string, string> { ["PEFTOPS_REGISTRY"] = $"azure://devstoreaccount1/{container}", ["PEFTOPS_DEVICE"] = "cpu" },
+            new Dictionary<string, string>
+            {
+                ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString, ["GITHUB_TOKEN"] = "ghs_stand-in-token", ["PEFTOPS_SERVE_TOKEN"] = ServeToken,
+            },
+            // this machine has no GPU: the repository variable the workflow offers for that sends the GPU job to the CPU;
+            // PEFTOPS_SERVE_URL names the server a stage change notifies (build.cake's NotifyServer, then peftops serve refresh)
+            new Dictionary<string, string>
+            {
+                ["PEFTOPS_REGISTRY"] = $"azure://devstoreaccount1/{container}", ["PEFTOPS_DEVICE"] = "cpu", ["PEFTOPS_SERVE_URL"] = serve.Urls[0],
+            },
             github.ApiUrl);
 
         // an engineer opens a pull request that changes the adapter's spec
@@ -88,6 +103,8 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         Assert.Equal(["resolve:success", "release:success", "stage:skipped"], (await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.1", second))).Select(Summary));
         await Dispatch(runner, second, "promote", "1.0.1");
         await Dispatch(runner, second, "rollback", "");
+        // each of the three stage changes told the server, with its token (a wrong one gets 404 and fails the step)
+        Assert.Equal(3, serve.LogEntries.Count(e => e.RequestMessage.Path == "/v1/refresh" && e.ResponseMessage.StatusCode is 200));
 
         // a third clone agrees: production holds v1.0.0 again, after three stage changes
         var third = _temp.Combine("third");
