@@ -287,5 +287,6 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
 
     public static string? Scalar(YamlNode? node) => node is YamlScalarNode s ? s.Value : null;
 
-    private static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];
+    /// <summary>The last 6,000 characters of a log: enough to show why a step failed in an assertion message.</summary>
+    public static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];
 }
