@@ -9,6 +9,19 @@ public enum ScopeMethod
     Softmax,
 }
 
+/// <summary>What the calibrated threshold is applied to.</summary>
+public enum ScopeScore
+{
+    /// <summary>The top in-scope softmax probability: a message under the threshold is out of scope.</summary>
+    Confidence,
+    /// <summary>
+    /// The Mahalanobis distance of the classifier's L2-normalised pooled features to the nearest in-scope class mean,
+    /// with one covariance shared by all classes, both fitted on the in-scope training messages after training: a
+    /// message beyond the threshold is out of scope.
+    /// </summary>
+    Mahalanobis,
+}
+
 /// <summary>
 /// What the adapter answers and what it must refuse. <see cref="InScopeLabels"/> empty: every training label is in
 /// scope; otherwise training and validation rows with any other label count as out of scope.
@@ -31,6 +44,7 @@ public sealed record OutOfScopeSpec
     public string? Validation { get; init; }
     public ScopeMethod Method { get; init; } = ScopeMethod.OosClass;
     public double TargetInScopeRecall { get; init; } = 0.95;
+    public ScopeScore Score { get; init; } = ScopeScore.Confidence;
 
     /// <summary>
     /// oos-class: the out-of-scope messages train the classifier head only (the pooler and classifier of

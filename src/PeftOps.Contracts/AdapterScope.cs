@@ -15,11 +15,17 @@ namespace PeftOps.Contracts;
 /// <param name="TargetInScopeRecall">The share of in-scope validation messages the threshold was set to accept.</param>
 /// <param name="ValidationInScopeRecall">The share of in-scope validation messages accepted (both rules).</param>
 /// <param name="ValidationOosRecall">The share of out-of-scope validation messages rejected; null without any.</param>
+/// <param name="Score"><c>confidence</c>: a message whose top in-scope probability is below <paramref name="Threshold"/> is
+/// out of scope; <c>mahalanobis</c>: one whose <see cref="Distance"/> to the nearest in-scope class is above it.</param>
+/// <param name="Distance">The fitted class means and shared precision matrix (score mahalanobis only).</param>
 public sealed record AdapterScope(
     string Method, string? OosLabel, double Threshold, double TargetInScopeRecall,
-    double ValidationInScopeRecall, double? ValidationOosRecall)
+    double ValidationInScopeRecall, double? ValidationOosRecall, string Score = AdapterScope.ConfidenceScore,
+    MahalanobisStatistics? Distance = null)
 {
     public const string MetadataKey = "peftops.scope";
+    public const string ConfidenceScore = "confidence";
+    public const string MahalanobisScore = "mahalanobis";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -42,10 +48,41 @@ public sealed record AdapterScope(
         {
             throw new InputException($"{where}: {MetadataKey} is not a scope record ({e.Message.Split('.')[0]})", e);
         }
-        if (scope is null || scope.Method is not ("oos-class" or "softmax") || double.IsNaN(scope.Threshold) || scope.Threshold is < 0 or > 1)
-            throw new InputException($"{where}: {MetadataKey} must give method oos-class or softmax and a threshold from 0 to 1 (was {json})");
+        var shown = json.Length > 200 ? json[..200] + "..." : json;
+        if (scope is null || scope.Method is not ("oos-class" or "softmax") || !double.IsFinite(scope.Threshold))
+            throw new InputException($"{where}: {MetadataKey} must give method oos-class or softmax and a threshold (was {shown})");
+        if (scope.Score is not (ConfidenceScore or MahalanobisScore))
+            throw new InputException($"{where}: {MetadataKey}: score must be confidence or mahalanobis (was {scope.Score})");
+        if (scope.Score == ConfidenceScore && scope.Threshold is < 0 or > 1)
+            throw new InputException($"{where}: {MetadataKey}: score confidence needs a threshold from 0 to 1 (was {scope.Threshold})");
+        var distanceProblem = scope.Distance is null ? "no distance statistics" : scope.Distance.Problem();
+        if (scope.Score == MahalanobisScore && (distanceProblem is not null || scope.Threshold < 0))
+            throw new InputException($"{where}: {MetadataKey}: score mahalanobis needs distance statistics and a threshold of 0 or more ({distanceProblem ?? $"threshold was {scope.Threshold}"})");
         return scope;
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Method}, threshold {Threshold:0.####}");
+    public override string ToString() => Score == ConfidenceScore
+        ? string.Create(CultureInfo.InvariantCulture, $"{Method}, threshold {Threshold:0.####}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Method}, {Score} threshold {Threshold:0.####}");
+}
+
+/// <summary>
+/// A Mahalanobis distance model: <paramref name="Classes"/> class means of <paramref name="Dim"/> features and the
+/// shared precision matrix (the pseudo-inverse of the pooled within-class covariance), as little-endian float32
+/// bytes, row-major (base64 in JSON).
+/// </summary>
+public sealed record MahalanobisStatistics(int Classes, int Dim, byte[] Means, byte[] Precision)
+{
+    public bool Equals(MahalanobisStatistics? other) =>
+        other is not null && (Classes, Dim) == (other.Classes, other.Dim)
+        && Means.AsSpan().SequenceEqual(other.Means) && Precision.AsSpan().SequenceEqual(other.Precision);
+
+    public override int GetHashCode() => HashCode.Combine(Classes, Dim, Means.Length, Precision.Length);
+
+    /// <summary>What is wrong with the statistics, or null when they are whole.</summary>
+    public string? Problem() =>
+        Classes < 1 || Dim < 1 ? $"classes {Classes} and dim {Dim} must be positive"
+        : Means is null || Means.Length != (long)Classes * Dim * sizeof(float) ? $"means must hold {Classes} x {Dim} float32"
+        : Precision is null || Precision.Length != (long)Dim * Dim * sizeof(float) ? $"precision must hold {Dim} x {Dim} float32"
+        : null;
 }

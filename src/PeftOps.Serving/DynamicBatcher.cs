@@ -25,7 +25,7 @@ public sealed class DynamicBatcher : BackgroundService
         _log = log;
     }
 
-    /// <returns>One row per text: class probabilities (<see cref="Endpoint.Predict"/>) or an embedding.</returns>
+    /// <returns>One row per text: class probabilities and scope features (<see cref="Endpoint.Predict"/>) or an embedding.</returns>
     public Task<float[][]> RunAsync(ServingSlot slot, Endpoint endpoint, IReadOnlyList<string> texts)
     {
         var work = new Work(slot, endpoint, texts, new TaskCompletionSource<float[][]>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -95,7 +95,7 @@ public sealed class DynamicBatcher : BackgroundService
             {
                 _metrics.BatchSize.WithLabels(group.Key.Endpoint.Name()).Observe(texts.Count);
                 var rows = group.Key.Endpoint == Endpoint.Predict
-                    ? _host.Probabilities(group.Key.ModelKey, texts)
+                    ? _host.Classify(group.Key.ModelKey, texts)
                     : _host.Embeddings(group.Key.ModelKey, texts);
                 var start = 0;
                 foreach (var work in items)

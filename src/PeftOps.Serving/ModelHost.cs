@@ -62,12 +62,13 @@ public sealed class ModelHost : IDisposable
         }
     }
 
-    /// <returns>[N, labels] class probabilities of <paramref name="texts"/>, in order, from the version <paramref name="key"/>.</returns>
-    public float[][] Probabilities(string key, IReadOnlyList<string> texts)
+    /// <returns>Per text of <paramref name="texts"/>, in order, from the version <paramref name="key"/>: its class probabilities,
+    /// then the pooled features a scope may decide from (<see cref="Predictor.Classify"/>).</returns>
+    public float[][] Classify(string key, IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
         lock (_gate)
-            return Predictor.Probabilities(Activate(key).Base, texts, _options.MaxTokens, batchSize: Math.Max(1, texts.Count));
+            return Predictor.Classify(Activate(key).Base, texts, _options.MaxTokens, batchSize: Math.Max(1, texts.Count));
     }
 
     /// <returns>[N, H] mean-pooled, L2-normalised embeddings of <paramref name="texts"/>, in order.</returns>

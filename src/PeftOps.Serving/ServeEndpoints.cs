@@ -82,12 +82,13 @@ public sealed class ServeEndpoints
         }
     }
 
-    private static Prediction Predict(ServingSlot slot, float[] probabilities)
+    /// <param name="row">A row of <see cref="ModelHost.Classify"/>: probabilities, then the scope's features.</param>
+    private static Prediction Predict(ServingSlot slot, float[] row)
     {
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var i = 0; i < slot.Labels.Count; i++)
-            scores[slot.Labels[i]] = Math.Round(probabilities[i], 6);
-        var verdict = ScopeRule.Decide(probabilities, slot.Labels, slot.Scope);
+            scores[slot.Labels[i]] = Math.Round(row[i], 6);
+        var verdict = slot.Rule.Decide(row);
         return new Prediction(verdict.OutOfScope ? null : verdict.Label, verdict.OutOfScope, Math.Round(verdict.OosScore, 6), scores);
     }
 

@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using PeftOps.Training.Scope;
 
 namespace PeftOps.Serving;
 
@@ -20,6 +21,11 @@ public sealed record ServingSlot(
     IReadOnlyList<string> Labels,
     AdapterScope? Scope = null)
 {
+    private ScopeRule? _rule;
+
+    /// <summary>How the version decides what it answers, built once from <see cref="Labels"/> and <see cref="Scope"/>.</summary>
+    public ScopeRule Rule => _rule ??= ScopeRule.For(Labels, Scope);
+
     /// <summary><c>ADAPTER@VERSION</c>, for messages.</summary>
     public string Name => $"{Adapter}@{Version}";
 

@@ -10,6 +10,17 @@ public static class Predictor
     public static float[][] Probabilities(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
         Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) => nn.functional.softmax(model.Logits(ids, mask).to(ScalarType.Float32), -1));
 
+    /// <summary>
+    /// What a classifier's scope decides from (<see cref="Scope.ScopeRule"/>): per text, in the input order, the [labels]
+    /// softmax probabilities followed by the [H] L2-normalised pooled features the classifier head reads.
+    /// </summary>
+    public static float[][] Classify(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
+        Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) =>
+        {
+            var (logits, pooled) = model.LogitsAndPooled(ids, mask);
+            return cat([nn.functional.softmax(logits.to(ScalarType.Float32), -1), nn.functional.normalize(pooled.to(ScalarType.Float32), p: 2, dim: 1)], 1);
+        });
+
     /// <returns>[N, H] mean-pooled, L2-normalised embeddings, in the input order.</returns>
     public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
         Embeddings(model, texts, batchSize, WordPiece(model, maxLength));

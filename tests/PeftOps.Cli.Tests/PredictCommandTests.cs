@@ -1,3 +1,4 @@
+using PeftOps.Training.Scope;
 using System.Text.Json;
 using PeftOps.TestSupport;
 
@@ -47,5 +48,22 @@ public sealed class PredictCommandTests
         // oos_score = 1 - the top in-scope probability
         var inScopeTop = scoped[1].GetProperty("scores").EnumerateObject().Where(p => p.Name != "out_of_scope").Max(p => p.Value.GetDouble());
         Assert.Equal(1 - inScopeTop, scoped[1].GetProperty("oos_score").GetDouble(), 5);
+
+        // score mahalanobis: oos_score is the distance to the nearest in-scope class, refused beyond the adapter's threshold
+        trained = await PeftOpsRunner.AsProcess(new Dictionary<string, string>(), ["train", adapter.Directory, "--out", runs.Combine("distance"), .. learn,
+            "--set", "scope.out_of_scope.score=mahalanobis"]);
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        Assert.Contains("scope: oos-class, mahalanobis threshold", trained.Stdout, StringComparison.Ordinal);
+        var threshold = AdapterScopes.Read(runs.Combine("distance", "adapter"))!.Threshold;
+        var distance = await Predict("distance");
+        Assert.Equal(["text", "label", "scores", "out_of_scope", "oos_score"], distance[0].EnumerateObject().Select(p => p.Name));
+        foreach (var p in distance)
+        {
+            var scores = p.GetProperty("scores").EnumerateObject().ToDictionary(s => s.Name, s => s.Value.GetDouble());
+            var oosWins = scores["out_of_scope"] > scores.Where(s => s.Key != "out_of_scope").Max(s => s.Value);
+            Assert.True(p.GetProperty("oos_score").GetDouble() >= 0);
+            Assert.Equal(oosWins || p.GetProperty("oos_score").GetDouble() > threshold, p.GetProperty("out_of_scope").GetBoolean());
+            Assert.Equal(p.GetProperty("out_of_scope").GetBoolean(), p.GetProperty("label").ValueKind == JsonValueKind.Null);
+        }
     }
 }

@@ -6,10 +6,17 @@ namespace PeftOps.Cli.Tests;
 /// The tiny adapter trained, evaluated and gated once in a committed repository (<c>artifacts/tiny</c>, ignored);
 /// each test takes a copy of it with a bare origin and a folder store of its own (<see cref="FaultSandbox"/>).
 /// </summary>
-public sealed class TrainedRepository : IAsyncLifetime
+public class TrainedRepository : IAsyncLifetime
 {
-    private readonly TinyAdapter _adapter = new();
+    private readonly TinyAdapter _adapter;
     private readonly TempDirectory _temp = new("peftops-trained");
+
+    public TrainedRepository() : this("")
+    {
+    }
+
+    /// <param name="extraYaml">Added to the tiny adapter's adapter.yaml before it is committed and trained.</param>
+    protected TrainedRepository(string extraYaml) => _adapter = new TinyAdapter(extraYaml);
 
     public string Repository => _temp.Combine("repo");
 

@@ -43,7 +43,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("scope:\n", "scope:\n  in_scope_labels: [a, out_of_scope]\n", 4,
         "scope.in_scope_labels must not name out_of_scope, the out-of-scope class (was a, out_of_scope)")]
     [InlineData("method: oos-class", "method: oos-class, threshold: 0.5", 4,
-        "unknown key 'scope.out_of_scope.threshold' (expected one of: data, validation, method, target_in_scope_recall, head_only)")]
+        "unknown key 'scope.out_of_scope.threshold' (expected one of: data, validation, method, score, target_in_scope_recall, head_only)")]
     [InlineData("{data: data/oos.jsonl, validation: data/oos_validation.jsonl, method: oos-class", "{validation: data/oos_validation.jsonl, method: softmax, head_only: true", 4,
         "scope.out_of_scope.head_only applies to method oos-class, which trains out-of-scope messages (was method softmax)")]
     [InlineData("method: oos-class", "method: oos-class, head_only: maybe", 4,

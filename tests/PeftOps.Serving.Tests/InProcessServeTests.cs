@@ -12,7 +12,7 @@ namespace PeftOps.Serving.Tests;
 /// </summary>
 public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixture<TrainedRepository>
 {
-    private static readonly string[] Texts = ["i like red fire", "the green grass is moss", "blue sea sky", "a ruby apple"];
+    internal static readonly string[] Texts = ["i like red fire", "the green grass is moss", "blue sea sky", "a ruby apple"];
 
     [Fact]
     public async Task It_answers_from_the_stage_holder_as_peftops_predict_does_and_says_so_in_the_list_and_the_metrics()
@@ -164,7 +164,7 @@ public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixtu
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
-    private static async Task<List<JsonElement>> PredictedByTheCliAsync(ServingSandbox sandbox)
+    internal static async Task<List<JsonElement>> PredictedByTheCliAsync(ServingSandbox sandbox)
     {
         var input = sandbox.Sandbox.Combine("texts.jsonl");
         File.WriteAllLines(input, Texts.Select(t => JsonSerializer.Serialize(new { text = t })));

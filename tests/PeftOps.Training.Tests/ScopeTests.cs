@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using PeftOps.Configuration;
 using PeftOps.Evaluation.Statistics;
@@ -63,6 +64,60 @@ public sealed class ScopeTests
         Assert.Equal(m["rejection_rate"], m["oos_recall"]);
         Assert.Equal(offTopic.Examples.Take(6).Count(e => e.Adapted.Correct == true) / 6.0, m["oos_recall"], 12);
         Assert.True(m["oos_recall"] >= 0.5 && m["in_scope_accuracy"] >= 0.5 && m["auroc"] >= 0.8, JsonSerializer.Serialize(m));
+    }
+
+    [Fact]
+    public void A_mahalanobis_scope_fits_class_statistics_on_the_training_messages_and_thresholds_the_distance_to_them()
+    {
+        using var adapter = ScopedAdapter();
+        using var runs = new TempDirectory();
+        var spec = AdapterSpecLoader.Load(adapter.Directory, [.. Learn, "scope.out_of_scope.score=mahalanobis",
+            "evaluation.non_target=[{name: off-topic, kind: out-of-scope, data: data/off_topic.jsonl}]"]);
+
+        var summary = Train(spec, runs.Combine("run"));
+        var scope = AdapterScopes.Read(runs.Combine("run", "adapter"))!;
+
+        Assert.Equal(("oos-class", AdapterScope.MahalanobisScore, 0.9), (scope.Method, scope.Score, scope.TargetInScopeRecall));
+        Assert.Equal(scope, summary.Scope);
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = summary.Labels });
+        new PeftModel(model).LoadAdapter(runs.Combine("run", "adapter"), TrainRecipe.AdapterName);
+        var hidden = model.Bert!.HiddenSize;
+        Assert.Equal((3, hidden), (scope.Distance!.Classes, scope.Distance.Dim));
+
+        // The stored means are the per-class means of the normalised pooled features of the in-scope training messages,
+        // recomputed here from the saved adapter; the out-of-scope training messages take no part.
+        var train = DataFile.ReadLabeled(adapter.Combine("data", "train.jsonl"));
+        var rows = Predictor.Classify(model, [.. train.Select(t => t.Text)], spec.Task.MaxLength);
+        var means = MemoryMarshal.Cast<byte, float>(scope.Distance.Means).ToArray();
+        for (var c = 0; c < 3; c++)
+        {
+            var members = rows.Where((_, i) => train[i].Label == summary.Labels[c]).ToList();
+            for (var h = 0; h < hidden; h += 7)
+                Assert.Equal(members.Average(r => r[4 + h]), means[c * hidden + h], 4);
+        }
+
+        // The threshold accepts 90% of the in-scope validation messages: the 0.9-quantile of their distance.
+        var validation = DataFile.ReadLabeled(adapter.Combine("data", "validation.jsonl"));
+        var distance = new MahalanobisDistance(scope.Distance);
+        var distances = Predictor.Classify(model, [.. validation.Select(v => v.Text)], spec.Task.MaxLength).Select(r => distance.Distance(r.AsSpan(4))).ToList();
+        Assert.Equal(PairedBootstrap.Quantile([.. distances.Order()], 0.9), scope.Threshold, 6);
+        Assert.True(scope.Threshold > 0);
+
+        // evaluate decides as the adapter says and ranks by minus the distance; the base model keeps the confidence threshold.
+        var report = EvaluateRecipe.Run(spec, runs.Combine("run", "adapter"), [], "cpu", null);
+        var offTopic = report.Suites.Single(s => s.Name == "off-topic");
+        Assert.Equal(scope.Threshold, offTopic.Threshold!.Adapted);
+        var offTopicRows = Predictor.Classify(model, [.. offTopic.Examples.Select(e => e.Text)], spec.Task.MaxLength);
+        for (var i = 0; i < offTopic.Examples.Count; i++)
+        {
+            var d = distance.Distance(offTopicRows[i].AsSpan(4));
+            Assert.Equal(-d, offTopic.Examples[i].Adapted.Score!.Value, 4);
+            var oosWins = offTopicRows[i][3] > offTopicRows[i].Take(3).Max();
+            var refused = offTopic.Examples[i].Gold is null ? offTopic.Examples[i].Adapted.Correct == true : offTopic.Examples[i].Adapted.Correct == false;
+            Assert.Equal(oosWins || d > scope.Threshold, refused);
+            Assert.InRange(offTopic.Examples[i].Base.Score!.Value, 0, 1);
+        }
+        Assert.True(offTopic.Adapted.Metrics["auroc"] >= 0.8, JsonSerializer.Serialize(offTopic.Adapted.Metrics));
     }
 
     [Fact]

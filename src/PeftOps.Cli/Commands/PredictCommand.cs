@@ -34,13 +34,14 @@ internal static class PredictCommand
             var scope = AdapterScopes.Read(adapterDir);
             using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
             new PeftModel(model).LoadAdapter(adapterDir, "default");
-            var probs = Predictor.Probabilities(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
+            var rows = Predictor.Classify(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
+            var rule = ScopeRule.For(labels, scope);
             // An adapter with a scope answers out_of_scope instead of forcing an intent (label null); one without refuses nothing.
             var lines = new StringBuilder();
             for (var i = 0; i < texts.Count; i++)
             {
-                var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(probs[i][x.j], 6));
-                var verdict = ScopeRule.Decide(probs[i], labels, scope);
+                var scores = labels.Select((l, j) => (l, j)).ToDictionary(x => x.l, x => Math.Round(rows[i][x.j], 6));
+                var verdict = rule.Decide(rows[i]);
                 lines.AppendLine(JsonSerializer.Serialize(new
                 {
                     text = texts[i].Text, label = verdict.OutOfScope ? null : verdict.Label, scores,

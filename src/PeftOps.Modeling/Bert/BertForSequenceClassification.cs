@@ -32,7 +32,15 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
     {
         using var scope = NewDisposeScope();
         var (_, pooled) = bert.forward(inputIds, attentionMask, headOnlyRows);
-        return classifier.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+        return Head(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>One encoder pass for the logits and the pooled features [B, H] the classifier reads.</summary>
+    public (Tensor Logits, Tensor Pooled) ForwardWithPooled(Tensor inputIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var (_, pooled) = bert.forward(inputIds, attentionMask, null);
+        return (Head(pooled).MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 
     /// <summary>One encoder pass for both outputs: the logits, and the sentence embeddings [B, H] of <see cref="BertModel.MeanPoolNormalized"/>.</summary>
@@ -40,9 +48,10 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
     {
         using var scope = NewDisposeScope();
         var (hidden, pooled) = bert.forward(inputIds, attentionMask, headOnlyRows);
-        var logits = classifier.forward(dropout.forward(pooled));
-        return (logits.MoveToOuterDisposeScope(), BertModel.MeanPoolNormalized(hidden, attentionMask).MoveToOuterDisposeScope());
+        return (Head(pooled).MoveToOuterDisposeScope(), BertModel.MeanPoolNormalized(hidden, attentionMask).MoveToOuterDisposeScope());
     }
+
+    private Tensor Head(Tensor pooled) => classifier.forward(dropout.forward(pooled));
 
     /// <summary>Initialises the classifier as transformers does for a new head: N(0, 0.02) weights, zero bias.</summary>
     public void InitializeClassifier(Generator generator)

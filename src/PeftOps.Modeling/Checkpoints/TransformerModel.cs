@@ -93,6 +93,12 @@ public sealed class TransformerModel : IDisposable
             ? m.ForwardWithEmbeddings(inputIds, attentionMask, headOnlyRows)
             : throw new InvalidOperationException("logits and sentence embeddings together need a BERT sequence classifier");
 
+    /// <summary>Classifier only: <see cref="Logits"/> and the pooled features [B, H] the classifier head reads, from one pass.</summary>
+    public (Tensor Logits, Tensor Pooled) LogitsAndPooled(Tensor inputIds, Tensor attentionMask) =>
+        Module is BertForSequenceClassification m
+            ? m.ForwardWithPooled(inputIds, attentionMask)
+            : throw new InvalidOperationException("logits and pooled features need a BERT sequence classifier");
+
     /// <summary>Mean-pooled, L2-normalised sentence embeddings [B, H] from the BERT encoder.</summary>
     public Tensor Embed(Tensor inputIds, Tensor attentionMask)
     {

@@ -26,7 +26,7 @@ public sealed class ClassificationData : ITrainingData
         var scope = ScopeData.Of(spec, DataFile.ReadLabeled(trainPath), trainPath);
         var oos = spec.Scope?.OutOfScope;
         var oosClass = oos?.Method == ScopeMethod.OosClass;
-        var inScopeTrain = scope.InScopeRows;
+        var inScopeTrain = InScopeTrain = scope.InScopeRows;
         train = oosClass ? [.. inScopeTrain, .. scope.OutOfScopeRows(spec, oos!.Data)] : inScopeTrain;
         headOnlyOutOfScope = oosClass && oos!.HeadOnly;
         var inScopeLabels = LabelSet.Resolve(spec, inScopeTrain, trainPath);
@@ -46,6 +46,9 @@ public sealed class ClassificationData : ITrainingData
         Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Text.Length)).ToList();
         DataSha256 = TrainingFiles.Hashes(spec);
     }
+
+    /// <summary>The training rows with an in-scope label: what score mahalanobis fits its class statistics on.</summary>
+    public IReadOnlyList<LabeledText> InScopeTrain { get; }
 
     /// <summary>The validation rows with an in-scope label: what the out-of-scope threshold is calibrated on.</summary>
     public IReadOnlyList<LabeledText> InScopeValidation { get; } = [];

@@ -147,7 +147,9 @@ public static class EvaluateRecipe
         (double Threshold, ScopeRule.Verdict[] Verdicts) Run(string? adapter, AdapterScope? calibrated)
         {
             peft.SetAdapter(adapter);
-            var threshold = calibrated?.Threshold ?? suite.Threshold ?? ScopeCalibration.Threshold(
+            if (calibrated is not null)
+                return (calibrated.Threshold, [.. Predictor.Classify(peft.Base, texts, maxLength).Select(ScopeRule.For(labels, calibrated).Decide)]);
+            var threshold = suite.Threshold ?? ScopeCalibration.Threshold(
                 Predictor.Probabilities(peft.Base, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)], maxLength),
                 labels, oosLabel, quantile);
             return (threshold, [.. Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => ScopeRule.Decide(p, labels, oosLabel, threshold))]);
@@ -156,13 +158,13 @@ public static class EvaluateRecipe
         var examples = offTopic.Select((e, i) => new ExampleResult
         {
             Id = $"{e.Line}", Text = e.Text,
-            Base = new Outcome { Score = b.Verdicts[i].Confidence, Correct = b.Verdicts[i].OutOfScope },
-            Adapted = new Outcome { Score = a.Verdicts[i].Confidence, Correct = a.Verdicts[i].OutOfScope },
+            Base = new Outcome { Score = b.Verdicts[i].InScopeScore, Correct = b.Verdicts[i].OutOfScope },
+            Adapted = new Outcome { Score = a.Verdicts[i].InScopeScore, Correct = a.Verdicts[i].OutOfScope },
         }).Concat(inScope.Select((e, j) => (e, i: offTopic.Count + j)).Select(x => new ExampleResult
         {
             Id = x.e.Id, Text = x.e.Row.Text, Gold = x.e.Row.Label,
-            Base = new Outcome { Prediction = b.Verdicts[x.i].Label, Score = b.Verdicts[x.i].Confidence, Correct = !b.Verdicts[x.i].OutOfScope },
-            Adapted = new Outcome { Prediction = a.Verdicts[x.i].Label, Score = a.Verdicts[x.i].Confidence, Correct = !a.Verdicts[x.i].OutOfScope },
+            Base = new Outcome { Prediction = b.Verdicts[x.i].Label, Score = b.Verdicts[x.i].InScopeScore, Correct = !b.Verdicts[x.i].OutOfScope },
+            Adapted = new Outcome { Prediction = a.Verdicts[x.i].Label, Score = a.Verdicts[x.i].InScopeScore, Correct = !a.Verdicts[x.i].OutOfScope },
         })).ToList();
         SuiteMetrics Metrics(bool adapted) => new()
         {

@@ -133,7 +133,7 @@ public static partial class TrainRecipe
             run.RestoreBest(parameters);
         model.Module.eval();
         var adapterScope = spec.Scope?.OutOfScope is { } oos && data is ClassificationData classification
-            ? ScopeCalibration.Calibrate(model, labels, oos, classification.InScopeValidation, classification.OutOfScopeValidation, spec.Task.MaxLength)
+            ? ScopeCalibration.Calibrate(model, labels, oos, classification.InScopeTrain, classification.InScopeValidation, classification.OutOfScopeValidation, spec.Task.MaxLength)
             : null;
         if (adapterScope is not null)
             progress.Scope(adapterScope);
