@@ -30,8 +30,6 @@ public sealed class MahalanobisDistance
             meanTerms[c] = Quadratic(means.AsSpan(c * dim, dim), projected);
     }
 
-    public int Dim => dim;
-
     /// <summary>Class means and shared precision of <paramref name="features"/> ([N][H]), grouped by <paramref name="classOf"/> (0 .. classCount - 1).</summary>
     public static MahalanobisStatistics Fit(IReadOnlyList<float[]> features, IReadOnlyList<int> classOf, int classCount)
     {

@@ -29,7 +29,7 @@ public static class ScopeCalibration
         var inScope = inScopeRows.Select(ScopeRule.For(labels, uncalibrated).Decide).ToArray();
         var threshold = byDistance
             ? PairedBootstrap.Quantile([.. inScope.Select(v => v.OosScore).Order()], oos.TargetInScopeRecall)
-            : PairedBootstrap.Quantile([.. inScope.Select(v => v.Confidence).Order()], 1 - oos.TargetInScopeRecall);
+            : Threshold(inScopeRows, labels, oosLabel, 1 - oos.TargetInScopeRecall);
         var calibrated = uncalibrated with { Threshold = threshold };
         var accepted = inScopeRows.Select(ScopeRule.For(labels, calibrated).Decide).Count(v => !v.OutOfScope);
         double? oosRecall = outOfScopeValidation.Count == 0 ? null
@@ -38,7 +38,8 @@ public static class ScopeCalibration
     }
 
     /// <summary>
-    /// The threshold that rejects <paramref name="rejectShare"/> of the in-scope messages whose probabilities these are:
+    /// The threshold that rejects <paramref name="rejectShare"/> of the in-scope messages whose probabilities these are
+    /// (rows of <see cref="Predictor.Probabilities"/>, or of <see cref="Predictor.Classify"/>, whose features are not read):
     /// the rejectShare-quantile of their top in-scope probability.
     /// </summary>
     public static double Threshold(IEnumerable<float[]> inScopeProbabilities, IReadOnlyList<string> labels, string? oosLabel, double rejectShare) =>
