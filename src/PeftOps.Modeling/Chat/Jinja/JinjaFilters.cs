@@ -167,7 +167,7 @@ internal static partial class JinjaFilters
         var scale = Math.Pow(10, digits);
         return method switch
         {
-            "common" => Math.Round(v * scale, MidpointRounding.AwayFromZero) / scale,
+            "common" => Math.Round(v, Math.Clamp(digits, 0, 15), MidpointRounding.ToEven),
             "ceil" => Math.Ceiling(v * scale) / scale,
             "floor" => Math.Floor(v * scale) / scale,
             _ => throw new JinjaException("method must be 'common', 'ceil' or 'floor'", line),

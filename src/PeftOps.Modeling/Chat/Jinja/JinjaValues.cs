@@ -38,7 +38,7 @@ internal static class JinjaValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : (object)e.GetDouble(),
         JsonValueKind.Array => e.EnumerateArray().Select(FromJson).ToList(),
         _ => e.EnumerateObject().ToDictionary(p => (object)p.Name, p => FromJson(p.Value)),
     };
