@@ -46,7 +46,7 @@ public sealed class RolloutTests(TrainedRepository trained) : IClassFixture<Trai
     }
 
     /// <summary>Runs the stage change with the real peftops, then the refresh the release workflow sends; the window spans both.</summary>
-    private static async Task SwitchAsync(ServingSandbox sandbox, HttpClient client, RolloutTimeline timeline, string from, string to, params string[] change)
+    internal static async Task SwitchAsync(ServingSandbox sandbox, HttpClient client, RolloutTimeline timeline, string from, string to, params string[] change)
     {
         var opened = Stopwatch.GetTimestamp();
         await sandbox.PeftopsAsync(change);
@@ -68,7 +68,7 @@ public sealed class RolloutTests(TrainedRepository trained) : IClassFixture<Trai
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
+    internal static async Task UntilAsync(Func<bool> condition)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
