@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Generation;
+using PeftOps.Serving.Http;
 using PeftOps.Serving.OpenAi;
 
 namespace PeftOps.Serving;

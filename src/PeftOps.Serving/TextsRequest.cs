@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PeftOps.Serving.Http;
 
 namespace PeftOps.Serving;
 
@@ -20,17 +21,7 @@ public static class TextsRequest
     public static IReadOnlyList<string> Parse(ReadOnlySpan<byte> json, ServeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new RequestError(400, $"body: not JSON ({e.Message}); expected {{\"texts\": [\"...\"]}}");
-        }
-        using (document)
+        using (var document = RequestBody.Json(json, maxDepth: 8, reason => new RequestError(400, $"body: not JSON ({reason}); expected {{\"texts\": [\"...\"]}}")))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("texts", out var texts))

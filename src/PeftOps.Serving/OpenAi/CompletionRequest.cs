@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Generation;
+using PeftOps.Serving.Http;
 
 namespace PeftOps.Serving.OpenAi;
 
@@ -26,17 +27,7 @@ public sealed record CompletionRequest(string Model, IReadOnlyList<ChatMessage>?
     /// <param name="maxNewTokens">The most tokens a request may ask for (<see cref="ServeOptions.MaxNewTokens"/>).</param>
     public static CompletionRequest Parse(ReadOnlySpan<byte> json, bool chat, int maxNewTokens)
     {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new OpenAiError(400, $"body: not JSON ({e.Message})");
-        }
-        using (document)
+        using (var document = RequestBody.Json(json, maxDepth: 16, reason => new OpenAiError(400, $"body: not JSON ({reason})")))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)

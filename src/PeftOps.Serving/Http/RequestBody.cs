@@ -1,4 +1,6 @@
-namespace PeftOps.Serving;
+using System.Text.Json;
+
+namespace PeftOps.Serving.Http;
 
 /// <summary>A request's body, read whole up to a limit; every endpoint that reads JSON reads it so.</summary>
 public static class RequestBody
@@ -27,5 +29,21 @@ public static class RequestBody
             throw tooLarge(); // Kestrel's own limit (the same number) caught it first
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>The body as a JSON document, nested at most <paramref name="maxDepth"/> deep.</summary>
+    /// <param name="notJson">The error for a body that is not JSON, given the parser's reason.</param>
+    public static JsonDocument Json(ReadOnlySpan<byte> json, int maxDepth, Func<string, Exception> notJson)
+    {
+        ArgumentNullException.ThrowIfNull(notJson);
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+            return JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException e)
+        {
+            throw notJson(e.Message);
+        }
     }
 }
