@@ -6,8 +6,8 @@ using PeftOps.TestSupport;
 namespace PeftOps.Serving.Tests;
 
 /// <summary>
-/// OpenAI's official client library (npm <c>openai</c>, installed by the test into <c>.tools/openai</c>) against the
-/// server listening on a local port: what the client parsed is what the adapter, run by hand, generates.
+/// OpenAI's official client library (npm <c>openai</c>, installed by the test into <c>.tools/openai</c>) against the built
+/// <c>peftops serve</c> on a local port: what the client parsed is what the adapter, run by hand, generates.
 /// </summary>
 public sealed class OpenAiClientTests(ChatTrainedRepository trained) : IClassFixture<ChatTrainedRepository>
 {
@@ -18,13 +18,13 @@ public sealed class OpenAiClientTests(ChatTrainedRepository trained) : IClassFix
     {
         await NpmPackage.OpenAi.EnsureInstalledAsync();
         using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0");
-        var url = $"http://127.0.0.1:{ServeProcess.FreePort()}";
-        await using var app = await sandbox.StartListeningAsync(url);
+        await using var server = await ServeProcess.StartAsync(sandbox.Served,
+            "--stage", ServingSandbox.Stage, "--adapter", sandbox.Adapter, "--poll", "0", "--cache", sandbox.Cache, "--registry", sandbox.StoreUri);
         using var oracle = new DecoderOracle(sandbox);
         var chat = oracle.FromRendered($"user : {Question} . assistant :", new GenerationOptions { MaxNewTokens = 6 });
         var text = oracle.FromPrompt(Question, new GenerationOptions { MaxNewTokens = 4 });
 
-        var parsed = await RunClientAsync($"{url}/v1", "tiny-llama", Question);
+        var parsed = await RunClientAsync(new Uri(server.Address, "v1").ToString(), "tiny-llama", Question);
 
         var whole = parsed.GetProperty("chat");
         Assert.StartsWith("chatcmpl-", whole.GetProperty("id").GetString(), StringComparison.Ordinal);

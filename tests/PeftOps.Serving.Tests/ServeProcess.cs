@@ -92,7 +92,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    internal static int FreePort()
+    private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

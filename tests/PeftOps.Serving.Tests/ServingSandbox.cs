@@ -93,15 +93,6 @@ internal sealed class ServingSandbox : IDisposable
         return app;
     }
 
-    /// <summary>The server in this process listening with Kestrel on <paramref name="url"/>, for clients in other processes.</summary>
-    public async Task<WebApplication> StartListeningAsync(string url, ServeOptions? options = null)
-    {
-        var registry = await AdapterRegistry.OpenAsync(Served, StoreUri, writes: false, CancellationToken.None);
-        var app = ServeApp.Build(options ?? Options(), registry, [url]);
-        await ServeApp.StartAsync(app, CancellationToken.None);
-        return app;
-    }
-
     /// <summary>sha256 of a version's adapter_model.safetensors, as its manifest in the folder store records it.</summary>
     public string WeightsSha256(string version)
     {
