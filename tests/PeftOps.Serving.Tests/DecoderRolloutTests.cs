@@ -11,39 +11,17 @@ namespace PeftOps.Serving.Tests;
 /// </summary>
 public sealed class DecoderRolloutTests(ChatTrainedRepository trained) : IClassFixture<ChatTrainedRepository>
 {
-    private const int Clients = 3;
-
     [Fact]
     public async Task Promote_and_rollback_while_requests_stream_fail_no_request()
     {
         using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0", "1.1.0");
         await using var app = await sandbox.StartInProcessAsync();
         using var client = app.GetTestClient();
-        var answers = new ConcurrentQueue<Answer>();
         var failures = new ConcurrentQueue<string>();
-        using var stop = new CancellationTokenSource();
-        var loops = Enumerable.Range(0, Clients).Select(i => Task.Run(() => LoopAsync(client, $"what is the colour of sea ? {i}", answers, failures, stop.Token))).ToList();
-        var timeline = new RolloutTimeline("v1.0.0");
 
-        await RolloutTests.UntilAsync(() => answers.Count >= 6);
-        await RolloutTests.SwitchAsync(sandbox, client, timeline, "v1.0.0", "v1.1.0", "registry", "promote", "tiny-llama", "--version", "1.1.0", "--stage", ServingSandbox.Stage);
-        var afterPromote = answers.Count;
-        await RolloutTests.UntilAsync(() => answers.Count >= afterPromote + 6);
-        await RolloutTests.SwitchAsync(sandbox, client, timeline, "v1.1.0", "v1.0.0", "registry", "rollback", "tiny-llama", "--stage", ServingSandbox.Stage);
-        var afterRollback = answers.Count;
-        await RolloutTests.UntilAsync(() => answers.Count >= afterRollback + 6);
-        await stop.CancelAsync();
-        await Task.WhenAll(loops);
+        await RolloutTests.DrillAsync(sandbox, client, perPhase: 6, (i, answers, stop) => LoopAsync(client, $"what is the colour of sea ? {i}", answers, failures, stop));
 
         Assert.Empty(failures);
-        var all = answers.ToList();
-        foreach (var answer in all)
-        {
-            var allowed = timeline.Allowed(answer.Sent, answer.Answered);
-            Assert.True(allowed.Contains(answer.Version!), $"a stream named {answer.Version}; while it was in flight the stage was held by {string.Join(" or ", allowed)}");
-        }
-        for (var phase = 0; phase < 3; phase++)
-            Assert.True(timeline.SteadyCount(all, phase) >= 2, $"phase {phase}: only {timeline.SteadyCount(all, phase)} streams outside the switch windows");
     }
 
     /// <summary>Streams chat completions until stopped; a stream that is not 200, holds an error or lacks [DONE] is a failure.</summary>
