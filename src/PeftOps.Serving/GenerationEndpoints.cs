@@ -103,8 +103,8 @@ public sealed class GenerationEndpoints
 
     private Task<GeneratedText> GenerateAsync(ServingSlot slot, CompletionRequest request, Action<GeneratedDelta>? onDelta, CancellationToken cancellationToken) =>
         request.Messages is { } messages
-            ? _host.ChatAsync(slot.ModelKey, messages, request.Options, onDelta, cancellationToken)
-            : _host.CompleteAsync(slot.ModelKey, request.Prompt!, request.Options, onDelta, cancellationToken);
+            ? _host.ChatAsync(slot.ModelKey, messages, request.Options, !request.MaxTokensGiven, onDelta, cancellationToken)
+            : _host.CompleteAsync(slot.ModelKey, request.Prompt!, request.Options, !request.MaxTokensGiven, onDelta, cancellationToken);
 
     /// <summary>
     /// Streams each piece of text as the model writes it. The response starts with the first piece, so a request refused

@@ -22,8 +22,11 @@ public sealed partial class ModelHost
     /// Renders <paramref name="messages"/> with the base checkpoint's chat template and the assistant's turn opened
     /// (<c>add_generation_prompt</c>), then generates from that text's tokens (the template writes any bos itself).
     /// </summary>
+    /// <param name="fitContext">Lower <see cref="GenerationOptions.MaxNewTokens"/> to the room the prompt leaves in the
+    /// model's context (a request that named no limit); otherwise a prompt and limit beyond the context are refused.</param>
     /// <exception cref="InputException">The checkpoint has no chat template, the template refuses the messages, or the prompt does not fit.</exception>
-    public Task<GeneratedText> ChatAsync(string key, IReadOnlyList<ChatMessage> messages, GenerationOptions options, Action<GeneratedDelta>? onDelta, CancellationToken cancellationToken)
+    public Task<GeneratedText> ChatAsync(string key, IReadOnlyList<ChatMessage> messages, GenerationOptions options, bool fitContext,
+        Action<GeneratedDelta>? onDelta, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
         return TakeTurnAsync(key, model =>
@@ -32,13 +35,26 @@ public sealed partial class ModelHost
                 ?? throw new InputException($"{model.Source.Reference}: its tokenizer_config.json has no chat_template, so messages cannot be rendered (use /v1/completions)");
             var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{model.Source.Reference}: no tokenizer.json or tokenizer.model");
             var prompt = tokenizer.Encode(template.Render(messages, addGenerationPrompt: true));
-            return new Generator(model).Generate([prompt], options, onDelta, cancellationToken)[0];
+            return new Generator(model).Generate([prompt], Fitted(model, prompt, options, fitContext), onDelta, cancellationToken)[0];
         }, cancellationToken);
     }
 
     /// <summary>Generates a continuation of <paramref name="prompt"/>, tokenized as the generator tokenizes text (bos first).</summary>
-    public Task<GeneratedText> CompleteAsync(string key, string prompt, GenerationOptions options, Action<GeneratedDelta>? onDelta, CancellationToken cancellationToken) =>
-        TakeTurnAsync(key, model => new Generator(model).Generate([prompt], options, onDelta, cancellationToken)[0], cancellationToken);
+    /// <param name="fitContext">As for <see cref="ChatAsync"/>.</param>
+    public Task<GeneratedText> CompleteAsync(string key, string prompt, GenerationOptions options, bool fitContext,
+        Action<GeneratedDelta>? onDelta, CancellationToken cancellationToken) =>
+        TakeTurnAsync(key, model =>
+        {
+            var generator = new Generator(model);
+            var ids = generator.EncodePrompt(prompt);
+            return generator.Generate([ids], Fitted(model, ids, options, fitContext), onDelta, cancellationToken)[0];
+        }, cancellationToken);
+
+    /// <summary>With <paramref name="fit"/>, at most the positions left after the prompt (at least 1, so a prompt that fills the context is still refused).</summary>
+    private static GenerationOptions Fitted(TransformerModel model, int[] prompt, GenerationOptions options, bool fit) =>
+        fit && model.Llama is { } config
+            ? options with { MaxNewTokens = Math.Clamp(config.MaxPositionEmbeddings - prompt.Length, 1, options.MaxNewTokens) }
+            : options;
 
     private async Task<GeneratedText> TakeTurnAsync(string key, Func<TransformerModel, GeneratedText> generate, CancellationToken cancellationToken)
     {

@@ -29,7 +29,7 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch") { Description = "At most this many texts in one forward pass.", DefaultValueFactory = _ => 64 };
         var maxNewTokens = new Option<int>("--max-new-tokens")
         {
-            Description = "Decoder adapters: the most tokens one completion may generate (a larger max_tokens is refused; chat requests without one get it).",
+            Description = "Decoder adapters: the most tokens one completion may generate (a larger max_tokens is refused; chat requests without one get it, or what the prompt leaves of the context).",
             DefaultValueFactory = _ => 512,
         };
         var cache = new Option<string?>("--cache") { Description = "Folder for verified versions (default: $PEFTOPS_CACHE/serve, else ~/.cache/peftops/serve)." };

@@ -13,7 +13,10 @@ namespace PeftOps.Serving.OpenAi;
 /// </summary>
 /// <param name="Model">The adapter's name.</param>
 /// <param name="IncludeUsage"><c>stream_options.include_usage</c>: a last chunk carries <c>usage</c>.</param>
-public sealed record CompletionRequest(string Model, IReadOnlyList<ChatMessage>? Messages, string? Prompt, GenerationOptions Options, bool Stream, bool IncludeUsage)
+/// <param name="MaxTokensGiven">False when the request named no <c>max_tokens</c>: then the default in
+/// <see cref="GenerationOptions.MaxNewTokens"/> gives way to the room the prompt leaves in the model's context.</param>
+public sealed record CompletionRequest(string Model, IReadOnlyList<ChatMessage>? Messages, string? Prompt, GenerationOptions Options, bool Stream, bool IncludeUsage,
+    bool MaxTokensGiven = true)
 {
     /// <summary>OpenAI's default <c>max_tokens</c> for <c>/v1/completions</c>; chat defaults to the server's limit.</summary>
     public const int CompletionsDefaultMaxTokens = 16;
@@ -55,9 +58,10 @@ public sealed record CompletionRequest(string Model, IReadOnlyList<ChatMessage>?
                 Seed = OptionalLong(root, "seed") ?? Random.Shared.NextInt64(),
                 Stop = Stops(root),
             };
+            var given = Optional(root, "max_tokens") is not null || (chat && Optional(root, "max_completion_tokens") is not null);
             return chat
-                ? new CompletionRequest(model, ReadMessages(root), null, options, stream, includeUsage)
-                : new CompletionRequest(model, null, ReadPrompt(root), options, stream, includeUsage);
+                ? new CompletionRequest(model, ReadMessages(root), null, options, stream, includeUsage, given)
+                : new CompletionRequest(model, null, ReadPrompt(root), options, stream, includeUsage, given);
         }
     }
 

@@ -35,7 +35,8 @@ public sealed class CompletionRequestTests
         var chat = Chat("""{"model": "m", "messages": [{"role": "user", "content": "hi"}]}""", limit: 300);
         var text = Text("""{"model": "m", "prompt": ["once upon"], "stop": "."}""");
 
-        Assert.Equal((300, 1.0, 1.0), (chat.Options.MaxNewTokens, chat.Options.Temperature, chat.Options.TopP));
+        Assert.Equal((300, 1.0, 1.0, false), (chat.Options.MaxNewTokens, chat.Options.Temperature, chat.Options.TopP, chat.MaxTokensGiven));
+        Assert.True(Chat("""{"model": "m", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 5}""").MaxTokensGiven);
         Assert.Equal((16, "once upon"), (text.Options.MaxNewTokens, text.Prompt));
         Assert.Equal(["."], text.Options.Stop);
         Assert.False(text.Stream);
