@@ -97,10 +97,11 @@ public static class ModelLoader
         StateDictLoader.Load(decoder, tensors, checkpointName, tied);
         if (llama.TieWordEmbeddings)
             decoder.TieWeights();
-        return new TransformerModel(decoder, architecture, source) { Llama = llama, DecoderTokenizer = DecoderTokenizer(source.Folder) };
+        return new TransformerModel(decoder, architecture, source) { Llama = llama, DecoderTokenizer = LoadDecoderTokenizer(source.Folder) };
     }
 
-    private static IDecoderTokenizer? DecoderTokenizer(string folder)
+    /// <summary>A decoder checkpoint folder's tokenizer (tokenizer.model, else tokenizer.json), or null when it has neither.</summary>
+    public static IDecoderTokenizer? LoadDecoderTokenizer(string folder)
     {
         var sentencePiece = Path.Combine(folder, "tokenizer.model");
         if (File.Exists(sentencePiece))

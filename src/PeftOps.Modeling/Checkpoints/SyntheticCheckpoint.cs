@@ -10,8 +10,9 @@ namespace PeftOps.Modeling.Checkpoints;
 /// <summary>
 /// Writes a Hugging Face decoder checkpoint with the published shapes of a real model and random weights
 /// (N(0, 0.02) matrices, unit norms, zero biases): <c>config.json</c>, sharded <c>model-0000k-of-0000n.safetensors</c>
-/// with <c>model.safetensors.index.json</c>, and a byte-level BPE <c>tokenizer.json</c>, so loading, memory and step time
-/// can be measured at real size with nothing downloaded. The weights mean nothing; the shapes, dtypes, file layout and
+/// with <c>model.safetensors.index.json</c>, a byte-level BPE <c>tokenizer.json</c>, a <c>tokenizer_config.json</c> with a
+/// ChatML chat template and <c>generation_config.json</c> (eos: <c>&lt;|im_end|&gt;</c>, then <c>&lt;|endoftext|&gt;</c>, as
+/// Qwen2.5-Instruct's), so loading, memory, step time and chat training can be tried at real size with nothing downloaded. The weights mean nothing; the shapes, dtypes, file layout and
 /// tensor names are the real model's.
 /// </summary>
 public static class SyntheticCheckpoint
@@ -42,6 +43,13 @@ public static class SyntheticCheckpoint
         var (bos, eos) = (tokenizer.Bos, tokenizer.Eos);
         File.WriteAllText(Path.Combine(folder, "config.json"), Config(shape, dtype, bos, eos).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(folder, "tokenizer.json"), tokenizer.Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), TokenizerConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, "generation_config.json"), new JsonObject
+        {
+            ["bos_token_id"] = bos,
+            ["eos_token_id"] = new JsonArray(eos, bos),
+            ["pad_token_id"] = bos,
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
         var generator = new Generator((ulong)seed);
         var shards = new List<List<(string Name, long[] Shape, bool Norm)>> { new() };
@@ -107,6 +115,15 @@ public static class SyntheticCheckpoint
         if (!s.TieWordEmbeddings)
             yield return ("lm_head.weight", [s.VocabSize, s.HiddenSize], false);
     }
+
+    private static JsonObject TokenizerConfig() => new()
+    {
+        ["chat_template"] = SyntheticTokenizer.ChatTemplate,
+        ["bos_token"] = null,
+        ["eos_token"] = SyntheticTokenizer.ImEnd,
+        ["pad_token"] = SyntheticTokenizer.EndOfText,
+        ["additional_special_tokens"] = new JsonArray(SyntheticTokenizer.ImStart, SyntheticTokenizer.ImEnd),
+    };
 
     private static JsonObject Config(DecoderShape s, ScalarType dtype, int bos, int eos)
     {

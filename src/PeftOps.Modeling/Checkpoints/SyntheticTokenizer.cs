@@ -7,8 +7,10 @@ namespace PeftOps.Modeling.Checkpoints;
 
 /// <summary>
 /// A byte-level BPE <c>tokenizer.json</c> for <see cref="SyntheticCheckpoint"/>: GPT-2's 256 byte symbols, merges
-/// learned by plain BPE on a short built-in English text, and <c>&lt;|endoftext|&gt;</c> as both bos and eos. Every
-/// id is below 600, so it fits any real vocabulary size.
+/// learned by plain BPE on a short built-in English text, and, as Qwen2.5-Instruct has them, three added special
+/// tokens: <c>&lt;|endoftext|&gt;</c> (bos and padding), <c>&lt;|im_start|&gt;</c> and <c>&lt;|im_end|&gt;</c> (the
+/// ChatML turn markers; im_end is the eos, where a chat turn and generation end). Every id is below 600, so it fits
+/// any real vocabulary size.
 /// </summary>
 internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int Eos)
 {
@@ -24,6 +26,19 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
         + "Numbers such as 1, 2, 3, 10, 42, 2024 and 3.14 appear in questions, answers and order references like A-1234.";
 
     private const int Merges = 300;
+
+    public const string EndOfText = "<|endoftext|>";
+    public const string ImStart = "<|im_start|>";
+    public const string ImEnd = "<|im_end|>";
+
+    /// <summary>
+    /// The ChatML chat template written into <c>tokenizer_config.json</c>: Qwen2.5-Instruct's without its default system
+    /// prompt and tool branches (each turn <c>&lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n</c>, then
+    /// <c>&lt;|im_start|&gt;assistant\n</c> as the generation prompt).
+    /// </summary>
+    public const string ChatTemplate =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
     public static SyntheticTokenizer Build()
     {
@@ -55,17 +70,22 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
             }
         }
         var endOfText = vocab.Count;
-        vocab["<|endoftext|>"] = endOfText;
+        var added = new JsonArray();
+        foreach (var special in new[] { EndOfText, ImStart, ImEnd })
+        {
+            added.Add(new JsonObject
+            {
+                ["id"] = vocab.Count, ["content"] = special, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+            });
+            vocab[special] = vocab.Count;
+        }
         var vocabJson = new JsonObject();
         foreach (var (token, id) in vocab)
             vocabJson[token] = id;
         var json = new JsonObject
         {
             ["version"] = "1.0",
-            ["added_tokens"] = new JsonArray(new JsonObject
-            {
-                ["id"] = endOfText, ["content"] = "<|endoftext|>", ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
-            }),
+            ["added_tokens"] = added,
             ["normalizer"] = null,
             ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
             ["post_processor"] = null,
@@ -76,7 +96,7 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
                 ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false, ["vocab"] = vocabJson, ["merges"] = merges,
             },
         };
-        return new SyntheticTokenizer(json, endOfText, endOfText);
+        return new SyntheticTokenizer(json, endOfText, vocab[ImEnd]);
     }
 
     // the pre-tokenizer the written tokenizer.json declares (ByteLevel with use_regex)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PeftOps.Contracts;
 
 namespace PeftOps.Peft.Format;
 
@@ -95,30 +96,7 @@ public static class PythonJson
         return JsonNode.Parse(text.Replace("E", "e", StringComparison.Ordinal))!;
     }
 
-    private static void WriteString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e)
-                        sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    else
-                        sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    private static void WriteString(StringBuilder sb, string s) => PythonJsonString.Append(sb, s, ensureAscii: true);
 
     private static void Indent(StringBuilder sb, int depth) => sb.Append(' ', depth * 2);
 }

@@ -1,29 +1,31 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training.Data;
 
 /// <summary>
-/// Prompt/response pairs for supervised fine-tuning of a causal LM: each row is
-/// [bos] prompt response [eos], truncated to max_length, and only the response (and eos) carry labels.
-/// Validation scores the mean next-token loss over the responses (lower is better).
+/// Supervised fine-tuning data for a causal LM, each file in one of two formats (chosen by its rows' keys):
+/// prompt/response pairs, each row [bos] prompt response [eos] truncated to max_length with labels on the response
+/// (and eos) only; or chat conversations (<c>messages</c>), rendered with the base checkpoint's chat template and
+/// labelled on the assistant turns only (<see cref="ChatExamples"/>). Validation scores the mean next-token loss over
+/// the labelled tokens (lower is better).
 /// </summary>
 public sealed class CausalLmData : ITrainingData
 {
     private readonly AdapterSpec spec;
-    private readonly IReadOnlyList<PromptResponse> train;
-    private readonly IReadOnlyList<PromptResponse>? validation;
+    private readonly IReadOnlyList<CausalLmRow> train;
+    private readonly IReadOnlyList<CausalLmRow>? validation;
+    private (ChatTemplate Template, Modeling.Tokenization.IDecoderTokenizer Tokenizer)? chat;
 
     public CausalLmData(AdapterSpec spec)
     {
         this.spec = spec;
-        var trainPath = spec.Resolve(spec.Data.Train);
-        train = DataFile.ReadPromptResponse(trainPath);
-        var validationPath = spec.Data.Validation is { } v ? spec.Resolve(v) : null;
-        validation = validationPath is null ? null : DataFile.ReadPromptResponse(validationPath);
-        Lengths = train.Select(e => Math.Min(spec.Task.MaxLength, e.Prompt.Length + e.Response.Length)).ToList();
+        train = Read(spec.Resolve(spec.Data.Train));
+        validation = spec.Data.Validation is { } v ? Read(spec.Resolve(v)) : null;
+        Lengths = train.Select(e => e.Ids?.Length ?? Math.Min(spec.Task.MaxLength, e.Pair!.Prompt.Length + e.Pair.Response.Length)).ToList();
         DataSha256 = TrainingFiles.Hashes(spec);
     }
 
@@ -57,16 +59,42 @@ public sealed class CausalLmData : ITrainingData
         return sum / Math.Max(1, tokens);
     }
 
-    private TextBatch Encode(TransformerModel model, IReadOnlyList<PromptResponse> examples, Device device)
+    private IReadOnlyList<CausalLmRow> Read(string path)
     {
-        var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no tokenizer.json");
-        var (bos, eos) = (model.Llama?.BosTokenId, model.Llama?.EosTokenId);
+        var file = DataFile.ReadCausalLm(path);
+        if (file.Pairs is { } pairs)
+            return pairs.Select(p => new CausalLmRow(p, null, null, p.Line)).ToList();
+        var (template, tokenizer) = chat ??= ChatOf(path);
+        return ChatExamples.Encode(path, file.Conversations!, template, tokenizer, spec.Task.MaxLength);
+    }
+
+    /// <summary>The base checkpoint's chat template and tokenizer, read without loading its weights.</summary>
+    private (ChatTemplate, Modeling.Tokenization.IDecoderTokenizer) ChatOf(string path)
+    {
+        var folder = ModelLoader.Resolve(spec.BaseModel).Folder;
+        var template = ChatTemplate.FromCheckpoint(folder)
+            ?? throw new InputException($"{path}: chat rows ({{\"messages\": ...}}) are rendered with the base model's chat template, and base_model {spec.BaseModel} has none (no chat_template in {Path.Combine(folder, "tokenizer_config.json")}); use prompt/response rows or a checkpoint with a chat template");
+        var tokenizer = ModelLoader.LoadDecoderTokenizer(folder)
+            ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no tokenizer.json or tokenizer.model");
+        return (template, tokenizer);
+    }
+
+    private TextBatch Encode(TransformerModel model, IReadOnlyList<CausalLmRow> examples, Device device)
+    {
         var ids = new List<long[]>();
         var labels = new List<long[]>();
         foreach (var example in examples)
         {
-            long[] prompt = [.. (bos is { } b ? new[] { b } : []), .. tokenizer.Encode(example.Prompt)];
-            long[] response = [.. tokenizer.Encode(example.Response), .. (eos is { } e ? new[] { e } : [])];
+            if (example.Pair is not { } pair)
+            {
+                ids.Add(example.Ids!);
+                labels.Add(example.Labels!);
+                continue;
+            }
+            var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no tokenizer.json");
+            var (bos, eos) = (model.Llama?.BosTokenId, model.Llama?.EosTokenId);
+            long[] prompt = [.. (bos is { } b ? new[] { b } : []), .. tokenizer.Encode(pair.Prompt)];
+            long[] response = [.. tokenizer.Encode(pair.Response), .. (eos is { } e ? new[] { e } : [])];
             var row = prompt.Concat(response).Take(spec.Task.MaxLength).ToArray();
             ids.Add(row);
             labels.Add(row.Select((id, i) => i < prompt.Length ? -100L : id).ToArray());

@@ -1,5 +1,6 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Modeling.Chat;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -10,7 +11,8 @@ namespace PeftOps.Training.Data;
 /// <summary>
 /// Reads the data formats of the command-line contract: JSONL or CSV (with a header) with <c>text</c> and
 /// <c>label</c>; JSONL with only <c>text</c> (off-topic messages); sentence-pair TSV <c>score, s1, s2</c> or
-/// <c>genre, score, s1, s2</c>. Every error names the file and line; an empty file is an error.
+/// <c>genre, score, s1, s2</c>; for a causal LM, JSONL of <c>prompt</c>/<c>response</c> pairs or of chat
+/// conversations (<c>messages</c>). Every error names the file and line; an empty file is an error.
 /// </summary>
 public static class DataFile
 {
@@ -24,19 +26,69 @@ public static class DataFile
     }
 
     /// <summary>JSONL with <c>prompt</c> and <c>response</c> (supervised fine-tuning of a causal LM).</summary>
-    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path)
+    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path) =>
+        ReadCausalLm(path) is { Pairs: { } pairs } ? pairs
+            : throw new InputException($"{path}: chat rows ({{\"messages\": ...}}) where prompt/response rows are expected");
+
+    /// <summary>
+    /// A causal LM's JSONL, in the format its rows' keys choose: <c>messages</c> (chat, as OpenAI's fine-tuning API and
+    /// TRL write it) or <c>prompt</c> and <c>response</c>. One file holds one format; a row of the other is refused.
+    /// </summary>
+    public static CausalLmFile ReadCausalLm(string path)
     {
+        var firstChat = (int?)null;
+        var firstPair = (int?)null;
         var rows = JsonLines(path, (root, lineNumber) =>
         {
+            var isChat = root.TryGetProperty("messages", out _);
+            if (isChat ? firstPair is not null : firstChat is not null)
+                throw new InputException(isChat
+                    ? $"{path}:{lineNumber}: messages: a chat row in a file of prompt/response rows (line {firstPair}); one file holds one format"
+                    : $"{path}:{lineNumber}: a prompt/response row in a file of chat rows (line {firstChat}, {{\"messages\": ...}}); one file holds one format");
+            if (isChat)
+            {
+                firstChat ??= lineNumber;
+                return (object)ReadConversation(path, root, lineNumber);
+            }
+            firstPair ??= lineNumber;
             string? Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var (prompt, response) = (Field("prompt"), Field("response"));
             if (prompt is null || string.IsNullOrWhiteSpace(response))
-                throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response");
+                throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response, or {{\"messages\": [...]}}");
             return new PromptResponse(prompt, response, lineNumber);
         });
         if (rows.Count == 0)
             throw new InputException($"{path}: no examples (expected one per line)");
-        return rows;
+        return firstChat is not null
+            ? new CausalLmFile(null, rows.Cast<ChatConversation>().ToList())
+            : new CausalLmFile(rows.Cast<PromptResponse>().ToList(), null);
+    }
+
+    private static readonly string[] ChatRoles = ["system", "user", "assistant"];
+
+    private static ChatConversation ReadConversation(string path, JsonElement root, int lineNumber)
+    {
+        var messages = root.GetProperty("messages");
+        if (messages.ValueKind != JsonValueKind.Array || messages.GetArrayLength() == 0)
+            throw new InputException($"{path}:{lineNumber}: messages must be a non-empty list of {{\"role\": ..., \"content\": ...}} (was {Shorten(messages.GetRawText())})");
+        var turns = new List<ChatMessage>();
+        var i = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object)
+                throw new InputException($"{path}:{lineNumber}: messages[{i}] must be an object {{\"role\": ..., \"content\": ...}} (was {Shorten(message.GetRawText())})");
+            var role = message.TryGetProperty("role", out var r) ? r : default;
+            if (role.ValueKind != JsonValueKind.String || !ChatRoles.Contains(role.GetString()))
+                throw new InputException($"{path}:{lineNumber}: messages[{i}].role must be system, user or assistant (was {(role.ValueKind == JsonValueKind.Undefined ? "missing" : Shorten(role.GetRawText()))})");
+            var content = message.TryGetProperty("content", out var c) ? c : default;
+            if (content.ValueKind != JsonValueKind.String)
+                throw new InputException($"{path}:{lineNumber}: messages[{i}].content must be a string (was {(content.ValueKind == JsonValueKind.Undefined ? "missing" : Shorten(content.GetRawText()))})");
+            turns.Add(new ChatMessage(role.GetString()!, content.GetString()!));
+            i++;
+        }
+        if (!turns.Any(t => t.Role == "assistant"))
+            throw new InputException($"{path}:{lineNumber}: messages: no assistant turn (the loss covers assistant turns; expected at least one {{\"role\": \"assistant\", ...}})");
+        return new ChatConversation(turns, lineNumber);
     }
 
     public static IReadOnlyList<SentencePair> ReadPairs(string path)
@@ -286,6 +338,16 @@ public sealed record LabeledText(string Text, string Label, int Line);
 
 /// <summary>A supervised fine-tuning example for a causal LM: the loss covers the response only.</summary>
 public sealed record PromptResponse(string Prompt, string Response, int Line);
+
+/// <summary>A chat example for a causal LM: the loss covers the assistant turns only.</summary>
+public sealed record ChatConversation(IReadOnlyList<ChatMessage> Messages, int Line);
+
+/// <summary>A causal LM's data file: prompt/response pairs or chat conversations (exactly one is not null).</summary>
+public sealed record CausalLmFile(IReadOnlyList<PromptResponse>? Pairs, IReadOnlyList<ChatConversation>? Conversations)
+{
+    /// <summary>The number of examples, in either format.</summary>
+    public int Count => Pairs?.Count ?? Conversations!.Count;
+}
 
 /// <param name="Score">Gold similarity, 0-5 in STS-B's sense.</param>
 public sealed record SentencePair(string Sentence1, string Sentence2, double Score, int Line);

@@ -32,7 +32,7 @@ public static class EvaluateRecipe
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
         int Rows(SpecDataFiles.File file) => causal
-            ? DataFile.ReadPromptResponse(spec.Resolve(file.Path)).Count
+            ? DataFile.ReadCausalLm(spec.Resolve(file.Path)).Count
             : DataFile.ReadLabeled(spec.Resolve(file.Path), file.LabelRequired).Count;
 
         // --- suites -----------------------------------------------------------------------------

@@ -8,7 +8,8 @@ namespace PeftOps.Modeling.Tests.Chat;
 /// <summary>
 /// Every template under tests/data/chat-templates renders every conversation of conversations.json as transformers
 /// 4.46.3's apply_chat_template did (expected.json, made by make_fixtures.py), character for character, with and without
-/// the generation prompt; where transformers raised, so do we (exit 2), with the template's own message.
+/// the generation prompt; where transformers raised, so do we (exit 2), with the template's own message. For a template
+/// with <c>{% generation %}</c> blocks, the assistant spans are the ones transformers' return_assistant_tokens_mask finds.
 /// </summary>
 public sealed class ChatTemplateFixtureTests
 {
@@ -42,7 +43,15 @@ public sealed class ChatTemplateFixtureTests
         var chat = ChatTemplate.FromCheckpoint(Path.Combine(Folder, template))!;
 
         if (result.TryGetProperty("text", out var text))
+        {
             Assert.Equal(text.GetString(), chat.Render(messages, addGenerationPrompt, variables));
+            if (result.TryGetProperty("assistant_spans", out var spans))
+            {
+                // {% generation %} blocks: the spans transformers' return_assistant_tokens_mask reads
+                var rendering = chat.RenderForTraining(messages);
+                Assert.Equal(spans.EnumerateArray().Select(s => s.GetString()), rendering.AssistantSpans.Select(s => rendering.Text[s.Start..s.End]));
+            }
+        }
         else
         {
             var error = Assert.Throws<InputException>(() => chat.Render(messages, addGenerationPrompt, variables));

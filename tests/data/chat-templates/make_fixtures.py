@@ -3,7 +3,8 @@
 Run with the Hugging Face reference environment (../../../../shared/tools/hf-reference, see its README):
     /work/shared/tools/hf-reference/py tests/data/chat-templates/make_fixtures.py
 It writes expected.json beside itself: for each template, case and add_generation_prompt, the rendered text or the
-error transformers raised. The Rust tokenizers package is not available there (only a placeholder whose AddedToken
+error transformers raised, and for a template with {% generation %} blocks the text of each block as
+transformers' return_assistant_tokens_mask finds them (_render_with_assistant_indices). The Rust tokenizers package is not available there (only a placeholder whose AddedToken
 cannot be hashed, so from_pretrained fails), so each folder's tokenizer_config.json is passed as keyword arguments to a
 subclass of transformers' PreTrainedTokenizerBase (PreTrainedTokenizer itself needs the placeholder's AddedToken), with AddedToken objects ({"content": ...}) given as their content, which is
 what the tokenizer's special_tokens_map hands the template. transformers itself then picks the template (the string,
@@ -15,6 +16,7 @@ import pathlib
 import jinja2
 import transformers
 from transformers import PreTrainedTokenizerBase
+from transformers.utils.chat_template_utils import _compile_jinja_template, _render_with_assistant_indices
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -40,6 +42,13 @@ def main():
                 try:
                     entry["text"] = tokenizer.apply_chat_template(
                         case["messages"], tokenize=False, add_generation_prompt=add_generation_prompt, **variables)
+                    if "{%- generation %}" in tokenizer.get_chat_template() and not add_generation_prompt:
+                        # what return_assistant_tokens_mask marks: the text of each {% generation %} block
+                        text, indices = _render_with_assistant_indices(
+                            _compile_jinja_template(tokenizer.get_chat_template()), case["messages"], None, None,
+                            add_generation_prompt, **tokenizer.special_tokens_map, **variables)
+                        assert text == entry["text"]
+                        entry["assistant_spans"] = [text[a:b] for a, b in indices]
                 except (jinja2.exceptions.TemplateError, TypeError, ValueError, IndexError, KeyError) as e:
                     entry["error"] = f"{type(e).__name__}: {e}"
                 results.append(entry)

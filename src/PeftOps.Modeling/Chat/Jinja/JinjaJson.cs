@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PeftOps.Contracts;
 
 namespace PeftOps.Modeling.Chat.Jinja;
 
@@ -89,28 +90,5 @@ internal static class JinjaJson
         _ => throw new JinjaException($"keys must be str, int, float, bool or None, not {JinjaValues.TypeName(key)}", line),
     };
 
-    private static void Quote(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20)
-                        sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-                    else
-                        sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    private static void Quote(StringBuilder sb, string s) => PythonJsonString.Append(sb, s, ensureAscii: false);
 }
