@@ -64,12 +64,7 @@ public sealed class DecoderBenchCommandTests
     public async Task Trains_lora_steps_on_a_decoder_and_accounts_for_its_memory(bool checkpointing)
     {
         using var temp = new TempDirectory();
-        var checkpoint = temp.Combine("qwen");
-        var shape = Modeling.Checkpoints.SyntheticCheckpoint.Shapes["qwen2.5-0.5b"] with
-        {
-            VocabSize = 600, HiddenSize = 64, IntermediateSize = 96, Layers = 2, Heads = 4, KvHeads = 2,
-        };
-        Modeling.Checkpoints.SyntheticCheckpoint.Write(checkpoint, shape, TorchSharp.torch.ScalarType.Float32, seed: 5);
+        var (checkpoint, shape) = TinyQwen(temp);
         var json = temp.Combine("bench.json");
 
         string[] args = ["bench", "--model", checkpoint, "--batch", "2", "--tokens", "16", "--rank", "4", "--steps", "2", "--warmup", "1", "--json", json];
@@ -92,6 +87,40 @@ public sealed class DecoderBenchCommandTests
         Assert.True(root.GetProperty("peak_resident").GetInt64() > 0);
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() < shape.Parameters * 4, "only the adapter is saved");
+    }
+
+    [Fact]
+    public async Task Measures_prefill_and_decode_of_greedy_generation_alone()
+    {
+        using var temp = new TempDirectory();
+        var (checkpoint, _) = TinyQwen(temp);
+        var json = temp.Combine("bench.json");
+
+        var result = await PeftOpsRunner.InProcess("bench", "--model", checkpoint, "--training", "false", "--batch", "2",
+            "--prompt-tokens", "8", "--new-tokens", "4", "--generation-runs", "2", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("generate (greedy)   batch 2, prompt 8 tokens, 4 new: prefill ", result.Stdout);
+        Assert.DoesNotContain("LoRA r", result.Stdout);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var generation = document.RootElement.GetProperty("generation");
+        Assert.Equal(["generation"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.True(generation.GetProperty("prefill_tokens_per_second").GetDouble() > 0);
+        Assert.True(generation.GetProperty("decode_tokens_per_second").GetDouble() > 0);
+        Assert.True(generation.GetProperty("peak_resident").GetInt64() > 0);
+        Assert.Equal(2, generation.GetProperty("runs").GetInt32());
+    }
+
+    // Qwen2.5-0.5B's kind of checkpoint (tied embeddings, q/k/v biases, GQA) at a tiny width
+    private static (string Folder, Modeling.Checkpoints.DecoderShape Shape) TinyQwen(TempDirectory temp)
+    {
+        var checkpoint = temp.Combine("qwen");
+        var shape = Modeling.Checkpoints.SyntheticCheckpoint.Shapes["qwen2.5-0.5b"] with
+        {
+            VocabSize = 600, HiddenSize = 64, IntermediateSize = 96, Layers = 2, Heads = 4, KvHeads = 2,
+        };
+        Modeling.Checkpoints.SyntheticCheckpoint.Write(checkpoint, shape, TorchSharp.torch.ScalarType.Float32, seed: 5);
+        return (checkpoint, shape);
     }
 
     [Fact]

@@ -31,12 +31,17 @@ internal static class BenchCommand
         var tokens = new Option<int>("--tokens") { Description = "With --model: tokens per sequence (default 256).", DefaultValueFactory = _ => 256 };
         var rank = new Option<int>("--rank") { Description = "With --model: LoRA rank on every projection (default 16).", DefaultValueFactory = _ => 16 };
         var checkpointing = new Option<bool>("--gradient-checkpointing") { Description = "With --model: activation checkpointing of every decoder layer, as training.gradient_checkpointing: true trains (default off)." };
+        var training = new Option<bool>("--training") { Description = "With --model: measure the LoRA steps (default on; --training false measures generation only).", DefaultValueFactory = _ => true };
+        var promptTokens = new Option<int>("--prompt-tokens") { Description = "With --model: prompt length of the generation figures (default 128).", DefaultValueFactory = _ => 128 };
+        var newTokens = new Option<int>("--new-tokens") { Description = "With --model: greedy steps of the generation figures (default 32; 0 skips generation).", DefaultValueFactory = _ => 32 };
+        var generationRuns = new Option<int>("--generation-runs") { Description = "With --model: timed generations after one warm-up (default 3).", DefaultValueFactory = _ => 3 };
         var command = new Command("bench", "Measure training, prediction and memory on builtin:all-MiniLM-L6-v2 against a plain TorchSharp loop.")
         {
-            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing,
+            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing, training, promptTokens, newTokens, generationRuns,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
-            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json))
+            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json),
+                parse.GetValue(training), new GenerationRun(parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(generationRuns)))
             : Run(
             parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
             parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json))));
@@ -109,13 +114,36 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath)
+    private sealed record GenerationRun(int PromptTokens, int NewTokens, int Runs);
+
+    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath,
+        bool training, GenerationRun generation)
     {
         if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
             throw new InputException($"--batch {batch} --tokens {tokens} --rank {rank}: expected batch 1-4096, tokens 2-131072, rank 1-4096");
         if (steps < 1 || warmup < 0)
             throw new InputException($"--steps must be at least 1 and --warmup 0 or more (were {steps}, {warmup})");
+        if (generation.PromptTokens < 1 || generation.NewTokens < 0 || generation.Runs < 1)
+            throw new InputException($"--prompt-tokens must be at least 1, --new-tokens 0 or more and --generation-runs at least 1 (were {generation.PromptTokens}, {generation.NewTokens}, {generation.Runs})");
         var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
+        var document = new System.Text.Json.Nodes.JsonObject();
+        var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+        if (training)
+            document = JsonSerializer.SerializeToNode(Train(checkpoint, device, batch, tokens, rank, checkpointing, steps, warmup), options)!.AsObject();
+        if (generation.NewTokens > 0)
+        {
+            var g = GenerationBench.Run(checkpoint, batch, generation.PromptTokens, generation.NewTokens, new BenchSettings { Device = device, Steps = generation.Runs, Warmup = 1 });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"generate (greedy)   batch {g.Batch}, prompt {g.PromptTokens} tokens, {g.NewTokens} new: prefill {g.PrefillTokensPerSecond:F1} tokens/s, decode {g.DecodeTokensPerSecond:F2} tokens/s, peak resident {g.PeakResident / 1e6:F0} MB ({g.Threads} torch threads, median of {g.Runs} after 1 warm-up)"));
+            document["generation"] = JsonSerializer.SerializeToNode(g, options);
+        }
+        if (output is not null)
+            AtomicFile.WriteAllText(output, document.ToJsonString(options));
+        return ExitCodes.Success;
+    }
+
+    private static DecoderFigures Train(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup)
+    {
         var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing });
         var ic = CultureInfo.InvariantCulture;
         const double MB = 1e6;
@@ -125,9 +153,7 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));
         Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB (high-water mark over the steps) = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
         Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
-        if (output is not null)
-            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(f, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
-        return ExitCodes.Success;
+        return f;
     }
 
     internal static IReadOnlyList<(int Batch, int Tokens)> ParseShapes(string text) =>

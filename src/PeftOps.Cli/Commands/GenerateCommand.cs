@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PeftOps.Contracts;
+using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Generation;
 using PeftOps.Modeling.Runtime;
@@ -96,8 +97,17 @@ internal static class GenerateCommand
     {
         if (row.InputIds is { } ids)
             return ids;
-        if (row.Messages is not null)
-            throw new InputException($"{inputPath}:{row.Line}: messages: chat rows need the checkpoint's chat template, which this build cannot render yet (give prompt or input_ids)");
+        if (row.Messages is { } messages)
+        {
+            try
+            {
+                return generator.EncodeChat([.. messages.Select(m => new ChatMessage(m.Role, m.Content))]);
+            }
+            catch (InputException e)
+            {
+                throw new InputException($"{inputPath}:{row.Line}: messages: {e.Message}", e);
+            }
+        }
         return generator.EncodePrompt(row.Prompt!);
     }
 
