@@ -12,9 +12,11 @@ namespace PeftOps.Serving;
 /// The base model, loaded once, and every adapter version loaded on it by name (<see cref="ServingSlot.ModelKey"/>).
 /// A classifier's head is part of its adapter (PEFT's modules_to_save), but the base needs a head of the same width,
 /// so adapters with another number of labels get a second copy of the base; adapters with as many labels share one.
-/// One forward or load runs at a time: switching adapters changes the shared layers.
+/// One forward, generation or load runs at a time: switching adapters changes the shared layers. A decoder base (a
+/// causal LM) has no head of its own, so every decoder adapter over it shares one copy (<see cref="ModelHost"/>'s
+/// generation partial).
 /// </summary>
-public sealed class ModelHost : IDisposable
+public sealed partial class ModelHost : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, PeftModel> _bases = [];
@@ -40,14 +42,15 @@ public sealed class ModelHost : IDisposable
     /// Loads a verified PEFT folder under <paramref name="key"/> beside whatever is loaded; a version already loaded
     /// (a rollback to it) is reused. Refuses an adapter trained on another base model, or on other weights under its name.
     /// </summary>
-    public void Load(string key, string folder, BaseModelReference baseModel, IReadOnlyList<string> labels)
+    /// <returns>True when the base is a decoder, so the version generates text instead of predicting or embedding.</returns>
+    public bool Load(string key, string folder, BaseModelReference baseModel, IReadOnlyList<string> labels)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(labels);
         lock (_gate)
         {
-            if (_loaded.ContainsKey(key))
-                return;
+            if (_loaded.TryGetValue(key, out var loaded))
+                return IsDecoder(loaded);
             if (Base is not null && Base.Ref != baseModel.Ref)
                 throw new InputException($"{key}: trained on base model {baseModel.Ref}, but this server holds {Base.Ref} (serve it from a server of its own)");
             var peft = BaseFor(baseModel.Ref, labels);
@@ -59,6 +62,7 @@ public sealed class ModelHost : IDisposable
                 _log.LogWarning("{Key}: {Warning}", key, warning);
             _loaded[key] = peft;
             Base ??= baseModel;
+            return IsDecoder(peft);
         }
     }
 
@@ -81,6 +85,7 @@ public sealed class ModelHost : IDisposable
 
     public void Dispose()
     {
+        _turn.Dispose();
         foreach (var peft in _bases.Values)
             peft.Base.Dispose();
     }

@@ -10,7 +10,7 @@ using Prometheus;
 namespace PeftOps.Serving;
 
 /// <summary>
-/// Builds and runs the server: ASP.NET Core minimal APIs over one <see cref="ModelHost"/>, a <see cref="DynamicBatcher"/>
+/// Builds and runs the server: ASP.NET Core minimal APIs over one <see cref="ModelHost"/> (classifiers through a <see cref="DynamicBatcher"/>, decoders through <see cref="GenerationEndpoints"/>)
 /// and a <see cref="StageFollower"/>. The CLI's <c>peftops serve</c> and the tests build it the same way.
 /// </summary>
 public static class ServeApp
@@ -41,6 +41,7 @@ public static class ServeApp
         builder.Services.AddSingleton<ServingMetrics>();
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddSingleton<ServeEndpoints>();
+        builder.Services.AddSingleton<GenerationEndpoints>();
         builder.Services.AddSingleton<DynamicBatcher>();
         builder.Services.AddHostedService(s => s.GetRequiredService<DynamicBatcher>());
         builder.Services.AddSingleton<StageFollower>();
@@ -49,6 +50,7 @@ public static class ServeApp
 
         var app = builder.Build();
         app.Services.GetRequiredService<ServeEndpoints>().Map(app);
+        app.Services.GetRequiredService<GenerationEndpoints>().Map(app);
         app.MapMetrics("/metrics", app.Services.GetRequiredService<ServingMetrics>().Registry);
         return app;
     }

@@ -50,6 +50,8 @@ public sealed class ServeEndpoints
         {
             if (slot is null)
                 throw new RequestError(404, $"adapter '{name}' is not served here (serving: {Served()})");
+            if (slot.Generates)
+                throw new RequestError(400, $"{slot.Name} is a decoder adapter: it answers POST /v1/chat/completions and /v1/completions, not /{endpoint.Name()}");
             if (endpoint == Endpoint.Predict && slot.Labels.Count == 0)
                 throw new RequestError(400, $"{slot.Name} has no classifier head, so it cannot predict (use /embed)");
             var texts = await TextsRequest.ReadAsync(context.Request.Body, context.Request.ContentLength, _options, context.RequestAborted).ConfigureAwait(false);
@@ -73,12 +75,7 @@ public sealed class ServeEndpoints
         }
         finally
         {
-            // an unknown name is not a label value: a client could make the label set grow without bound
-            var adapter = slot?.Adapter ?? "(unknown)";
-            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _metrics.RequestSeconds.WithLabels(adapter, endpoint.Name(), code).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            if (status >= 400)
-                _metrics.Errors.WithLabels(adapter, endpoint.Name(), code).Inc();
+            _metrics.Answered(slot?.Adapter ?? ServingMetrics.Unknown, endpoint, status, Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -34,6 +34,9 @@ public sealed record ServeOptions
     /// <summary>Tokens per text; longer texts are cut.</summary>
     public int MaxTokens { get; init; } = 128;
 
+    /// <summary>The most tokens one completion may generate: a request's <c>max_tokens</c> above it is refused, and chat requests without one get it (or what the prompt leaves of the model's context).</summary>
+    public int MaxNewTokens { get; init; } = 512;
+
     /// <summary>The bearer token <c>POST /v1/refresh</c> needs; null turns the endpoint off.</summary>
     public string? RefreshToken { get; init; }
 

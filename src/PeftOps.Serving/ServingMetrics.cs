@@ -23,9 +23,16 @@ public sealed class ServingMetrics
         Refusals = factory.CreateCounter("peftops_serve_refusals_total",
             "Versions that held the stage but were not served: failed verification, download or loading.", "adapter", "version", "reason");
         Swaps = factory.CreateCounter("peftops_serve_swaps_total", "Version switches, by adapter.", "adapter");
+        Generations = factory.CreateCounter("peftops_serve_generations_total",
+            "Completions generated, by adapter, endpoint and finish reason (stop, length).", "adapter", "endpoint", "finish_reason");
+        Tokens = factory.CreateCounter("peftops_serve_tokens_total",
+            "Tokens of completed generations, by adapter and kind: prompt tokens read, completion tokens generated.", "adapter", "kind");
         AdapterInfo = factory.CreateGauge("peftops_serve_adapter_info",
             "1 for the version each adapter is served from.", "adapter", "version", "stage", "sha256");
     }
+
+    /// <summary>The adapter label of requests for a name not served here.</summary>
+    public const string Unknown = "(unknown)";
 
     public CollectorRegistry Registry { get; }
     public Histogram RequestSeconds { get; }
@@ -33,7 +40,27 @@ public sealed class ServingMetrics
     public Counter Errors { get; }
     public Counter Refusals { get; }
     public Counter Swaps { get; }
+    public Counter Generations { get; }
+    public Counter Tokens { get; }
     public Gauge AdapterInfo { get; }
+
+    /// <summary>Counts one answered request in <see cref="RequestSeconds"/>, and in <see cref="Errors"/> when it failed.</summary>
+    /// <param name="adapter">The served adapter, or <see cref="Unknown"/>: a name a client made up is not a label value (the label set could grow without bound).</param>
+    public void Answered(string adapter, Endpoint endpoint, int status, TimeSpan elapsed)
+    {
+        var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        RequestSeconds.WithLabels(adapter, endpoint.Name(), code).Observe(elapsed.TotalSeconds);
+        if (status >= 400)
+            Errors.WithLabels(adapter, endpoint.Name(), code).Inc();
+    }
+
+    /// <summary>Counts one finished generation and its tokens.</summary>
+    public void Generated(string adapter, Endpoint endpoint, string finishReason, int promptTokens, int completionTokens)
+    {
+        Generations.WithLabels(adapter, endpoint.Name(), finishReason).Inc();
+        Tokens.WithLabels(adapter, "prompt").Inc(promptTokens);
+        Tokens.WithLabels(adapter, "completion").Inc(completionTokens);
+    }
 
     /// <summary>The info metric follows the table: the new slot's labels at 1, the replaced slot's removed.</summary>
     public void Serving(ServingSlot slot, ServingSlot? replaced)

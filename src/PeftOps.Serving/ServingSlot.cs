@@ -11,6 +11,7 @@ namespace PeftOps.Serving;
 /// <param name="Sha256">sha256 of its <c>adapter_model.safetensors</c>, as its manifest records it.</param>
 /// <param name="Labels">Class labels in id order; empty for an adapter without a classifier head.</param>
 /// <param name="Scope">How the version refuses out-of-scope texts, calibrated when it was trained; null without a scope.</param>
+/// <param name="Generates">A decoder adapter: it answers OpenAI's completions, not <c>/predict</c> or <c>/embed</c>.</param>
 public sealed record ServingSlot(
     string Adapter,
     string Version,
@@ -19,7 +20,8 @@ public sealed record ServingSlot(
     DateTimeOffset ServingSince,
     string ModelKey,
     IReadOnlyList<string> Labels,
-    AdapterScope? Scope = null)
+    AdapterScope? Scope = null,
+    bool Generates = false)
 {
     private ScopeRule? _rule;
 

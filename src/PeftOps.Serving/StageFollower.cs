@@ -170,9 +170,9 @@ public sealed class StageFollower : BackgroundService
         var manifest = cached.Verified.Manifest;
         var key = ServingSlot.ModelKeyOf(adapter, version);
         var labels = AdapterLabels.TryRead(cached.Folder) ?? [];
-        _host.Load(key, cached.Folder, manifest.BaseModel, labels);
+        var generates = _host.Load(key, cached.Folder, manifest.BaseModel, labels);
         return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels,
-            AdapterScopes.Read(cached.Folder));
+            AdapterScopes.Read(cached.Folder), generates);
     }
 }
 

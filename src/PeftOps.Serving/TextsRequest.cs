@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PeftOps.Serving.Http;
 
 namespace PeftOps.Serving;
 
@@ -13,41 +14,14 @@ public static class TextsRequest
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(options);
         var tooLarge = $"body: more than {options.MaxBodyBytes} bytes (send at most {options.MaxTexts} texts of at most {options.MaxTextLength} characters)";
-        if (contentLength > options.MaxBodyBytes)
-            throw new RequestError(413, tooLarge);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > options.MaxBodyBytes)
-                    throw new RequestError(413, tooLarge);
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == 413)
-        {
-            throw new RequestError(413, tooLarge); // Kestrel's own limit (the same number) caught it first
-        }
-        return Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+        var json = await RequestBody.ReadAsync(body, contentLength, options.MaxBodyBytes, () => new RequestError(413, tooLarge), cancellationToken).ConfigureAwait(false);
+        return Parse(json.Span, options);
     }
 
     public static IReadOnlyList<string> Parse(ReadOnlySpan<byte> json, ServeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException e)
-        {
-            throw new RequestError(400, $"body: not JSON ({e.Message}); expected {{\"texts\": [\"...\"]}}");
-        }
-        using (document)
+        using (var document = RequestBody.Json(json, maxDepth: 8, reason => new RequestError(400, $"body: not JSON ({reason}); expected {{\"texts\": [\"...\"]}}")))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("texts", out var texts))

@@ -19,6 +19,7 @@ internal sealed class ServingSandbox : IDisposable
 
     private ServingSandbox(TrainedRepository trained, AzuriteFixture? azurite)
     {
+        Adapter = trained.Name;
         Sandbox = new FaultSandbox(trained);
         if (azurite is not null)
         {
@@ -33,6 +34,9 @@ internal sealed class ServingSandbox : IDisposable
     }
 
     public FaultSandbox Sandbox { get; }
+
+    /// <summary>The released adapter's name (<c>tiny</c>, the colour classifier, unless the trained repository says otherwise).</summary>
+    public string Adapter { get; }
 
     /// <summary>The store: the sandbox's folder, or a fresh container in Azurite.</summary>
     public string StoreUri { get; }
@@ -53,8 +57,8 @@ internal sealed class ServingSandbox : IDisposable
     {
         var sandbox = new ServingSandbox(trained, azurite);
         foreach (var version in versions)
-            await sandbox.PeftopsAsync("registry", "release", "tiny", "--version", version, "--from", "artifacts/tiny", "--retrained", "--force", "--reason", "serve drill", "--approved-by", "tester");
-        await sandbox.PeftopsAsync("registry", "promote", "tiny", "--version", versions[0], "--stage", Stage);
+            await sandbox.PeftopsAsync("registry", "release", sandbox.Adapter, "--version", version, "--from", $"artifacts/{sandbox.Adapter}", "--retrained", "--force", "--reason", "serve drill", "--approved-by", "tester");
+        await sandbox.PeftopsAsync("registry", "promote", sandbox.Adapter, "--version", versions[0], "--stage", Stage);
         GitCli.Run(sandbox.Sandbox.Combine(), "clone", "--quiet", sandbox.Sandbox.Remote, sandbox.Served);
         return sandbox;
     }
@@ -72,7 +76,7 @@ internal sealed class ServingSandbox : IDisposable
     public ServeOptions Options(TimeSpan? poll = null) => new()
     {
         Stage = Stage,
-        Adapters = ["tiny"],
+        Adapters = [Adapter],
         CacheDirectory = Cache,
         Poll = poll ?? TimeSpan.Zero,
         RefreshToken = RefreshToken,
@@ -92,7 +96,7 @@ internal sealed class ServingSandbox : IDisposable
     /// <summary>sha256 of a version's adapter_model.safetensors, as its manifest in the folder store records it.</summary>
     public string WeightsSha256(string version)
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Sandbox.Store, "tiny", version, "manifest.json")));
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Sandbox.Store, Adapter, version, "manifest.json")));
         return manifest.RootElement.GetProperty("files").GetProperty("adapter_model.safetensors").GetProperty("sha256").GetString()!;
     }
 

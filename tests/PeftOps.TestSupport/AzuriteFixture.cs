@@ -12,7 +12,7 @@ namespace PeftOps.TestSupport;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    public const string Version = "3.37.0";
+    public static string Version => NpmPackage.Azurite.Version;
 
     // Azurite's well-known development account (public, documented by Microsoft; not a secret)
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -25,13 +25,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
-    public static string InstallDirectory => Path.Combine(TestPaths.RepoRoot, ".tools", "azurite");
+    public static string InstallDirectory => NpmPackage.Azurite.InstallDirectory;
 
-    public static string Executable => Path.Combine(InstallDirectory, "node_modules", ".bin", "azurite-blob");
+    public static string Executable => NpmPackage.Azurite.Probe;
 
     public async Task InitializeAsync()
     {
-        await EnsureInstalledAsync().ConfigureAwait(false);
+        await NpmPackage.Azurite.EnsureInstalledAsync().ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
             Port = FreePort();
@@ -119,46 +119,5 @@ public sealed class AzuriteFixture : IAsyncLifetime
             }
         }
         return false;
-    }
-
-    /// <summary>Runs <c>npm install</c> once; a lock file keeps parallel test runs from installing at the same time.</summary>
-    private static async Task EnsureInstalledAsync()
-    {
-        if (File.Exists(Executable))
-            return;
-        Directory.CreateDirectory(InstallDirectory);
-        using var installLock = await AcquireLockAsync(Path.Combine(InstallDirectory, "..", "azurite.install.lock")).ConfigureAwait(false);
-        if (File.Exists(Executable))
-            return;
-        var start = new ProcessStartInfo("npm")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "install", "--prefix", InstallDirectory, "--no-audit", "--no-fund", $"azurite@{Version}" })
-            start.ArgumentList.Add(argument);
-        using var npm = Process.Start(start) ?? throw new InvalidOperationException("npm could not be started (Node.js is needed to run Azurite)");
-        var output = npm.StandardOutput.ReadToEndAsync();
-        var error = npm.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await npm.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        if (npm.ExitCode != 0 || !File.Exists(Executable))
-            throw new InvalidOperationException($"npm install azurite@{Version} failed ({npm.ExitCode}): {await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path)
-    {
-        for (var waited = 0; ; waited++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (waited < 6000)
-            {
-                await Task.Delay(100).ConfigureAwait(false);
-            }
-        }
     }
 }

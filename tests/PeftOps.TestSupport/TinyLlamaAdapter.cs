@@ -8,18 +8,26 @@ namespace PeftOps.TestSupport;
 public sealed class TinyLlamaAdapter : IDisposable
 {
     private static readonly string[] Words =
-        ["what", "is", "the", "colour", "of", "sky", "grass", "fire", "sea", "blue", "green", "red", "a", "cat", "sat", "on", "mat", "dog", "ran", "in", "park", "?", "."];
+        ["what", "is", "the", "colour", "of", "sky", "grass", "fire", "sea", "blue", "green", "red", "a", "cat", "sat", "on", "mat", "dog", "ran", "in", "park", "?", ".", "user", "assistant", "system", ":"];
 
     private readonly TempDirectory temp = new("peftops-tiny-llama");
 
     /// <param name="tokenizerJson">a tokenizer.json to give the model instead of the word-level one; its ids must stay under 512</param>
-    public TinyLlamaAdapter(string? tokenizerJson = null)
+    /// <param name="chatTemplate">a Jinja chat template for the model's tokenizer_config.json (bos &lt;s&gt;, eos &lt;/s&gt;); none when null</param>
+    public TinyLlamaAdapter(string? tokenizerJson = null, string? chatTemplate = null)
     {
         var model = temp.Combine("model");
         System.IO.Directory.CreateDirectory(model);
         foreach (var file in new[] { "config.json", "model.safetensors" })
             File.Copy(Path.Combine(TestPaths.HfPeftFixtures, "tiny-llama", file), Path.Combine(model, file));
         File.WriteAllText(Path.Combine(model, "tokenizer.json"), tokenizerJson is null ? WordLevelTokenizerJson() : File.ReadAllText(tokenizerJson));
+        if (chatTemplate is not null)
+        {
+            File.WriteAllText(Path.Combine(model, "tokenizer_config.json"), System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["bos_token"] = "<s>", ["eos_token"] = "</s>", ["unk_token"] = "<unk>", ["chat_template"] = chatTemplate,
+            }));
+        }
         System.IO.Directory.CreateDirectory(Combine("data"));
         string[] answers = ["what is the colour of sky ?|blue .", "what is the colour of grass ?|green .", "what is the colour of fire ?|red .", "what is the colour of sea ?|blue ."];
         File.WriteAllLines(Combine("data", "train.jsonl"), Enumerable.Repeat(answers, 4).SelectMany(a => a).Select(Pair));

@@ -27,12 +27,17 @@ internal static class ServeCommand
         var poll = new Option<int>("--poll") { Description = "Seconds between fetches of origin's tags; 0 fetches only on POST /v1/refresh.", DefaultValueFactory = _ => 30 };
         var batchWait = new Option<int>("--batch-wait-ms") { Description = "How long a request waits for others to share its forward pass.", DefaultValueFactory = _ => 2 };
         var maxBatch = new Option<int>("--max-batch") { Description = "At most this many texts in one forward pass.", DefaultValueFactory = _ => 64 };
+        var maxNewTokens = new Option<int>("--max-new-tokens")
+        {
+            Description = "Decoder adapters: the most tokens one completion may generate (a larger max_tokens is refused; chat requests without one get it, or what the prompt leaves of the context).",
+            DefaultValueFactory = _ => 512,
+        };
         var cache = new Option<string?>("--cache") { Description = "Folder for verified versions (default: $PEFTOPS_CACHE/serve, else ~/.cache/peftops/serve)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var noMerge = new Option<bool>("--no-merge") { Description = "Serving one adapter, run it beside the base weights instead of merged into them." };
         var command = new Command("serve", "Serve the adapter versions that hold a stage over HTTP, following promotions and rollbacks.")
         {
-            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, cache, device, noMerge,
+            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxNewTokens, cache, device, noMerge,
         };
         command.Subcommands.Add(ServeRefreshCommand.Create());
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
@@ -45,6 +50,7 @@ internal static class ServeCommand
                 Poll = TimeSpan.FromSeconds(AtLeast(parse.GetValue(poll), 0, "--poll")),
                 BatchWait = TimeSpan.FromMilliseconds(AtLeast(parse.GetValue(batchWait), 0, "--batch-wait-ms")),
                 MaxBatch = AtLeast(parse.GetValue(maxBatch), 1, "--max-batch"),
+                MaxNewTokens = AtLeast(parse.GetValue(maxNewTokens), 1, "--max-new-tokens"),
                 Device = parse.GetValue(device),
                 MergeSingleAdapter = !parse.GetValue(noMerge),
                 RefreshToken = Token(),
