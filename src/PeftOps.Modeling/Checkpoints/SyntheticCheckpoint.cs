@@ -9,7 +9,7 @@ namespace PeftOps.Modeling.Checkpoints;
 
 /// <summary>
 /// Writes a Hugging Face decoder checkpoint with the published shapes of a real model and random weights
-/// (N(0, 0.02) matrices, unit norms, zero biases): <c>config.json</c>, sharded <c>model-0000k-of-0000n.safetensors</c>
+/// (N(0, 0.02) matrices unless told otherwise, unit norms, zero biases): <c>config.json</c>, sharded <c>model-0000k-of-0000n.safetensors</c>
 /// with <c>model.safetensors.index.json</c>, a byte-level BPE <c>tokenizer.json</c>, a <c>tokenizer_config.json</c> with a
 /// ChatML chat template and <c>generation_config.json</c> (eos: <c>&lt;|im_end|&gt;</c>, then <c>&lt;|endoftext|&gt;</c>, as
 /// Qwen2.5-Instruct's), so loading, memory, step time and chat training can be tried at real size with nothing downloaded. The weights mean nothing; the shapes, dtypes, file layout and
@@ -29,8 +29,12 @@ public static class SyntheticCheckpoint
     };
 
     /// <param name="layers">Fewer decoder layers than the real model (same widths), or null for all of them.</param>
+    /// <param name="tokenizerCorpus">Text to learn the tokenizer's BPE merges on (with up to <paramref name="tokenizerMerges"/>
+    /// merges), or null for the built-in English text; a tiny model for a test learns its own data's words this way.</param>
+    /// <param name="weightStd">The standard deviation of the random matrices (transformers' <c>initializer_range</c>).</param>
     /// <returns>The number of parameters written.</returns>
-    public static long Write(string folder, DecoderShape shape, ScalarType dtype, long seed, int? layers = null, long shardBytes = 500_000_000)
+    public static long Write(string folder, DecoderShape shape, ScalarType dtype, long seed, int? layers = null, long shardBytes = 500_000_000,
+        string? tokenizerCorpus = null, int tokenizerMerges = 300, double weightStd = 0.02)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
@@ -39,8 +43,10 @@ public static class SyntheticCheckpoint
             throw new InputException($"--layers must be at least 1 (was {layers})");
         shape = layers is { } n ? shape with { Layers = n } : shape;
         Directory.CreateDirectory(folder);
-        var tokenizer = SyntheticTokenizer.Build();
+        var tokenizer = SyntheticTokenizer.Build(tokenizerCorpus, tokenizerMerges);
         var (bos, eos) = (tokenizer.Bos, tokenizer.Eos);
+        if (tokenizer.VocabularySize > shape.VocabSize)
+            throw new InputException($"the tokenizer has {tokenizer.VocabularySize} tokens, more than the shape's vocabulary of {shape.VocabSize}");
         File.WriteAllText(Path.Combine(folder, "config.json"), Config(shape, dtype, bos, eos).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(folder, "tokenizer.json"), tokenizer.Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), TokenizerConfig().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
@@ -72,7 +78,7 @@ public static class SyntheticCheckpoint
         {
             var file = string.Create(CultureInfo.InvariantCulture, $"model-{s + 1:D5}-of-{shards.Count:D5}.safetensors");
             using var scope = NewDisposeScope();
-            SafetensorsTorch.Save(Path.Combine(folder, file), shards[s].Select(t => (t.Name, Random(t, dtype, generator))), new Dictionary<string, string> { ["format"] = "pt" });
+            SafetensorsTorch.Save(Path.Combine(folder, file), shards[s].Select(t => (t.Name, Random(t, dtype, weightStd, generator))), new Dictionary<string, string> { ["format"] = "pt" });
             foreach (var t in shards[s])
                 weightMap[t.Name] = file;
         }
@@ -81,10 +87,10 @@ public static class SyntheticCheckpoint
         return total;
     }
 
-    private static Tensor Random((string Name, long[] Shape, bool Norm) t, ScalarType dtype, Generator generator) =>
+    private static Tensor Random((string Name, long[] Shape, bool Norm) t, ScalarType dtype, double std, Generator generator) =>
         t.Norm ? ones(t.Shape, dtype)
         : t.Name.EndsWith(".bias", StringComparison.Ordinal) ? zeros(t.Shape, dtype)
-        : (randn(t.Shape, generator: generator) * 0.02).to(dtype);
+        : (randn(t.Shape, generator: generator) * std).to(dtype);
 
     /// <summary>Every tensor of the checkpoint, in transformers' names and shapes.</summary>
     public static IEnumerable<(string Name, long[] Shape, bool Norm)> Tensors(DecoderShape s)

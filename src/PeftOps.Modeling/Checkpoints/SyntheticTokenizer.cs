@@ -27,6 +27,9 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
 
     private const int Merges = 300;
 
+    /// <summary>Every id is below this: the byte symbols, the merges and the three special tokens.</summary>
+    public int VocabularySize => Json["model"]!["vocab"]!.AsObject().Count;
+
     public const string EndOfText = "<|endoftext|>";
     public const string ImStart = "<|im_start|>";
     public const string ImEnd = "<|im_end|>";
@@ -40,31 +43,45 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
         + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
-    public static SyntheticTokenizer Build()
+    /// <summary>
+    /// Learns byte-level BPE merges on <paramref name="corpus"/> (the built-in English text when null): up to
+    /// <paramref name="merges"/> merges, each the most frequent adjacent pair (ties to the ordinally smaller pair), while
+    /// that pair occurs at least twice.
+    /// </summary>
+    public static SyntheticTokenizer Build(string? corpus = null, int merges = Merges)
     {
         var bytes = ByteLevelBpeTokenizer.ByteChars;
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var symbol in bytes)
             vocab[symbol] = vocab.Count;
-        var words = PreTokens().Matches(Corpus).Select(m => Encoding.UTF8.GetBytes(m.Value).Select(b => bytes[b]).ToList()).ToList();
-        var merges = new JsonArray();
-        for (var i = 0; i < Merges; i++)
+        // each distinct pre-token once, with how often it occurs
+        var words = PreTokens().Matches(corpus ?? Corpus).GroupBy(m => m.Value, StringComparer.Ordinal)
+            .Select(g => (Symbols: Encoding.UTF8.GetBytes(g.Key).Select(b => bytes[b]).ToList(), Count: g.Count())).ToList();
+        var mergeList = new JsonArray();
+        for (var i = 0; i < merges; i++)
         {
-            var best = words.SelectMany(w => w.Zip(w.Skip(1))).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key.First, StringComparer.Ordinal)
-                .ThenBy(g => g.Key.Second, StringComparer.Ordinal).FirstOrDefault();
-            if (best is null || best.Count() < 2)
+            var counts = new Dictionary<(string First, string Second), int>();
+            foreach (var (symbols, count) in words)
+            {
+                for (var j = 0; j < symbols.Count - 1; j++)
+                    counts[(symbols[j], symbols[j + 1])] = counts.GetValueOrDefault((symbols[j], symbols[j + 1])) + count;
+            }
+            if (counts.Count == 0)
+                break;
+            var best = counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key.First, StringComparer.Ordinal).ThenBy(c => c.Key.Second, StringComparer.Ordinal).First();
+            if (best.Value < 2)
                 break;
             var (left, right) = best.Key;
-            merges.Add($"{left} {right}");
+            mergeList.Add($"{left} {right}");
             vocab.TryAdd(left + right, vocab.Count);
-            foreach (var word in words)
+            foreach (var (symbols, _) in words)
             {
-                for (var j = 0; j < word.Count - 1; j++)
+                for (var j = 0; j < symbols.Count - 1; j++)
                 {
-                    if (word[j] == left && word[j + 1] == right)
+                    if (symbols[j] == left && symbols[j + 1] == right)
                     {
-                        word[j] += right;
-                        word.RemoveAt(j + 1);
+                        symbols[j] += right;
+                        symbols.RemoveAt(j + 1);
                     }
                 }
             }
@@ -93,7 +110,7 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
             ["model"] = new JsonObject
             {
                 ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null, ["end_of_word_suffix"] = null,
-                ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false, ["vocab"] = vocabJson, ["merges"] = merges,
+                ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = false, ["vocab"] = vocabJson, ["merges"] = mergeList,
             },
         };
         return new SyntheticTokenizer(json, endOfText, vocab[ImEnd]);
