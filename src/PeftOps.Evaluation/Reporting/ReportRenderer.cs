@@ -26,6 +26,7 @@ public static partial class ReportRenderer
         AppendRules(md, result, SuiteRole.Target, "Target");
         AppendRules(md, result, SuiteRole.NonTarget, "Non-target");
         AppendOutOfScope(md, result);
+        AppendSuiteMetrics(md, result);
         AppendFlips(md, result);
         AppendPerClass(md, result, charts);
         AppendTraining(md, charts);
