@@ -12,7 +12,7 @@ namespace PeftOps.Training.Data;
 /// <c>label</c>; JSONL with only <c>text</c> (off-topic messages); sentence-pair TSV <c>score, s1, s2</c> or
 /// <c>genre, score, s1, s2</c>. Every error names the file and line; an empty file is an error.
 /// </summary>
-public static class DataFile
+public static partial class DataFile
 {
     public static IReadOnlyList<LabeledText> ReadLabeled(string path, bool labelRequired = true)
     {
