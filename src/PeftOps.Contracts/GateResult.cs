@@ -78,6 +78,7 @@ public sealed record OutOfScopeFacts(
 /// statistics a rule on it would use: the paired bootstrap interval of <see cref="Delta"/> (candidate - baseline) and the
 /// p-value of "no difference" (McNemar's exact test for acc, acc_norm, exact_match, pass_rate and the requirement rates,
 /// counting only the rows that have the requirement; bootstrap for rouge_l and chrf). Not Holm-adjusted: no rule decides by it.
+/// <see cref="Paired"/> counts the paired rows the metric averages over (for a requirement's rate, the rows that have it).
 /// </summary>
 public sealed record MetricComparison(
     string Suite, SuiteRole Role, string Metric, int Paired, double Baseline, double Candidate, double Delta,

@@ -52,7 +52,8 @@ public static partial class Gate
         MetricNames.For(p.Kind).Where(m => SuiteMetric.IsDefined(p.Kind, m, p.Examples)).Select(metric =>
         {
             var m = Measure((p, metric), policy, resamples);
-            return new MetricComparison(p.Suite.Name, p.Suite.Role, metric, p.Examples.Count, m.Bootstrap.Baseline, m.Bootstrap.Candidate,
+            var counted = p.Examples.Count(e => SuiteMetric.CountsFor(p.Kind, metric, e));
+            return new MetricComparison(p.Suite.Name, p.Suite.Role, metric, counted, m.Bootstrap.Baseline, m.Bootstrap.Candidate,
                 m.Bootstrap.Delta, m.Bootstrap.DeltaInterval.Low, m.Bootstrap.DeltaInterval.High, m.Test, m.PValue);
         });
 

@@ -11,8 +11,8 @@ namespace PeftOps.Training.Evaluating;
 /// <summary>
 /// A multiple-choice suite as lm-evaluation-harness scores one (<c>output_type: multiple_choice</c>): the context is the
 /// question, each choice's continuation is <see cref="TargetDelimiter"/> + the choice, and a choice's score is the summed
-/// log-likelihood of its continuation's tokens (<see cref="TokenLikelihood.EncodePair"/>). acc takes the highest score,
-/// acc_norm the highest score per character of the choice (Python's len of the choice string, without the delimiter).
+/// log-likelihood of its continuation's tokens (<see cref="TokenLikelihood.EncodePair"/>); acc and acc_norm as
+/// <see cref="ChoiceMetrics"/> decides them.
 /// </summary>
 internal static class MultipleChoiceSuite
 {
@@ -61,26 +61,8 @@ internal static class MultipleChoiceSuite
 
     private static Outcome Scored(MultipleChoiceRow row, double[] loglikelihoods)
     {
-        var predicted = ArgMax(loglikelihoods);
-        var normalised = ArgMax([.. loglikelihoods.Select((ll, i) => ll / row.Choices[i].EnumerateRunes().Count())]);
-        return new Outcome
-        {
-            Prediction = Index(predicted), Correct = predicted == row.Gold, Loglikelihoods = loglikelihoods,
-            Scores = new Dictionary<string, double>(StringComparer.Ordinal)
-            {
-                [MetricNames.Acc] = predicted == row.Gold ? 1 : 0,
-                [MetricNames.AccNorm] = normalised == row.Gold ? 1 : 0,
-            },
-        };
-    }
-
-    // the first of equal maxima, as numpy's argmax
-    private static int ArgMax(double[] values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++)
-            best = values[i] > values[best] ? i : best;
-        return best;
+        var (predicted, scores) = ChoiceMetrics.Score(loglikelihoods, row.Choices, row.Gold);
+        return new Outcome { Prediction = Index(predicted), Correct = predicted == row.Gold, Loglikelihoods = loglikelihoods, Scores = scores };
     }
 
     private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
