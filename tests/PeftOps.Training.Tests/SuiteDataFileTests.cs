@@ -33,16 +33,8 @@ public sealed class SuiteDataFileTests
     [InlineData("""{"question": "Q", "choices": ["a"], "gold": 0}""", ":1: choices must be a list of at least two non-empty strings")]
     [InlineData("""{"question": "", "choices": ["a", "b"], "gold": 0}""", ":1: question missing or empty")]
     [InlineData("""{"question": "Q", "choices": ["a", "b"], "gold": 0, "answer": 1}""", ":1: unknown key 'answer' (expected: id, question, choices, gold)")]
-    public void A_bad_multiple_choice_row_is_named(string row, string expected)
-    {
-        using var temp = new TempDirectory();
-        var path = temp.Combine("mc.jsonl");
-        File.WriteAllText(path, row + "\n");
-
-        var error = Assert.Throws<InputException>(() => DataFile.ReadMultipleChoice(path));
-
-        Assert.StartsWith(path + expected, error.Message, StringComparison.Ordinal);
-    }
+    public void A_bad_multiple_choice_row_is_named(string row, string expected) =>
+        AssertRefused(row, expected, path => DataFile.ReadMultipleChoice(path));
 
     [Fact]
     public void Generation_rows_hold_a_prompt_or_messages_and_their_checks()
@@ -73,16 +65,8 @@ public sealed class SuiteDataFileTests
     [InlineData("""{"prompt": "P", "regex": ["("]}""", ":1: regex[0] is not a valid .NET regular expression")]
     [InlineData("""{"prompt": "P", "refrence": "x"}""", ":1: unknown key 'refrence'")]
     [InlineData("""{"prompt": "P", "json_schema": "object"}""", ":1: json_schema must be a JSON Schema object")]
-    public void A_bad_generation_row_is_named(string row, string expected)
-    {
-        using var temp = new TempDirectory();
-        var path = temp.Combine("gen.jsonl");
-        File.WriteAllText(path, row + "\n");
-
-        var error = Assert.Throws<InputException>(() => DataFile.ReadGeneration(path));
-
-        Assert.StartsWith(path + expected, error.Message, StringComparison.Ordinal);
-    }
+    public void A_bad_generation_row_is_named(string row, string expected) =>
+        AssertRefused(row, expected, path => DataFile.ReadGeneration(path));
 
     [Fact]
     public void An_id_used_twice_is_refused_because_ids_pair_examples()
@@ -94,5 +78,17 @@ public sealed class SuiteDataFileTests
         var error = Assert.Throws<InputException>(() => DataFile.ReadGeneration(path));
 
         Assert.Equal($"{path}:2: id 'a' was already used on line 1 (ids pair examples across evaluations, so they must be unique)", error.Message);
+    }
+
+    // the one-row file is refused with a message that starts with its path and the given text
+    private static void AssertRefused(string row, string expected, Func<string, object> read)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("suite.jsonl");
+        File.WriteAllText(path, row + "\n");
+
+        var error = Assert.Throws<InputException>(() => read(path));
+
+        Assert.StartsWith(path + expected, error.Message, StringComparison.Ordinal);
     }
 }
