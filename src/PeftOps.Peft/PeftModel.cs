@@ -191,6 +191,9 @@ public sealed partial class PeftModel
         {
             var adapter = Create(config, placement);
             placement.Layer.Attach(name, adapter);
+            // A new module starts in training mode; the adapter joins the model's mode instead, so an adapter loaded into a
+            // model in eval mode (inference) applies no dropout.
+            adapter.train(Base.Module.training);
             fill(placement.Module, adapter, placement.Layer);
             list.Add((placement.Module, adapter));
         }

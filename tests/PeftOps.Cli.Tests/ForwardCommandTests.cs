@@ -62,6 +62,23 @@ public sealed class ForwardCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_adapter_with_lora_dropout_runs_without_dropout_so_two_runs_agree_and_match_peft_eval_mode()
+    {
+        var adapter = dir.Combine("llama-lora-dropout");
+        Directory.CreateDirectory(adapter);
+        File.Copy(Fixture("llama-lora", "adapter_model.safetensors"), Path.Combine(adapter, "adapter_model.safetensors"));
+        var config = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Fixture("llama-lora", "adapter_config.json")))!;
+        config["lora_dropout"] = 0.1;
+        await File.WriteAllTextAsync(Path.Combine(adapter, "adapter_config.json"), config.ToJsonString());
+
+        var first = await Forward("--base", Fixture("tiny-llama"), "--adapter", adapter, "--inputs", Fixture("tiny-llama", "io.safetensors"));
+        var second = await Forward("--base", Fixture("tiny-llama"), "--adapter", adapter, "--inputs", Fixture("tiny-llama", "io.safetensors"));
+
+        Assert.True(first["logits"].eq(second["logits"]).all().item<bool>(), "two runs of forward gave different logits");
+        TensorAssert.Close(Expected("llama-lora")["logits"], first["logits"], 1e-5, "logits");
+    }
+
+    [Fact]
     public async Task A_causal_lm_without_labels_gets_the_next_token_loss_over_its_attention_mask()
     {
         var output = await Forward("--base", Fixture("tiny-llama"), "--inputs", Fixture("tiny-llama", "io.safetensors"));

@@ -12,6 +12,12 @@ public static class TestPaths
     public static string HfPeftFixtures => Path.Combine(TestData, "hf-peft");
 
     /// <summary>
+    /// <c>tests/data/hf-peft-decoders</c>: tiny Qwen2 and Mistral decoders, their LoRA adapters and greedy generations made
+    /// by transformers 4.46.3 and PEFT 0.14.0 (see its README); llama-lora's generations are for tests/data/hf-peft's adapter.
+    /// </summary>
+    public static string HfPeftDecoderFixtures => Path.Combine(TestData, "hf-peft-decoders");
+
+    /// <summary>
     /// <c>tests/data/tokenizers/byte-level-bpe/STYLE</c>: a byte-level BPE tokenizer.json in the shape of GPT-2,
     /// RoBERTa, Llama 3 or Qwen2, with Hugging Face tokenizers' encodings of tricky texts (golden.jsonl).
     /// </summary>

@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return ServeCommand.Create();
         yield return ReportCommand.Create();
         yield return ForwardCommand.Create();
+        yield return GenerateCommand.Create();
         yield return EmbedCommand.Create();
         yield return BenchCommand.Create();
         yield return ModelInfoCommand.Create();

@@ -57,6 +57,8 @@ internal static class ForwardCommand
                 peft.Merge();
         }
 
+        // inference: eval mode, so LoRA dropout and every other dropout are off
+        model.Module.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         ids = ids.to(device);

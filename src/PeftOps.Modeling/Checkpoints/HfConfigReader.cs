@@ -100,8 +100,20 @@ public static class HfConfigReader
             AttentionBias = r.Bool("attention_bias", false),
             MlpBias = r.Bool("mlp_bias", false),
             BosTokenId = r.OptionalInt("bos_token_id"),
-            EosTokenId = r.OptionalInt("eos_token_id"),
+            EosTokenId = r.IntList("eos_token_id") is [var first, ..] ? first : null,
+            EosTokenIds = GenerationEos(r.Path) ?? r.IntList("eos_token_id"),
         };
+    }
+
+    // generation_config.json beside config.json: its eos_token_id is what generate stops on, where it has one.
+    private static IReadOnlyList<int>? GenerationEos(string configPath)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(configPath) ?? ".", "generation_config.json");
+        if (!File.Exists(path))
+            return null;
+        using var doc = JsonInput.Parse(path, File.ReadAllText(path));
+        var reader = new Reader(path, doc.RootElement.Clone());
+        return reader.Root.TryGetProperty("eos_token_id", out var v) && v.ValueKind != JsonValueKind.Null ? reader.IntList("eos_token_id") : null;
     }
 
     private sealed record Reader(string Path, JsonElement Root)
@@ -120,6 +132,15 @@ public static class HfConfigReader
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i) || i < 0)
                 throw new InputException($"{Path}: {key} must be a non-negative integer (was {v.GetRawText()})");
             return i;
+        }
+
+        /// <summary>A non-negative integer or a list of them (transformers' <c>eos_token_id</c>); empty when absent or null.</summary>
+        public IReadOnlyList<int> IntList(string key)
+        {
+            if (!Root.TryGetProperty(key, out var v) || v.ValueKind != JsonValueKind.Array)
+                return OptionalInt(key) is { } single ? [single] : [];
+            return [.. v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var i) && i >= 0 ? i
+                : throw new InputException($"{Path}: {key} must be a non-negative integer or a list of them (was {v.GetRawText()})"))];
         }
 
         public double Double(string key, double fallback) => OptionalDouble(key) ?? fallback;

@@ -23,7 +23,13 @@ public sealed record LlamaConfig
     public int? SlidingWindow { get; init; }
     public bool MlpBias { get; init; }
     public int? BosTokenId { get; init; }
+    /// <summary><c>config.json</c>'s <c>eos_token_id</c> (the first, where it is a list): the token training appends to a response.</summary>
     public int? EosTokenId { get; init; }
+    /// <summary>
+    /// Tokens that end generation: <c>eos_token_id</c> (a number or a list) of <c>generation_config.json</c> where the
+    /// checkpoint has one, else of <c>config.json</c>, as transformers' <c>generate</c> takes it.
+    /// </summary>
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
 
     public int HeadDim => HeadDimOverride ?? HiddenSize / NumAttentionHeads;
 }

@@ -26,6 +26,25 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor>
         return lm_head.forward(model.forward(inputIds, attentionMask)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// One generation step: runs the new tokens [B, T] through the decoder with <paramref name="cache"/> (see
+    /// <see cref="LlamaModel.forward(Tensor, Tensor, Tensor, KvCache)"/>) and returns the logits of each row's last
+    /// token, [B, vocab], as transformers' <c>generate</c> keeps only those.
+    /// </summary>
+    public Tensor NextTokenLogits(Tensor inputIds, Tensor positionIds, Tensor keyMask, KvCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = model.forward(inputIds, positionIds, keyMask, cache);
+        return lm_head.forward(hidden[.., -1, ..]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>An empty KV cache for <paramref name="batch"/> rows of up to <paramref name="capacity"/> tokens, on the model's device and dtype.</summary>
+    public KvCache NewCache(long batch, long capacity)
+    {
+        var weight = lm_head.weight;
+        return new KvCache(Config, batch, capacity, weight.device, weight.dtype);
+    }
+
     /// <summary>Tied embeddings: lm_head.weight is the same tensor as embed_tokens.weight.</summary>
     public void TieWeights()
     {

@@ -50,6 +50,44 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>
+    /// Forward over new tokens with a KV cache (generation): their keys and values are appended to
+    /// <paramref name="cache"/> and they attend over every filled slot. The prompt is fed once, then one token per row.
+    /// </summary>
+    /// <param name="inputIds">[B, T] the new tokens</param>
+    /// <param name="positionIds">[B, T] their RoPE positions</param>
+    /// <param name="keyMask">[B, cache.Length + T]: 1 for a real token's slot, 0 for padding, the new tokens included</param>
+    /// <returns>[B, T, H] final hidden states of the new tokens</returns>
+    public Tensor forward(Tensor inputIds, Tensor positionIds, Tensor keyMask, KvCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = embed_tokens.forward(inputIds);
+        var rope = RotaryEmbedding.Angles(positionIds, config.HeadDim, config.RopeTheta, h.dtype);
+        var mask = CachedMask(keyMask, cache.Length, inputIds.shape[1], h.dtype, config.SlidingWindow);
+        for (var i = 0; i < layers.Count; i++)
+            h = layers[i].forward(h, mask, rope, cache, i);
+        cache.Advance(inputIds.shape[1]);
+        return norm.forward(h).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// [B, start + T] -> [B, 1, T, start + T] for T queries at cache slots start.. : key slot j visible to query slot i when
+    /// j &lt;= i, j is not padding and, with a sliding window W, j &gt; i - W (transformers 4.46.3's mask with a cache,
+    /// which counts the window in cache slots).
+    /// </summary>
+    public static Tensor CachedMask(Tensor keyMask, long start, long queries, ScalarType dtype, int? slidingWindow = null)
+    {
+        using var scope = NewDisposeScope();
+        var device = keyMask.device;
+        var querySlots = arange(start, start + queries, dtype: ScalarType.Int64, device: device).unsqueeze(1);
+        var keySlots = arange(keyMask.shape[1], dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var band = keySlots.le(querySlots);
+        if (slidingWindow is { } window)
+            band = band.logical_and(keySlots.gt(querySlots - window));
+        var visible = band.unsqueeze(0).unsqueeze(0).logical_and(keyMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2));
+        return zeros(visible.shape, dtype, device).masked_fill(visible.logical_not(), finfo(dtype).min).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// [B, T] -> [B, 1, T, T]: key j visible to query i when j &lt;= i, j is not padding and, with a sliding window W,
     /// j &gt; i - W (transformers' sliding-window causal mask).
     /// </summary>

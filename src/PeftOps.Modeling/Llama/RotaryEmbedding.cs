@@ -12,14 +12,36 @@ public static class RotaryEmbedding
     public static (Tensor Cos, Tensor Sin) Angles(long length, int headDim, double theta, Device device, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32) / headDim;
-        var invFreq = 1.0 / pow(tensor(theta, ScalarType.Float32, device), exponents);
         var positions = arange(length, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32);
-        var freqs = outer(positions, invFreq);
+        var freqs = outer(positions, InverseFrequencies(headDim, theta, device));
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to(dtype).unsqueeze(0).unsqueeze(0);
         var sin = emb.sin().to(dtype).unsqueeze(0).unsqueeze(0);
         return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Angles of given positions, one set per row: what generation needs, where a left-padded row's first real token
+    /// is position 0 and each new token's position is the count of real tokens before it.
+    /// </summary>
+    /// <param name="positionIds">[B, T] integer positions</param>
+    /// <returns>cos and sin, each [B, 1, T, d]</returns>
+    public static (Tensor Cos, Tensor Sin) Angles(Tensor positionIds, int headDim, double theta, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        // [B, T, d/2] = positions x inv_freq, the product transformers' LlamaRotaryEmbedding takes in float32
+        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * InverseFrequencies(headDim, theta, positionIds.device);
+        var emb = cat([freqs, freqs], -1);
+        var cos = emb.cos().to(dtype).unsqueeze(1);
+        var sin = emb.sin().to(dtype).unsqueeze(1);
+        return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
+    }
+
+    // [d/2]: theta^(-2i / d), in float32
+    private static Tensor InverseFrequencies(int headDim, double theta, Device device)
+    {
+        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32) / headDim;
+        return 1.0 / pow(tensor(theta, ScalarType.Float32, device), exponents);
     }
 
     /// <param name="x">[B, heads, T, d]</param>

@@ -31,12 +31,16 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
     /// <summary>GPT-2's byte-to-symbol table, by byte.</summary>
     internal static readonly string[] ByteChars = BuildByteChars();
 
+    private static readonly Dictionary<char, byte> SymbolBytes = Enumerable.Range(0, 256).ToDictionary(b => ByteChars[b][0], b => (byte)b);
+
     private readonly Dictionary<string, int> vocabulary;
     private readonly Dictionary<(string Left, string Right), int> mergeRanks;
     private readonly bool ignoreMerges;
     private readonly Func<string, string>? normalize;
     private readonly IReadOnlyList<Func<string, IEnumerable<string>>> preTokenizers;
     private readonly (string Content, int Id)[] addedTokens; // longest first
+    private readonly Dictionary<int, string> tokensById;
+    private readonly HashSet<int> specialIds;
     private readonly SearchValues<char> addedFirstChars;
     private readonly ConcurrentDictionary<string, int[]> wordCache = new(StringComparer.Ordinal);
     private readonly string path;
@@ -48,8 +52,13 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         bool ignoreMerges,
         Func<string, string>? normalize,
         IReadOnlyList<Func<string, IEnumerable<string>>> preTokenizers,
-        (string, int)[] addedTokens)
+        (string Content, int Id, bool Special)[] added)
     {
+        var addedTokens = added.Select(t => (t.Content, t.Id)).ToArray();
+        tokensById = vocabulary.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.First().Key);
+        foreach (var (content, id, _) in added)
+            tokensById[id] = content;
+        specialIds = [.. added.Where(t => t.Special).Select(t => t.Id)];
         this.path = path;
         this.vocabulary = vocabulary;
         this.mergeRanks = mergeRanks;
@@ -111,6 +120,26 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
                 ids.AddRange(wordCache.GetOrAdd(piece, MergeWord));
         }
         return [.. ids];
+    }
+
+    /// <summary>
+    /// Token ids back to text as Hugging Face's <c>ByteLevel</c> decoder does it: special added tokens are skipped, each
+    /// token's GPT-2 symbols become the bytes they stand for (a token with a symbol outside that alphabet, such as an
+    /// added token with a space, gives its own UTF-8 bytes), and the bytes are read as UTF-8.
+    /// </summary>
+    public string Decode(IReadOnlyList<int> ids)
+    {
+        var bytes = new List<byte>();
+        foreach (var id in ids)
+        {
+            if (specialIds.Contains(id) || !tokensById.TryGetValue(id, out var token))
+                continue;
+            if (token.All(SymbolBytes.ContainsKey))
+                bytes.AddRange(token.Select(c => SymbolBytes[c]));
+            else
+                bytes.AddRange(Encoding.UTF8.GetBytes(token));
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
     }
 
     // Added tokens are matched in the raw text, leftmost first and longest at one position. Only the
@@ -282,11 +311,11 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
         return pieces;
     }
 
-    private static (string, int)[] ReadAddedTokens(string path, JsonElement root)
+    private static (string, int, bool)[] ReadAddedTokens(string path, JsonElement root)
     {
         if (!root.TryGetProperty("added_tokens", out var added) || added.ValueKind != JsonValueKind.Array)
             return [];
-        var tokens = new List<(string, int)>();
+        var tokens = new List<(string, int, bool)>();
         var i = 0;
         foreach (var token in added.EnumerateArray())
         {
@@ -299,7 +328,8 @@ public sealed class ByteLevelBpeTokenizer : IDecoderTokenizer
             var content = TokenizerFields.Get(path, token, $"added_tokens[{i}]", "content", JsonValueKind.String);
             if (string.IsNullOrEmpty(content.GetString()))
                 throw Refused(path, $"added_tokens[{i}].content", content, "a non-empty string");
-            tokens.Add((content.GetString()!, TokenizerFields.Int32(path, TokenizerFields.Get(path, token, $"added_tokens[{i}]", "id", JsonValueKind.Number), $"added_tokens[{i}].id")));
+            var special = token.TryGetProperty("special", out var specialFlag) && specialFlag.ValueKind == JsonValueKind.True;
+            tokens.Add((content.GetString()!, TokenizerFields.Int32(path, TokenizerFields.Get(path, token, $"added_tokens[{i}]", "id", JsonValueKind.Number), $"added_tokens[{i}].id"), special));
             i++;
         }
         return [.. tokens];

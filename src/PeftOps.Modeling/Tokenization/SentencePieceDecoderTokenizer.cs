@@ -29,4 +29,11 @@ public sealed class SentencePieceDecoderTokenizer : IDecoderTokenizer
     public string Description => $"SentencePiece (tokenizer.model, {tokenizer.Vocabulary.Count} pieces)";
 
     public int[] Encode(string text) => [.. tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true)];
+
+    /// <summary>
+    /// Pieces back to text with Microsoft.ML.Tokenizers' decoder (▁ to space, byte pieces to UTF-8, control tokens
+    /// dropped), which removes the one space the dummy prefix put before the first piece, as Hugging Face's Llama
+    /// decoder (<c>Strip(" ", 1, 0)</c>) does.
+    /// </summary>
+    public string Decode(IReadOnlyList<int> ids) => tokenizer.Decode(ids, considerSpecialTokens: false);
 }

@@ -12,12 +12,14 @@ namespace PeftOps.Modeling.Tokenization;
 public sealed partial class WordLevelTokenizer : IDecoderTokenizer
 {
     private readonly Dictionary<string, int> vocabulary;
+    private readonly Dictionary<int, string> words;
     private readonly int unkId;
     private readonly bool splitPunctuation;
 
     private WordLevelTokenizer(Dictionary<string, int> vocabulary, int unkId, bool splitPunctuation)
     {
         this.vocabulary = vocabulary;
+        words = vocabulary.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.First().Key);
         this.unkId = unkId;
         this.splitPunctuation = splitPunctuation;
     }
@@ -48,6 +50,9 @@ public sealed partial class WordLevelTokenizer : IDecoderTokenizer
         var words = splitPunctuation ? WordsAndPunctuation().Matches(text).Select(m => m.Value) : text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         return words.Select(w => vocabulary.TryGetValue(w, out var id) ? id : unkId).ToArray();
     }
+
+    /// <summary>The words of <paramref name="ids"/> joined by single spaces, as Hugging Face joins tokens when tokenizer.json has no decoder.</summary>
+    public string Decode(IReadOnlyList<int> ids) => string.Join(' ', ids.Where(words.ContainsKey).Select(id => words[id]));
 
     [GeneratedRegex(@"\w+|[^\w\s]+")]
     private static partial Regex WordsAndPunctuation();

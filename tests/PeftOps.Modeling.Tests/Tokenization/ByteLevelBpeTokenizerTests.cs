@@ -40,6 +40,31 @@ public sealed class ByteLevelBpeTokenizerTests
         Assert.Equal(expected, tokenizer.Encode(text));
     }
 
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("roberta")]
+    [InlineData("llama3")]
+    [InlineData("qwen2")]
+    public void Decodes_ids_as_Hugging_Face_tokenizers_does_skipping_special_tokens(string style)
+    {
+        var tokenizer = TokenizerJson.Load(StylePath(style, "tokenizer.json"));
+        var lines = File.ReadAllLines(StylePath(style, "decoded.jsonl"));
+
+        var wrong = new List<string>();
+        foreach (var line in lines)
+        {
+            using var golden = JsonDocument.Parse(line);
+            var ids = golden.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var expected = golden.RootElement.GetProperty("text").GetString()!;
+            var decoded = tokenizer.Decode(ids);
+            if (decoded != expected)
+                wrong.Add($"[{string.Join(", ", ids)}]: expected {JsonSerializer.Serialize(expected)}, got {JsonSerializer.Serialize(decoded)}");
+        }
+
+        Assert.True(lines.Length > 900, $"{lines.Length} lines");
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {lines.Length} differ; first: {wrong.FirstOrDefault()}");
+    }
+
     [Fact]
     public void A_word_the_vocabulary_holds_whole_is_one_token_when_merges_are_ignored()
     {

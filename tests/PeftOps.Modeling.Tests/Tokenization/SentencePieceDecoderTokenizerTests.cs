@@ -31,6 +31,23 @@ public sealed class SentencePieceDecoderTokenizerTests
         Assert.Equal("SentencePiece (tokenizer.model, 11 pieces)", tokenizer.Description);
     }
 
+    [Theory]
+    // Hugging Face's Llama decoder: ▁ becomes a space, control tokens (<s>, </s>) leave nothing, and one leading space
+    // (the dummy prefix) is stripped from the whole text, not from each piece.
+    [InlineData(new[] { 3, 6 }, "ab b")]
+    [InlineData(new[] { 1, 3, 6, 2 }, "ab b")]
+    [InlineData(new[] { 6, 8, 7, 10 }, "ba c")]
+    [InlineData(new[] { 8, 6 }, "a b")]
+    [InlineData(new[] { 7, 7, 3 }, "  ab")]
+    public void Ids_decode_to_text_as_the_llama_decoder_of_Hugging_Face_gives_it(int[] ids, string text)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("tokenizer.model");
+        File.WriteAllBytes(path, Model());
+
+        Assert.Equal(text, SentencePieceDecoderTokenizer.FromFile(path).Decode(ids));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_sentencepiece_model_is_named()
     {
