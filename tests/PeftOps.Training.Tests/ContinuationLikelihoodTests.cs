@@ -23,7 +23,7 @@ public sealed class ContinuationLikelihoodTests
             Context: c.GetProperty("context").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
             Continuation: c.GetProperty("continuation").EnumerateArray().Select(x => x.GetInt32()).ToArray(),
             Expected: c.GetProperty("loglikelihood").GetDouble())).ToList();
-        using var model = ModelLoader.Load(Path.Combine(Fixture, "tiny-qwen2"));
+        using var model = ModelLoader.Load(Path.Combine(TestPaths.HfPeftDecoderFixtures, "tiny-qwen2"));
 
         // all nine in one right-padded batch, so padding must not leak into any row
         var scores = TokenLikelihood.ScoreContinuations(model, [.. cases.Select(c => (c.Context, c.Continuation))], maxLength);

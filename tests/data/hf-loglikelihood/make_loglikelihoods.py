@@ -1,4 +1,4 @@
-"""Continuation log-likelihoods of tiny-qwen2 computed by Hugging Face transformers, the way lm-evaluation-harness's
+"""Continuation log-likelihoods of ../hf-peft-decoders/tiny-qwen2 computed by Hugging Face transformers, the way lm-evaluation-harness's
 HFLM._loglikelihood_tokens computes them, for tests/PeftOps.Training.Tests/ContinuationLikelihoodTests.cs.
 
 Run with ../../../../shared/tools/hf-reference/py make_loglikelihoods.py (transformers 4.46.3, torch 1.13.1, CPU).
@@ -21,7 +21,7 @@ MAX_LENGTH = 16
 torch.manual_seed(0)
 torch.use_deterministic_algorithms(True)
 torch.set_num_threads(1)
-model = AutoModelForCausalLM.from_pretrained(os.path.join(HERE, "tiny-qwen2"), attn_implementation="eager")
+model = AutoModelForCausalLM.from_pretrained(os.path.join(HERE, "..", "hf-peft-decoders", "tiny-qwen2"), attn_implementation="eager")
 model.eval()
 
 rng = np.random.default_rng(20261206)
