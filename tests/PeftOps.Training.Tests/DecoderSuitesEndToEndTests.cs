@@ -1,6 +1,9 @@
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Evaluation.Reporting;
+using PeftOps.Modeling.Chat;
+using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Generation;
 using PeftOps.TestSupport;
 using PeftOps.Training.Evaluating;
 using PeftOps.Training.Trainer;
@@ -21,9 +24,9 @@ public sealed class DecoderSuitesEndToEndTests
         using var adapter = new TinyLlamaAdapter();
         using var runs = new TempDirectory();
         var model = Path.Combine(Path.GetDirectoryName(adapter.Directory)!, "model");
-        // a chat template that puts the user's words first and the assistant's turn after them, as trained
+        // a chat template that writes bos's text and then the user's words, as trained
         File.WriteAllText(Path.Combine(model, "tokenizer_config.json"), """
-            {"bos_token": "<s>", "eos_token": "</s>", "chat_template": "{% for message in messages %}{{ message['content'] }}{% endfor %}"}
+            {"bos_token": "<s>", "eos_token": "</s>", "chat_template": "{{ bos_token }}{% for message in messages %}{{ message['content'] }}{% endfor %}"}
             """);
         File.WriteAllLines(adapter.Combine("data", "colours.jsonl"),
         [
@@ -77,7 +80,7 @@ public sealed class DecoderSuitesEndToEndTests
         // generation: the adapted model answers as trained (greedy, then </s>); the chat row went through the template
         var policy = report.Suites.Single(s => s.Name == "policy");
         Assert.Equal(["blue .", "green .", "red .", "blue ."], policy.Examples.Select(e => e.Adapted.Answer!.Trim()));
-        Assert.Equal("what is the colour of grass ?", policy.Examples[1].Text);
+        Assert.Equal("<s>what is the colour of grass ?", policy.Examples[1].Text);
         Assert.Equal(1.0, policy.Adapted.Metrics[MetricNames.PassRate]);
         Assert.Equal(1.0, policy.Adapted.Metrics[MetricNames.ExactMatch]);
         Assert.Equal(1.0, policy.Adapted.Metrics[MetricNames.RougeL]);
@@ -90,5 +93,24 @@ public sealed class DecoderSuitesEndToEndTests
         var markdown = File.ReadAllText(runs.Combine("gate", GateRunner.ReportFile));
         Assert.Contains("#### Multiple-choice and generation suites", markdown, StringComparison.Ordinal);
         Assert.Contains("| `policy` | `pass_rate` | 4 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chat_prompt_reaches_the_generator_with_one_bos_token_and_not_its_text()
+    {
+        using var adapter = new TinyLlamaAdapter();
+        using var model = ModelLoader.Load(Path.Combine(Path.GetDirectoryName(adapter.Directory)!, "model"));
+        var template = ChatTemplate.FromText("{{ bos_token }}{% for message in messages %}{{ message['content'] }}{% endfor %}",
+            new Dictionary<string, object?> { ["bos_token"] = "<s>" });
+        var plain = ChatTemplate.FromText("{% for message in messages %}{{ message['content'] }}{% endfor %}", new Dictionary<string, object?> { ["bos_token"] = "<s>" });
+        ChatMessage[] messages = [new("user", "what is the colour of sky ?")];
+
+        var rendered = template.Render(messages, addGenerationPrompt: true);
+        var ids = new Generator(model).EncodePrompt(GenerationSuite.GeneratorInput(template, rendered));
+
+        Assert.Equal("<s>what is the colour of sky ?", rendered);
+        // <s> what is the colour of sky ?: one bos id, no unknown pieces of "<s>" spelt out (the word-level tokenizer's <unk> is 0)
+        Assert.Equal([1, 3, 4, 5, 6, 7, 8, 24], ids);
+        Assert.Equal("what is the colour of sky ?", GenerationSuite.GeneratorInput(plain, plain.Render(messages, addGenerationPrompt: true)));
     }
 }

@@ -15,20 +15,20 @@ namespace PeftOps.Training.Evaluating;
 /// suite's <c>max_new_tokens</c> and before its <c>stop</c> strings; each answer is scored against the row's reference and
 /// requirements (<see cref="GenerationChecks"/>). eval.json keeps the answers cut at <see cref="Outcome.MaxAnswerLength"/>.
 /// </summary>
-internal static class GenerationSuite
+public static class GenerationSuite
 {
     private const int BatchSize = 8;
 
-    public static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha)
+    internal static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha)
     {
         var rows = DataFile.ReadGeneration(path);
-        var prompts = Prompts(peft, rows, path);
+        var (prompts, inputs) = Prompts(peft, rows, path);
         var options = new GenerationOptions { MaxNewTokens = suite.MaxNewTokens, Stop = suite.Stop, Temperature = 0 };
         List<string> Answers(string? adapter)
         {
             peft.SetAdapter(adapter);
             var generator = new Generator(peft.Base);
-            return [.. prompts.Chunk(BatchSize).SelectMany(chunk => generator.Generate(chunk, options)).Select(g => g.Text)];
+            return [.. inputs.Chunk(BatchSize).SelectMany(chunk => generator.Generate(chunk, options)).Select(g => g.Text)];
         }
         var (baseAnswers, adaptedAnswers) = (Answers(null), Answers(TrainRecipe.AdapterName));
         var examples = rows.Select((row, i) => new ExampleResult
@@ -44,24 +44,39 @@ internal static class GenerationSuite
         };
     }
 
-    private static List<string> Prompts(PeftModel peft, IReadOnlyList<GenerationRow> rows, string path)
+    /// <summary>
+    /// Each row's prompt as shown (eval.json, the report) and as given to the generator, which puts bos first itself: a chat
+    /// template that writes the bos token's text first (Llama 2, Mistral) has it taken off the generator's copy, so the model
+    /// sees one bos token, as transformers' <c>apply_chat_template(..., tokenize=True)</c> gives it, never bos twice or
+    /// the token's text spelt out.
+    /// </summary>
+    private static (List<string> Shown, List<string> Inputs) Prompts(PeftModel peft, IReadOnlyList<GenerationRow> rows, string path)
     {
         ChatTemplate? template = null;
-        var prompts = new List<string>();
+        var (shown, inputs) = (new List<string>(), new List<string>());
         foreach (var row in rows)
         {
             if (row.Prompt is { } prompt)
             {
-                prompts.Add(prompt);
+                shown.Add(prompt);
+                inputs.Add(prompt);
                 continue;
             }
             template ??= ChatTemplate.FromCheckpoint(peft.Base.Source.Folder) ?? throw new InputException(
                 $"{path}:{row.Line}: messages need the base model's chat template, and {peft.Base.Source.Folder} has none "
                 + "(tokenizer_config.json chat_template); give the row a prompt instead");
-            prompts.Add(template.Render(row.Messages!, addGenerationPrompt: true));
+            var rendered = template.Render(row.Messages!, addGenerationPrompt: true);
+            shown.Add(rendered);
+            inputs.Add(GeneratorInput(template, rendered));
         }
-        return prompts;
+        return (shown, inputs);
     }
+
+    /// <summary>A rendered chat prompt as the generator takes it: without the bos token's text the template may have written first.</summary>
+    public static string GeneratorInput(ChatTemplate template, string rendered) =>
+        template.SpecialTokens.GetValueOrDefault("bos_token") is string { Length: > 0 } bos && rendered.StartsWith(bos, StringComparison.Ordinal)
+            ? rendered[bos.Length..]
+            : rendered;
 
     private static Outcome Answered(GenerationChecks checks, string answer)
     {
