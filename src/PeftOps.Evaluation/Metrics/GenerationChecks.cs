@@ -117,7 +117,7 @@ public sealed record GenerationChecks
     }
 
     /// <summary>
-    /// JSON Schema as JsonSchema.Net evaluates it (drafts 6, 7, 2019-09 and 2020-12; 2020-12 when <c>$schema</c> is absent).
+    /// JSON Schema as JsonSchema.Net evaluates it (drafts 6, 7, 2019-09 and 2020-12; 2020-12 when <c>$schema</c> is absent; JsonSchema.Net 7).
     /// Only schemas that stand alone: a <c>$ref</c> to another document is refused here, because evaluation never fetches.
     /// </summary>
     private static JsonSchema CompileSchema(string where, string text)
