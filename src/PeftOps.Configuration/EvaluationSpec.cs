@@ -10,6 +10,8 @@ public sealed record EvaluationSpec
 
 /// <param name="Threshold">out-of-scope only: a fixed confidence threshold instead of calibrating one.</param>
 /// <param name="Quantile">out-of-scope only: the share of validation examples the calibrated threshold may reject (default 0.05).</param>
+/// <param name="MaxNewTokens">generation only: tokens generated per answer at most (greedy decoding).</param>
+/// <param name="Stop">generation only: an answer ends before the first of these strings.</param>
 public sealed record SuiteSpec
 {
     public required string Name { get; init; }
@@ -17,4 +19,6 @@ public sealed record SuiteSpec
     public required string Data { get; init; }
     public double? Threshold { get; init; }
     public double Quantile { get; init; } = 0.05;
+    public int MaxNewTokens { get; init; } = 128;
+    public IReadOnlyList<string> Stop { get; init; } = [];
 }

@@ -111,20 +111,29 @@ internal static class SpecDefinition
 
     public static readonly Scalar<SuiteKind> SuiteKinds = Scalars.Enum(
         ("classification", SuiteKind.Classification), ("embedding-similarity", SuiteKind.EmbeddingSimilarity),
-        ("out-of-scope", SuiteKind.OutOfScope), ("perplexity", SuiteKind.Perplexity));
+        ("out-of-scope", SuiteKind.OutOfScope), ("perplexity", SuiteKind.Perplexity),
+        ("multiple-choice", SuiteKind.MultipleChoice), ("generation", SuiteKind.Generation));
 
     public static readonly SpecShape<SuiteSpec> Suite = new(
         "An evaluation suite, run on the base, baseline and candidate models on the same examples.",
         Fields<SuiteSpec>.Text("name", "The suite's name, unique in the spec; gate rules name its metrics as name.metric.",
             s => s.Name, (s, v) => s with { Name = v }, (SuiteNamePattern, "lowercase letters, digits, - and _ (like general-similarity)"), required: true),
-        Fields<SuiteSpec>.Scalar("kind", "classification (accuracy, macro_f1), embedding-similarity (spearman), out-of-scope (rejection_rate) or perplexity (perplexity).",
+        Fields<SuiteSpec>.Scalar("kind",
+            "classification (accuracy, macro_f1), embedding-similarity (spearman), out-of-scope (rejection_rate), perplexity (perplexity); "
+            + "for causal-lm: multiple-choice (acc, acc_norm) or generation (exact_match, rouge_l, chrf, pass_rate, contains_rate, ...).",
             SuiteKinds, s => s.Kind, (s, v) => s with { Kind = v }),
-        Fields<SuiteSpec>.Text("data", "The suite's data, relative to the adapter folder: JSONL/CSV text,label; TSV score,sentence1,sentence2 for embedding-similarity.",
+        Fields<SuiteSpec>.Text("data",
+            "The suite's data, relative to the adapter folder: JSONL/CSV text,label; TSV score,sentence1,sentence2 for embedding-similarity; "
+            + "JSONL question, choices, gold for multiple-choice; JSONL prompt or messages with reference and requirements for generation.",
             s => s.Data, (s, v) => s with { Data = v }, required: true),
         Fields<SuiteSpec>.Scalar("threshold", "out-of-scope only: a fixed confidence threshold instead of one calibrated on data.validation.",
             Scalars.Optional(Scalars.Number), s => s.Threshold, (s, v) => s with { Threshold = v }, Bounds.Between(0, true, 1, true)),
         Fields<SuiteSpec>.Scalar("quantile", "out-of-scope only: the share of validation examples the calibrated threshold may reject.",
-            Scalars.Number, s => s.Quantile, (s, v) => s with { Quantile = v }, Bounds.Between(0, true, 1, true)));
+            Scalars.Number, s => s.Quantile, (s, v) => s with { Quantile = v }, Bounds.Between(0, true, 1, true)),
+        Fields<SuiteSpec>.Scalar("max_new_tokens", "generation only: tokens generated per answer at most; decoding is greedy.",
+            Scalars.Integer, s => s.MaxNewTokens, (s, v) => s with { MaxNewTokens = v }, Bounds.AtLeast(1)),
+        Fields<SuiteSpec>.List("stop", "generation only: an answer ends before the first of these strings (which it does not contain).",
+            Scalars.Text, s => s.Stop, (s, v) => s with { Stop = v }));
 
     public static readonly SpecShape<OutOfScopeSpec> OutOfScope = new(
         "Out-of-scope messages and how rejection is decided; the threshold is calibrated on validation data only.",

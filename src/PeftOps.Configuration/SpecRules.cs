@@ -80,6 +80,16 @@ internal static class SpecRules
                 var path = $"evaluation.{list}[{i}]";
                 if (suite.Name.Length > 0 && !seen.Add(suite.Name))
                     context.Error($"{path}.name", $"{path}.name must be unique among the suites (was {suite.Name})");
+                if (suite.Kind is SuiteKind.MultipleChoice or SuiteKind.Generation && spec.Task.Type != TaskType.CausalLm)
+                {
+                    context.Error($"{path}.kind", $"{path}.kind {SpecDefinition.SuiteKinds.Render(suite.Kind)} needs a decoder: task.type causal-lm "
+                        + "(was sequence-classification)");
+                }
+                if (suite.Kind != SuiteKind.Generation)
+                {
+                    foreach (var key in new[] { "max_new_tokens", "stop" }.Where(k => context.IsPresent($"{path}.{k}")))
+                        context.Error($"{path}.{key}", $"{path}.{key} applies only to kind generation (was kind {SpecDefinition.SuiteKinds.Render(suite.Kind)})");
+                }
                 if (suite.Kind != SuiteKind.OutOfScope)
                 {
                     foreach (var key in new[] { "threshold", "quantile" }.Where(k => context.IsPresent($"{path}.{k}")))

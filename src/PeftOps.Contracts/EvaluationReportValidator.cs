@@ -66,8 +66,22 @@ internal static class EvaluationReportValidator
         SuiteKind.OutOfScope when e.Adapted.Correct is null => "adapted.correct",
         SuiteKind.Perplexity when e.Base.Nll is null || e.Base.Tokens is null => "base.nll and base.tokens",
         SuiteKind.Perplexity when e.Adapted.Nll is null || e.Adapted.Tokens is null => "adapted.nll and adapted.tokens",
+        SuiteKind.MultipleChoice when e.Choices is not { Count: > 0 } => "choices",
+        SuiteKind.MultipleChoice when !IsChoice(e.Gold, e.Choices.Count) => "gold (the index of a choice)",
+        SuiteKind.MultipleChoice => MissingChoiceOutcome("base", e.Base, e.Choices.Count) ?? MissingChoiceOutcome("adapted", e.Adapted, e.Choices.Count),
+        SuiteKind.Generation when e.Base.Answer is null || e.Base.Correct is null || e.Base.Scores is null => "base.answer, base.correct and base.scores",
+        SuiteKind.Generation when e.Adapted.Answer is null || e.Adapted.Correct is null || e.Adapted.Scores is null => "adapted.answer, adapted.correct and adapted.scores",
         _ => null,
     };
+
+    private static bool IsChoice(string? index, int choices) =>
+        int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) && i < choices;
+
+    private static string? MissingChoiceOutcome(string side, Outcome o, int choices) =>
+        !IsChoice(o.Prediction, choices) ? $"{side}.prediction (the index of a choice)"
+        : o.Loglikelihoods is not { } ll || ll.Count != choices ? $"{side}.loglikelihoods (one per choice)"
+        : o.Scores is not { } s || !s.ContainsKey(MetricNames.Acc) || !s.ContainsKey(MetricNames.AccNorm) ? $"{side}.scores acc and acc_norm"
+        : null;
 
     private static string? UnknownLabel(IReadOnlyList<string> labels, ExampleResult e) =>
         !labels.Contains(e.Gold!) ? $"gold '{e.Gold}'"

@@ -24,6 +24,8 @@ public sealed record GateResult
     public required IReadOnlyList<ClassChange> PerClass { get; init; }
     /// <summary>Per out-of-scope suite, every out-of-scope metric for baseline and candidate.</summary>
     public IReadOnlyList<OutOfScopeFacts> OutOfScope { get; init; } = [];
+    /// <summary>Per multiple-choice and generation suite, every metric it defines for baseline and candidate, with interval and p-value.</summary>
+    public IReadOnlyList<MetricComparison> SuiteMetrics { get; init; } = [];
     public required SpecDiff SpecChanges { get; init; }
     public required LineageFacts Lineage { get; init; }
     public CostFacts? Cost { get; init; }
@@ -70,6 +72,17 @@ public sealed record SuitePairing(
 /// </summary>
 public sealed record OutOfScopeFacts(
     string Suite, int OffTopic, int InScope, IReadOnlyDictionary<string, double> Baseline, IReadOnlyDictionary<string, double> Candidate);
+
+/// <summary>
+/// One metric of a multiple-choice or generation suite on the paired examples, whether or not a rule names it, with the
+/// statistics a rule on it would use: the paired bootstrap interval of <see cref="Delta"/> (candidate - baseline) and the
+/// p-value of "no difference" (McNemar's exact test for acc, acc_norm, exact_match, pass_rate and the requirement rates,
+/// counting only the rows that have the requirement; bootstrap for rouge_l and chrf). Not Holm-adjusted: no rule decides by it.
+/// <see cref="Paired"/> counts the paired rows the metric averages over (for a requirement's rate, the rows that have it).
+/// </summary>
+public sealed record MetricComparison(
+    string Suite, SuiteRole Role, string Metric, int Paired, double Baseline, double Candidate, double Delta,
+    double CiLow, double CiHigh, PTest PTest, double PValue);
 
 /// <summary>Where the candidate came from: base model, data, spec, code and the version it replaces.</summary>
 public sealed record LineageFacts(

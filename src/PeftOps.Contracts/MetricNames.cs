@@ -14,6 +14,24 @@ public static class MetricNames
     public const string FprAt95 = "fpr_at_95";
     public const string InScopeAccuracy = "in_scope_accuracy";
     public const string Perplexity = "perplexity";
+    /// <summary>Multiple-choice: the choice with the highest summed log-likelihood is the gold one.</summary>
+    public const string Acc = "acc";
+    /// <summary>Multiple-choice: the choice with the highest log-likelihood per character of the choice is the gold one.</summary>
+    public const string AccNorm = "acc_norm";
+    /// <summary>Generation: the answer equals the reference after trimming white space (rows with a reference).</summary>
+    public const string ExactMatch = "exact_match";
+    /// <summary>Generation: ROUGE-L F-measure of answer against reference (rows with a reference).</summary>
+    public const string RougeL = "rouge_l";
+    /// <summary>Generation: sentence chrF (character 1-6-grams, beta 2) of answer against reference, 0-100 (rows with a reference).</summary>
+    public const string ChrF = "chrf";
+    /// <summary>Generation: share of rows whose every requirement holds.</summary>
+    public const string PassRate = "pass_rate";
+
+    /// <summary>Generation: the per-row requirements (keys of a generation suite's rows), each with a suite metric <c>KEY_rate</c>.</summary>
+    public static IReadOnlyList<string> Requirements { get; } = ["contains", "not_contains", "regex", "not_regex", "json", "json_schema"];
+
+    /// <summary><c>contains</c> -> <c>contains_rate</c>: share of the rows with that requirement that meet it.</summary>
+    public static string RateOf(string requirement) => requirement + "_rate";
 
     /// <summary>The metrics a suite of this kind has, which a gate rule may name and the gate can recompute from its examples.</summary>
     public static IReadOnlyList<string> For(SuiteKind kind) => kind switch
@@ -22,6 +40,8 @@ public static class MetricNames
         SuiteKind.EmbeddingSimilarity => [Spearman],
         SuiteKind.OutOfScope => [RejectionRate, OosRecall, OosPrecision, Auroc, FprAt95, InScopeAccuracy],
         SuiteKind.Perplexity => [Perplexity],
+        SuiteKind.MultipleChoice => [Acc, AccNorm],
+        SuiteKind.Generation => [ExactMatch, RougeL, ChrF, PassRate, .. Requirements.Select(RateOf)],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -35,5 +55,15 @@ public static class MetricNames
     public static bool NeedsInScopeRows(string metric) => metric is OosPrecision or Auroc or FprAt95 or InScopeAccuracy;
 
     /// <summary>Metrics whose per-example outcome is right or wrong, so McNemar's test applies.</summary>
-    public static bool IsPairedProportion(string metric) => metric is Accuracy or RejectionRate or OosRecall;
+    public static bool IsPairedProportion(string metric) =>
+        metric is Accuracy or RejectionRate or OosRecall or Acc or AccNorm or ExactMatch or PassRate || Requirements.Any(r => metric == RateOf(r));
+
+    /// <summary>
+    /// Multiple-choice and generation metrics are means of a per-example value kept in each outcome's <c>scores</c>
+    /// under this key (<c>pass_rate</c> has none: it is the mean of <c>correct</c>); null for the other metrics.
+    /// </summary>
+    public static string? ExampleScoreKey(string metric) =>
+        metric is Acc or AccNorm or ExactMatch or RougeL or ChrF ? metric
+        : metric.EndsWith("_rate", StringComparison.Ordinal) && Requirements.Contains(metric[..^"_rate".Length]) ? metric[..^"_rate".Length]
+        : null;
 }

@@ -13,6 +13,10 @@ public enum SuiteKind
     OutOfScope,
     /// <summary>General text for causal LMs: perplexity.</summary>
     Perplexity,
+    /// <summary>Causal LMs: questions with choices scored by log-likelihood, lm-evaluation-harness style: acc, acc_norm.</summary>
+    MultipleChoice,
+    /// <summary>Causal LMs: greedy answers to prompts, checked against references and requirements: exact_match, rouge_l, chrf, pass_rate.</summary>
+    Generation,
 }
 
 public static class SuiteKinds

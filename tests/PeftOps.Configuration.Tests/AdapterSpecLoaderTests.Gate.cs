@@ -21,7 +21,7 @@ public sealed partial class AdapterSpecLoaderTests
     [InlineData("gate: {non_target: [{metric: oos.accuracy, max_drop: 0.1}]}",
         "gate.non_target[0].metric must be one of: sts.spearman, oos.rejection_rate, oos.oos_recall, oos.oos_precision, oos.auroc, oos.fpr_at_95, oos.in_scope_accuracy (was oos.accuracy)")]
     [InlineData("gate: {target: [{metric: accuracy, min: 0.9}]}",
-        "gate.target[0].metric must be suite.metric with metric one of accuracy, macro_f1, spearman, rejection_rate, oos_recall, oos_precision, auroc, fpr_at_95, in_scope_accuracy, perplexity (was accuracy)")]
+        "gate.target[0].metric must be suite.metric with metric one of accuracy, macro_f1, spearman, rejection_rate, oos_recall, oos_precision, auroc, fpr_at_95, in_scope_accuracy, perplexity, acc, acc_norm, exact_match, rouge_l, chrf, pass_rate, contains_rate, not_contains_rate, regex_rate, not_regex_rate, json_rate, json_schema_rate (was accuracy)")]
     [InlineData("gate: {target: [{metric: intents.accuracy}]}",
         "gate.target[0] needs min or min_delta (was neither)")]
     [InlineData("gate: {target: [{metric: intents.accuracy, min: 0.9, max_drop: 0.1}]}",

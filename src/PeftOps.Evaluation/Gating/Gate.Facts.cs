@@ -1,3 +1,4 @@
+using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Evaluation.Metrics;
 
@@ -23,16 +24,38 @@ public static partial class Gate
             if (list.Count < SuiteFlips.MaxExamples)
                 list.Add(FlipOf(p, i));
         }
-        return new SuiteFlips(p.Suite.Name, p.Suite.Role, p.Examples.Count, fixedCount, brokenCount, fixedOnes, brokenOnes);
+        return new SuiteFlips(p.Suite.Name, p.Suite.Role, p.Examples.Count, fixedCount, brokenCount, fixedOnes, brokenOnes, p.Kind);
     }
 
     private static FlipExample FlipOf(PairedSuite p, int i)
     {
         var example = p.Examples[i];
-        string Shown(Outcome o) => p.Kind == SuiteKind.OutOfScope ? (SuiteMetric.IsRejected(example, o) ? "rejected" : "accepted") : o.Prediction ?? "";
-        return new FlipExample(example.Id, example.Text, example.Gold, Shown(p.Baseline[i]), Shown(p.Candidate[i]),
+        string Shown(Outcome o) => p.Kind switch
+        {
+            SuiteKind.OutOfScope => SuiteMetric.IsRejected(example, o) ? "rejected" : "accepted",
+            SuiteKind.Generation => o.Answer ?? "",
+            SuiteKind.MultipleChoice => ChoiceText(example, o.Prediction),
+            _ => o.Prediction ?? "",
+        };
+        var gold = p.Kind == SuiteKind.MultipleChoice ? ChoiceText(example, example.Gold) : example.Gold;
+        return new FlipExample(example.Id, example.Text, gold, Shown(p.Baseline[i]), Shown(p.Candidate[i]),
             p.Baseline[i].Score, p.Candidate[i].Score);
     }
+
+    // a multiple-choice index shown with its choice: "2: Paris"
+    private static string ChoiceText(ExampleResult example, string? index) =>
+        int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+        && example.Choices is { } choices && i < choices.Count ? $"{i}: {choices[i]}" : index ?? "";
+
+    /// <summary>Every metric a multiple-choice or generation suite defines, baseline against candidate with the rules' statistics.</summary>
+    private static IEnumerable<MetricComparison> MetricComparisons(PairedSuite p, GatePolicy policy, int resamples) =>
+        MetricNames.For(p.Kind).Where(m => SuiteMetric.IsDefined(p.Kind, m, p.Examples)).Select(metric =>
+        {
+            var m = Measure((p, metric), policy, resamples);
+            var counted = p.Examples.Count(e => SuiteMetric.CountsFor(p.Kind, metric, e));
+            return new MetricComparison(p.Suite.Name, p.Suite.Role, metric, counted, m.Bootstrap.Baseline, m.Bootstrap.Candidate,
+                m.Bootstrap.Delta, m.Bootstrap.DeltaInterval.Low, m.Bootstrap.DeltaInterval.High, m.Test, m.PValue);
+        });
 
     private static OutOfScopeFacts OutOfScopeOf(PairedSuite p)
     {

@@ -60,6 +60,11 @@ public static partial class Gate
             throw new InputException($"gate rule metric '{metric}': a {SuiteKinds.Name(suite.Kind)} suite has no metric "
                 + $"'{metricName}' (it has: {string.Join(", ", MetricNames.For(suite.Kind))})");
         }
+        if (!SuiteMetric.IsDefined(suite.Kind, metricName, suite.Examples))
+        {
+            throw new InputException($"gate rule metric '{metric}': no example of suite '{suiteName}' has the "
+                + $"{MetricNames.ExampleScoreKey(metricName)} it measures, so it has no value");
+        }
         return (suite, metricName);
     }
 
@@ -76,7 +81,7 @@ public static partial class Gate
         {
             if (!SuiteMetric.CountsFor(paired.Kind, metric, paired.Examples[i]))
                 continue;
-            var (before, after) = (paired.BaselineRight(i), paired.CandidateRight(i));
+            var (before, after) = (paired.BaselineRight(metric, i), paired.CandidateRight(metric, i));
             b += before && !after ? 1 : 0;
             c += !before && after ? 1 : 0;
         }

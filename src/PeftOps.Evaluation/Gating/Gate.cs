@@ -44,6 +44,8 @@ public static partial class Gate
             Flips = [.. paired.Values.Where(p => p.HasRightOrWrong).Select(Flips)],
             PerClass = [.. paired.Values.Where(p => p.Kind == SuiteKind.Classification).SelectMany(PerClassChanges)],
             OutOfScope = [.. paired.Values.Where(p => p.Kind == SuiteKind.OutOfScope).Select(OutOfScopeOf)],
+            SuiteMetrics = [.. paired.Values.Where(p => p.Kind is SuiteKind.MultipleChoice or SuiteKind.Generation)
+                .SelectMany(p => MetricComparisons(p, policy, resamples))],
             SpecChanges = FlatSpec.Diff(baseline?.Spec, candidate.Spec),
             Lineage = new LineageFacts(candidate.BaseModel, candidate.AdapterSha256, candidate.SpecSha256, candidate.Data,
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),

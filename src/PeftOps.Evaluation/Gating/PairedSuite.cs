@@ -51,5 +51,11 @@ internal sealed record PairedSuite(
 
     public bool CandidateRight(int i) => SuiteMetric.IsCorrect(Kind, Examples[i], Candidate[i]);
 
-    public bool HasRightOrWrong => Kind is SuiteKind.Classification or SuiteKind.OutOfScope;
+    /// <summary>Right or wrong as <paramref name="metric"/> counts it (McNemar's test of a paired proportion).</summary>
+    public bool BaselineRight(string metric, int i) => SuiteMetric.IsRight(Kind, metric, Examples[i], Baseline[i]);
+
+    public bool CandidateRight(string metric, int i) => SuiteMetric.IsRight(Kind, metric, Examples[i], Candidate[i]);
+
+    /// <summary>Suites whose examples are right or wrong as a whole (generation: pass; multiple-choice: acc), so they can flip.</summary>
+    public bool HasRightOrWrong => Kind is SuiteKind.Classification or SuiteKind.OutOfScope or SuiteKind.MultipleChoice or SuiteKind.Generation;
 }

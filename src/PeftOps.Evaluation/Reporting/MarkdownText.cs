@@ -1,4 +1,5 @@
 using System.Text;
+using PeftOps.Contracts;
 
 namespace PeftOps.Evaluation.Reporting;
 
@@ -12,12 +13,15 @@ public static class MarkdownText
 {
     private const string Escaped = "\\`*_{}[]()#+-.!|~:";
 
-    /// <param name="maxLength">longer text is cut (counting characters before escaping) and ends with an ellipsis.</param>
-    public static string Escape(string? text, int maxLength = int.MaxValue)
+    /// <param name="maxLength">longer text is cut (counting UTF-16 units before escaping, never inside a surrogate pair) and ends with an ellipsis.</param>
+    /// <param name="lineBreaks">line breaks become <c>&lt;br&gt;</c> (which a GFM table cell shows as a new line) instead of spaces.</param>
+    public static string Escape(string? text, int maxLength = int.MaxValue, bool lineBreaks = false)
     {
         if (string.IsNullOrEmpty(text))
             return "";
-        var source = text.Length > maxLength ? text[..maxLength].TrimEnd() + "…" : text;
+        if (lineBreaks)
+            text = text.ReplaceLineEndings("\n");
+        var source = text.Length > maxLength ? SafeText.Truncate(text, maxLength).TrimEnd() + "…" : text;
         var result = new StringBuilder(source.Length + 16);
         foreach (var ch in source)
         {
@@ -29,6 +33,7 @@ public static class MarkdownText
                 case '"': result.Append("&quot;"); break;
                 case '\'': result.Append("&#39;"); break;
                 case '@': result.Append("@\u200B"); break;
+                case '\n' when lineBreaks: result.Append("<br>"); break;
                 case '\r' or '\n' or '\t': result.Append(' '); break;
                 case var c when char.IsControl(c): result.Append(' '); break;
                 case var c when Escaped.Contains(c, StringComparison.Ordinal): result.Append('\\').Append(c); break;

@@ -8,6 +8,9 @@ public static partial class ReportRenderer
 {
     private const int MaxTextLength = 120;
 
+    /// <summary>Generation flips: prompts, references and answers are cut to this many characters in the report.</summary>
+    private const int MaxAnswerLength = 300;
+
     private static void AppendFlips(StringBuilder md, GateResult result)
     {
         if (result.Flips.Count == 0)
@@ -17,27 +20,36 @@ public static partial class ReportRenderer
         var baseline = BaselineName(result);
         foreach (var f in result.Flips)
         {
-            md.AppendLine($"{MarkdownText.Code(f.Suite)}: {f.Fixed} fixed (wrong under {baseline}, right now), "
-                + $"{f.Broken} broken (right under {baseline}, wrong now), of {f.Paired} paired examples.");
+            var generation = f.Kind == SuiteKind.Generation;
+            md.AppendLine(generation
+                ? $"{MarkdownText.Code(f.Suite)}: {f.Fixed} now pass (failed under {baseline}), {f.Broken} now fail (passed under {baseline}), "
+                  + $"of {f.Paired} paired examples."
+                : $"{MarkdownText.Code(f.Suite)}: {f.Fixed} fixed (wrong under {baseline}, right now), "
+                  + $"{f.Broken} broken (right under {baseline}, wrong now), of {f.Paired} paired examples.");
             md.AppendLine();
-            AppendFlipTable(md, $"Fixed in {MarkdownText.Escape(f.Suite)}", f.Fixed, f.FixedExamples, baseline);
-            AppendFlipTable(md, $"Broken in {MarkdownText.Escape(f.Suite)}", f.Broken, f.BrokenExamples, baseline);
+            var (fixedTitle, brokenTitle) = generation ? ("Fail → pass", "Pass → fail") : ("Fixed", "Broken");
+            AppendFlipTable(md, $"{fixedTitle} in {MarkdownText.Escape(f.Suite)}", f.Fixed, f.FixedExamples, baseline, generation);
+            AppendFlipTable(md, $"{brokenTitle} in {MarkdownText.Escape(f.Suite)}", f.Broken, f.BrokenExamples, baseline, generation);
         }
     }
 
-    private static void AppendFlipTable(StringBuilder md, string title, int count, IReadOnlyList<FlipExample> examples, string baseline)
+    private static void AppendFlipTable(StringBuilder md, string title, int count, IReadOnlyList<FlipExample> examples, string baseline, bool generation)
     {
         if (count == 0)
             return;
         var shown = examples.Count < count ? $"{count}, first {examples.Count} shown" : count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         md.AppendLine($"<details><summary>{title} ({shown})</summary>");
         md.AppendLine();
-        md.AppendLine($"| id | text | gold | {baseline} | candidate |");
+        md.AppendLine(generation ? $"| id | prompt | reference | {baseline} answer | candidate answer |" : $"| id | text | gold | {baseline} | candidate |");
         md.AppendLine("|---|---|---|---|---|");
         foreach (var e in examples)
         {
-            md.AppendLine($"| {MarkdownText.Escape(e.Id, 40)} | {MarkdownText.Escape(e.Text, MaxTextLength)} | {MarkdownText.Escape(e.Gold ?? "-")} | "
-                + $"{Outcome(e.Baseline, e.BaselineScore)} | {Outcome(e.Candidate, e.CandidateScore)} |");
+            md.AppendLine(generation
+                ? $"| {MarkdownText.Escape(e.Id, 40)} | {MarkdownText.Escape(e.Text, MaxAnswerLength, lineBreaks: true)} | "
+                  + $"{(e.Gold is null ? "-" : MarkdownText.Escape(e.Gold, MaxAnswerLength, lineBreaks: true))} | "
+                  + $"{MarkdownText.Escape(e.Baseline, MaxAnswerLength, lineBreaks: true)} | {MarkdownText.Escape(e.Candidate, MaxAnswerLength, lineBreaks: true)} |"
+                : $"| {MarkdownText.Escape(e.Id, 40)} | {MarkdownText.Escape(e.Text, MaxTextLength)} | {MarkdownText.Escape(e.Gold ?? "-", MaxTextLength)} | "
+                  + $"{Outcome(e.Baseline, e.BaselineScore)} | {Outcome(e.Candidate, e.CandidateScore)} |");
         }
         md.AppendLine();
         md.AppendLine("</details>");
@@ -45,7 +57,7 @@ public static partial class ReportRenderer
     }
 
     private static string Outcome(string shown, double? score) =>
-        MarkdownText.Escape(shown) + (score is { } s ? $" ({NumberText.Fixed(s, 2)})" : "");
+        MarkdownText.Escape(shown, MaxTextLength) + (score is { } s ? $" ({NumberText.Fixed(s, 2)})" : "");
 
     private static void AppendPerClass(StringBuilder md, GateResult result, IReadOnlyList<ReportChart> charts)
     {

@@ -26,6 +26,7 @@ public static partial class ReportRenderer
         AppendRules(md, result, SuiteRole.Target, "Target");
         AppendRules(md, result, SuiteRole.NonTarget, "Non-target");
         AppendOutOfScope(md, result);
+        AppendSuiteMetrics(md, result);
         AppendFlips(md, result);
         AppendPerClass(md, result, charts);
         AppendTraining(md, charts);
@@ -57,8 +58,8 @@ public static partial class ReportRenderer
         md.AppendLine($"**Baseline:** {MarkdownText.Escape(result.Baseline.Description)}. {string.Join("; ", pairings)}.");
         md.AppendLine();
         md.AppendLine($"Intervals: {NumberText.Percent(result.Confidence).Replace(".00%", "%", StringComparison.Ordinal)} paired bootstrap "
-            + $"({NumberText.Count(result.Resamples)} resamples, seed {result.Seed}); p-values: McNemar's exact test for accuracy and "
-            + "rejection rate, bootstrap otherwise; non-target p-values Holm-adjusted. A non-target rule fails only when its "
+            + $"({NumberText.Count(result.Resamples)} resamples, seed {result.Seed}); p-values: McNemar's exact test for right-or-wrong "
+            + "metrics (accuracy, rejection rate, acc, pass rate, ...), bootstrap otherwise; non-target p-values Holm-adjusted. A non-target rule fails only when its "
             + "Holm-adjusted p-value is also below 1 - confidence.");
         md.AppendLine();
     }

@@ -14,7 +14,7 @@ namespace PeftOps.Training.Data;
 /// <c>genre, score, s1, s2</c>; for a causal LM, JSONL of <c>prompt</c>/<c>response</c> pairs or of chat
 /// conversations (<c>messages</c>). Every error names the file and line; an empty file is an error.
 /// </summary>
-public static class DataFile
+public static partial class DataFile
 {
     public static IReadOnlyList<LabeledText> ReadLabeled(string path, bool labelRequired = true)
     {

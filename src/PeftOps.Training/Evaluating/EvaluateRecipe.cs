@@ -50,6 +50,8 @@ public static class EvaluateRecipe
                 SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength),
                 SuiteKind.OutOfScope => OutOfScope(peft, spec, suite, role, path, sha, validation, labels, scope, maxLength),
                 SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength),
+                SuiteKind.MultipleChoice when model.Architecture == ModelArchitecture.LlamaCausalLm => MultipleChoiceSuite.Run(peft, suite, role, path, sha, maxLength),
+                SuiteKind.Generation when model.Architecture == ModelArchitecture.LlamaCausalLm => GenerationSuite.Run(peft, suite, role, path, sha),
                 _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} does not fit the base model ({model.Architecture})"),
             };
             suites.Add(result);
