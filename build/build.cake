@@ -177,9 +177,26 @@ Task("ChangedAdapters")
         System.IO.File.AppendAllText(output, $"adapters={json}\n");
 });
 
+Task("CheckData")
+    .Description("peftops data check adapters/NAME --out artifacts/data-checks/NAME [--device D], before training; the gate judges its data.json.")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    foreach (var name in adapters)
+    {
+        var args = new List<string> { "data", "check", $"adapters/{name}", "--out", DataChecks(name) };
+        if (device != "")
+            args.AddRange(new[] { "--device", device });
+        Expect(0, Peftops(args.ToArray()), $"data check {name}");
+    }
+});
+
+// outside artifacts/NAME, which Train empties
+string DataChecks(string name) => $"artifacts/data-checks/{name}";
+
 Task("Train")
     .Description("The candidate reviewed for these inputs (registry candidate fetch), else peftops train adapters/NAME --out artifacts/NAME [--device D]; --retrain always trains.")
-    .IsDependentOn("BuildCli")
+    .IsDependentOn("CheckData")
     .Does(() =>
 {
     var releasing = Runs("Release");
@@ -242,7 +259,7 @@ Task("RegressionGate")
         var gate = new List<string> { "gate", $"adapters/{name}", "--candidate", $"artifacts/{name}/eval/eval.json" };
         if (pulled == 0)
             gate.AddRange(new[] { "--baseline", $"{baseline}/eval.json" });
-        gate.AddRange(new[] { "--out", $"artifacts/{name}/gate" });
+        gate.AddRange(new[] { "--data", $"{DataChecks(name)}/data.json", "--out", $"artifacts/{name}/gate" });
         var verdict = Peftops(gate.ToArray());
         verdicts[name] = verdict;
         if (verdict is not (0 or 1 or 3))

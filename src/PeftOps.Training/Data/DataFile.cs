@@ -24,13 +24,14 @@ public static class DataFile
     }
 
     /// <summary>JSONL with <c>prompt</c> and <c>response</c> (supervised fine-tuning of a causal LM).</summary>
-    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path)
+    /// <param name="allowEmptyResponse">true: an empty response is read (the data check reports it) instead of refused.</param>
+    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path, bool allowEmptyResponse = false)
     {
         var rows = JsonLines(path, (root, lineNumber) =>
         {
             string? Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var (prompt, response) = (Field("prompt"), Field("response"));
-            if (prompt is null || string.IsNullOrWhiteSpace(response))
+            if (prompt is null || response is null || (!allowEmptyResponse && string.IsNullOrWhiteSpace(response)))
                 throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response");
             return new PromptResponse(prompt, response, lineNumber);
         });

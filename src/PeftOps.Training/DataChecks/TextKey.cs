@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text;
+
+namespace PeftOps.Training.DataChecks;
+
+/// <summary>
+/// The normalised text exact-duplicate, leakage and conflict checks compare: Unicode NFKC, case folded
+/// (invariant lower case of the invariant upper case, so "ß"/"SS" and "ﬁ"/"fi" meet), punctuation (Unicode
+/// categories P*) removed, runs of white space made one space, trimmed.
+/// </summary>
+public static class TextKey
+{
+    public static string Of(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var folded = text.Normalize(NormalizationForm.FormKC).ToUpperInvariant().ToLowerInvariant();
+        var key = new StringBuilder(folded.Length);
+        var space = false;
+        foreach (var c in folded)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = key.Length > 0;
+                continue;
+            }
+            if (char.GetUnicodeCategory(c) is UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation or UnicodeCategory.OpenPunctuation
+                or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation)
+                continue;
+            if (space)
+                key.Append(' ');
+            space = false;
+            key.Append(c);
+        }
+        return key.ToString();
+    }
+}
