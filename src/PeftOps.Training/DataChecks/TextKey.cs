@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
+using PeftOps.Modeling.Tokenization.Unicode;
 
 namespace PeftOps.Training.DataChecks;
 
 /// <summary>
-/// The normalised text exact-duplicate, leakage and conflict checks compare: Unicode NFKC, case folded
-/// (invariant lower case of the invariant upper case, so "ß"/"SS" and "ﬁ"/"fi" meet), punctuation (Unicode
+/// The normalised text exact-duplicate, leakage and conflict checks compare: Unicode NFKC (<see cref="CanonicalNormalizer.Nfkc"/>: no ICU here), case folded
+/// (invariant lower case of the invariant upper case: simple case mapping, so "ß" stays "ß"), punctuation (Unicode
 /// categories P*) removed, runs of white space made one space, trimmed.
 /// </summary>
 public static class TextKey
@@ -13,7 +14,7 @@ public static class TextKey
     public static string Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var folded = text.Normalize(NormalizationForm.FormKC).ToUpperInvariant().ToLowerInvariant();
+        var folded = CanonicalNormalizer.Nfkc(text).ToUpperInvariant().ToLowerInvariant();
         var key = new StringBuilder(folded.Length);
         var space = false;
         foreach (var c in folded)
