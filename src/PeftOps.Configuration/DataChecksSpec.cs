@@ -18,10 +18,24 @@ public sealed record DataChecksSpec
     /// <summary>Training rows confident learning flags.</summary>
     public int? MaxLabelErrors { get; init; }
 
-    public double NearDuplicateThreshold { get; init; } = 0.95;
-    public int MinLabelCount { get; init; } = 5;
-    public int Folds { get; init; } = 5;
-    public int Seed { get; init; } = 17;
+    // The settings are null when unset, so a spec without data_checks flattens (and hashes) as before the section existed.
+
+    /// <summary>Cosine at or above which a training and an evaluation row are near duplicates; unset: 0.95.</summary>
+    public double? NearDuplicateThreshold { get; init; }
+
+    /// <summary>Training labels with fewer rows are reported; unset: 5.</summary>
+    public int? MinLabelCount { get; init; }
+
+    /// <summary>Folds of the label-error probe; unset: 5.</summary>
+    public int? Folds { get; init; }
+
+    /// <summary>Seeds the folds and the probe; unset: 17.</summary>
+    public int? Seed { get; init; }
+
+    public double EffectiveNearDuplicateThreshold => NearDuplicateThreshold ?? 0.95;
+    public int EffectiveMinLabelCount => MinLabelCount ?? 5;
+    public int EffectiveFolds => Folds ?? 5;
+    public int EffectiveSeed => Seed ?? 17;
 
     /// <summary>The rules, as (spec key, data.json check, threshold), in spec order; unset ones left out.</summary>
     public IEnumerable<(string Rule, string Check, int Max)> Rules()

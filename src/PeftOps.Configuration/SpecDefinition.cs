@@ -208,14 +208,14 @@ internal static class SpecDefinition
             Scalars.Optional(Scalars.Integer), s => s.MaxNearDuplicates, (s, v) => s with { MaxNearDuplicates = v }, Bounds.AtLeast(0)),
         Fields<DataChecksSpec>.Scalar("max_label_errors", "At most this many training rows flagged as likely mislabelled by confident learning.",
             Scalars.Optional(Scalars.Integer), s => s.MaxLabelErrors, (s, v) => s with { MaxLabelErrors = v }, Bounds.AtLeast(0)),
-        Fields<DataChecksSpec>.Scalar("near_duplicate_threshold", "Cosine of the base model's sentence embeddings at or above which a training and an evaluation row are near duplicates.",
-            Scalars.Number, s => s.NearDuplicateThreshold, (s, v) => s with { NearDuplicateThreshold = v }, Bounds.Between(0, true, 1, false)),
-        Fields<DataChecksSpec>.Scalar("min_label_count", "Labels with fewer rows than this in a split are reported.",
-            Scalars.Integer, s => s.MinLabelCount, (s, v) => s with { MinLabelCount = v }, Bounds.AtLeast(1)),
-        Fields<DataChecksSpec>.Scalar("folds", "Folds of the linear probe whose out-of-fold probabilities confident learning reads.",
-            Scalars.Integer, s => s.Folds, (s, v) => s with { Folds = v }, Bounds.AtLeast(2)),
-        Fields<DataChecksSpec>.Scalar("seed", "Seeds the folds and the probe.",
-            Scalars.Integer, s => s.Seed, (s, v) => s with { Seed = v }, Bounds.AtLeast(0)));
+        Fields<DataChecksSpec>.Scalar("near_duplicate_threshold", "Cosine of the base model's sentence embeddings at or above which a training and an evaluation row are near duplicates (unset: 0.95).",
+            Scalars.Optional(Scalars.Number), s => s.NearDuplicateThreshold, (s, v) => s with { NearDuplicateThreshold = v }, Bounds.Between(0, true, 1, false)),
+        Fields<DataChecksSpec>.Scalar("min_label_count", "Training labels with fewer rows than this are reported (unset: 5).",
+            Scalars.Optional(Scalars.Integer), s => s.MinLabelCount, (s, v) => s with { MinLabelCount = v }, Bounds.AtLeast(1)),
+        Fields<DataChecksSpec>.Scalar("folds", "Folds of the linear probe whose out-of-fold probabilities confident learning reads (unset: 5).",
+            Scalars.Optional(Scalars.Integer), s => s.Folds, (s, v) => s with { Folds = v }, Bounds.AtLeast(2)),
+        Fields<DataChecksSpec>.Scalar("seed", "Seeds the folds and the probe (unset: 17).",
+            Scalars.Optional(Scalars.Integer), s => s.Seed, (s, v) => s with { Seed = v }, Bounds.AtLeast(0)));
 
     public static readonly SpecShape<VariantSpec> Variant = new(
         "A variant of this spec: the committed spec with --set style overrides.",

@@ -27,7 +27,7 @@ public static partial class ReportRenderer
         if (diff is null)
             return;
         var against = diff.BaselineVersion is null ? "the baseline" : MarkdownText.Code(diff.BaselineVersion);
-        if (diff.Status == DataCheckSummary.NotRun)
+        if (diff.Status == DataDiff.NotRun)
         {
             md.AppendLine($"Data diff against {against}: not run ({MarkdownText.Escape(diff.Reason)}).");
             md.AppendLine();

@@ -157,7 +157,8 @@ public static class DataCheckRecipe
     }
 
     private static DataCheckSettings Settings(AdapterSpec spec) => new(
-        spec.DataChecks.NearDuplicateThreshold, spec.DataChecks.MinLabelCount, spec.DataChecks.Folds, spec.DataChecks.Seed, ConfidentLearning.Method);
+        spec.DataChecks.EffectiveNearDuplicateThreshold, spec.DataChecks.EffectiveMinLabelCount, spec.DataChecks.EffectiveFolds, spec.DataChecks.EffectiveSeed,
+        ConfidentLearning.Method);
 
     private static DataCheckSummary Check(string name, int count, string? notRun = null) =>
         notRun is not null ? new(name, DataCheckSummary.NotRun, 0, notRun)
