@@ -18,12 +18,17 @@ public sealed record CheckedSplit(string Name, string Role, string Path, string 
     public bool Labelled => !OutOfScope;
 
     /// <summary>Every file the spec names, in spec order; a file that cannot be read is an <see cref="InputException"/> naming its line.</summary>
-    public static IReadOnlyList<CheckedSplit> Read(AdapterSpec spec)
+    public static IReadOnlyList<CheckedSplit> Read(AdapterSpec spec) =>
+        [.. Sources(spec).Select(s => Of(spec, s.Name, s.Role, s.Path, s.OutOfScope))];
+
+    /// <summary>The data files the checks read, as (name, role, path as the spec writes it, out of scope), in spec order.</summary>
+    public static IReadOnlyList<(string Name, string Role, string Path, bool OutOfScope)> Sources(AdapterSpec spec)
     {
-        var splits = SpecDataFiles.Training(spec).Select(f => Of(spec, f.Name, f.Role == DataRole.Train ? Train : Validation, f.Path, !f.LabelRequired)).ToList();
+        ArgumentNullException.ThrowIfNull(spec);
+        var sources = SpecDataFiles.Training(spec).Select(f => (f.Name, f.Role == DataRole.Train ? Train : Validation, f.Path, !f.LabelRequired)).ToList();
         foreach (var suite in spec.Evaluation.Target.Concat(spec.Evaluation.NonTarget).Where(s => s.Kind is SuiteKind.Classification or SuiteKind.OutOfScope))
-            splits.Add(Of(spec, suite.Name, Evaluation, suite.Data, suite.Kind == SuiteKind.OutOfScope));
-        return splits;
+            sources.Add((suite.Name, Evaluation, suite.Data, suite.Kind == SuiteKind.OutOfScope));
+        return sources;
     }
 
     private static CheckedSplit Of(AdapterSpec spec, string name, string role, string path, bool outOfScope)

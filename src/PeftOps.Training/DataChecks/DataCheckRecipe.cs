@@ -14,10 +14,16 @@ namespace PeftOps.Training.DataChecks;
 /// </summary>
 public static class DataCheckRecipe
 {
-    public static DataReport Run(AdapterSpec spec, Device? device = null)
+    /// <param name="baseline">the baseline version's data (read from its commit): the report then carries the data diff.</param>
+    public static DataReport Run(AdapterSpec spec, Device? device = null, BaselineData? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Task.Type == TaskType.CausalLm ? CausalLm(spec, device) : Classifier(spec, device);
+        return spec.Task.Type == TaskType.CausalLm
+            ? CausalLm(spec, device) with
+            {
+                Diff = baseline is null ? null : new DataDiff(baseline.Version, baseline.Commit, DataDiff.NotRun, "the data diff covers classifier data (texts and labels)", []),
+            }
+            : Classifier(spec, device, baseline);
     }
 
     /// <summary>Writes data.json and data.md into <paramref name="outDir"/> together (an error leaves neither half-written).</summary>
@@ -31,7 +37,7 @@ public static class DataCheckRecipe
         }, ExistingFolder.ReplaceFiles);
     }
 
-    private static DataReport Classifier(AdapterSpec spec, Device? device)
+    private static DataReport Classifier(AdapterSpec spec, Device? device, BaselineData? baseline)
     {
         var settings = Settings(spec);
         var splits = CheckedSplit.Read(spec);
@@ -80,6 +86,7 @@ public static class DataCheckRecipe
             Imbalance = exact.Imbalance,
             NearDuplicates = near,
             LabelErrors = issues,
+            Diff = baseline is null ? null : DataDiffer.Diff(splits, baseline),
         };
     }
 
