@@ -178,13 +178,22 @@ Task("ChangedAdapters")
 });
 
 Task("CheckData")
-    .Description("peftops data check adapters/NAME --out artifacts/data-checks/NAME [--device D], before training; the gate judges its data.json.")
+    .Description("peftops data check adapters/NAME --out artifacts/data-checks/NAME [--baseline the version in production] [--device D], before training; the gate judges its data.json.")
     .IsDependentOn("BuildCli")
     .Does(() =>
 {
     foreach (var name in adapters)
     {
+        // the version in production, for the data diff (exit 4: nothing in production, no diff)
+        var baseline = $"{DataChecks(name)}/baseline";
+        if (DirectoryExists($"{repoRoot}/{baseline}"))
+            DeleteDirectory($"{repoRoot}/{baseline}", new DeleteDirectorySettings { Recursive = true, Force = true });
+        var pulled = Peftops(WithRegistry("registry", "pull", name, "--stage", "production", "--out", baseline));
+        if (pulled is not (0 or 4))
+            Expect(0, pulled, $"registry pull {name}");
         var args = new List<string> { "data", "check", $"adapters/{name}", "--out", DataChecks(name) };
+        if (pulled == 0)
+            args.AddRange(new[] { "--baseline", baseline });
         if (device != "")
             args.AddRange(new[] { "--device", device });
         Expect(0, Peftops(args.ToArray()), $"data check {name}");
