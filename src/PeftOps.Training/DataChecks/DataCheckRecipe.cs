@@ -15,7 +15,8 @@ namespace PeftOps.Training.DataChecks;
 public static class DataCheckRecipe
 {
     /// <param name="baseline">the baseline version's data (read from its commit): the report then carries the data diff.</param>
-    public static DataReport Run(AdapterSpec spec, Device? device = null, BaselineData? baseline = null)
+    /// <param name="log">receives one line per step that takes time (loading the model, embedding, the probe), with its seconds.</param>
+    public static DataReport Run(AdapterSpec spec, Device? device = null, BaselineData? baseline = null, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Task.Type == TaskType.CausalLm
@@ -23,7 +24,7 @@ public static class DataCheckRecipe
             {
                 Diff = baseline is null ? null : new DataDiff(baseline.Version, baseline.Commit, DataDiff.NotRun, "the data diff covers classifier data (texts and labels)", []),
             }
-            : Classifier(spec, device, baseline);
+            : Classifier(spec, device, baseline, log ?? (_ => { }));
     }
 
     /// <summary>Writes data.json and data.md into <paramref name="outDir"/> together (an error leaves neither half-written).</summary>
@@ -37,8 +38,10 @@ public static class DataCheckRecipe
         }, ExistingFolder.ReplaceFiles);
     }
 
-    private static DataReport Classifier(AdapterSpec spec, Device? device, BaselineData? baseline)
+    private static DataReport Classifier(AdapterSpec spec, Device? device, BaselineData? baseline, Action<string> log)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string Seconds() => $"{clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s";
         var settings = Settings(spec);
         var splits = CheckedSplit.Read(spec);
         var exact = ExactChecks.Run(splits, spec.Scope?.InScopeLabels ?? [], settings.MinLabelCount);
@@ -46,6 +49,7 @@ public static class DataCheckRecipe
         IReadOnlyList<NearDuplicate> near = [];
         IReadOnlyList<LabelIssue> issues = [];
         var (model, notRun) = LoadEncoder(spec, device);
+        log($"read {splits.Sum(s => s.Rows.Count)} rows and loaded the base model: {Seconds()}");
         string? issuesNotRun = notRun;
         using (model)
         {
@@ -53,9 +57,15 @@ public static class DataCheckRecipe
             {
                 var trainRows = splits.Where(s => s.Role == CheckedSplit.Train).SelectMany(s => s.Rows.Select(s.Row)).ToList();
                 var evalRows = splits.Where(s => s.Role == CheckedSplit.Evaluation).SelectMany(s => s.Rows.Select(s.Row)).ToList();
+                clock.Restart();
                 var embeddings = Embed(model, [.. trainRows.Concat(evalRows).Select(r => r.Text)], spec.Task.MaxLength);
+                log($"embedded {embeddings.Count} distinct texts: {Seconds()}");
+                clock.Restart();
                 near = NearDuplicates.Find(trainRows, [.. trainRows.Select(r => embeddings[r.Text])], evalRows, [.. evalRows.Select(r => embeddings[r.Text])], settings.NearDuplicateThreshold);
+                log($"near duplicates: {Seconds()}");
+                clock.Restart();
                 (issues, issuesNotRun) = LabelErrors(splits.First(s => s.Name == CheckedSplit.Train), embeddings, settings);
+                log($"label errors ({settings.Folds}-fold probe, confident learning): {Seconds()}");
             }
         }
 

@@ -9,8 +9,8 @@ namespace PeftOps.Training.DataChecks;
 /// </summary>
 public static class LinearProbe
 {
-    public const int Steps = 300;
-    public const double LearningRate = 0.05;
+    public const int Steps = 100;
+    public const double LearningRate = 0.1;
     public const double L2 = 1e-3;
 
     /// <param name="features">[n, D].</param>
@@ -21,6 +21,22 @@ public static class LinearProbe
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         var fold = Folds(labels, folds, seed);
+        // the probe's ops are small: one thread spares them the intra-op hand-offs, which cost more than they save
+        // (and far more on a loaded machine); the caller's thread count comes back after
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            return OutOfFold(features, labels, classes, folds, seed, fold);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    private static float[][] OutOfFold(float[][] features, int[] labels, int classes, int folds, int seed, int[] fold)
+    {
         var result = new float[labels.Length][];
         var dim = features[0].Length;
         using var all = tensor(features.SelectMany(f => f).ToArray(), [labels.Length, dim]);
