@@ -177,9 +177,35 @@ Task("ChangedAdapters")
         System.IO.File.AppendAllText(output, $"adapters={json}\n");
 });
 
+Task("CheckData")
+    .Description("peftops data check adapters/NAME --out artifacts/data-checks/NAME [--baseline the version in production] [--device D], before training; the gate judges its data.json.")
+    .IsDependentOn("BuildCli")
+    .Does(() =>
+{
+    foreach (var name in adapters)
+    {
+        // the version in production, for the data diff (exit 4: nothing in production, no diff)
+        var baseline = $"{DataChecks(name)}/baseline";
+        if (DirectoryExists($"{repoRoot}/{baseline}"))
+            DeleteDirectory($"{repoRoot}/{baseline}", new DeleteDirectorySettings { Recursive = true, Force = true });
+        var pulled = Peftops(WithRegistry("registry", "pull", name, "--stage", "production", "--out", baseline));
+        if (pulled is not (0 or 4))
+            Expect(0, pulled, $"registry pull {name}");
+        var args = new List<string> { "data", "check", $"adapters/{name}", "--out", DataChecks(name) };
+        if (pulled == 0)
+            args.AddRange(new[] { "--baseline", baseline });
+        if (device != "")
+            args.AddRange(new[] { "--device", device });
+        Expect(0, Peftops(args.ToArray()), $"data check {name}");
+    }
+});
+
+// outside artifacts/NAME, which Train empties
+string DataChecks(string name) => $"artifacts/data-checks/{name}";
+
 Task("Train")
     .Description("The candidate reviewed for these inputs (registry candidate fetch), else peftops train adapters/NAME --out artifacts/NAME [--device D]; --retrain always trains.")
-    .IsDependentOn("BuildCli")
+    .IsDependentOn("CheckData")
     .Does(() =>
 {
     var releasing = Runs("Release");
@@ -242,7 +268,7 @@ Task("RegressionGate")
         var gate = new List<string> { "gate", $"adapters/{name}", "--candidate", $"artifacts/{name}/eval/eval.json" };
         if (pulled == 0)
             gate.AddRange(new[] { "--baseline", $"{baseline}/eval.json" });
-        gate.AddRange(new[] { "--out", $"artifacts/{name}/gate" });
+        gate.AddRange(new[] { "--data", $"{DataChecks(name)}/data.json", "--out", $"artifacts/{name}/gate" });
         var verdict = Peftops(gate.ToArray());
         verdicts[name] = verdict;
         if (verdict is not (0 or 1 or 3))

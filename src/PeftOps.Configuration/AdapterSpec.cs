@@ -19,6 +19,8 @@ public sealed record AdapterSpec
     /// <summary>What the classifier answers and what it refuses; null: no declared scope (every input gets a label).</summary>
     public ScopeSpec? Scope { get; init; }
     public GatePolicy Gate { get; init; } = new();
+    /// <summary>What <c>peftops data check</c> looks for and the gate's rules on it.</summary>
+    public DataChecksSpec DataChecks { get; init; } = new();
     /// <summary>The variants <c>peftops compare</c> trains beside this spec; not used by training.</summary>
     public CompareSpec Compare { get; init; } = new();
 

@@ -207,6 +207,25 @@ internal static class SpecDefinition
             Scalars.Enum(("fail", OnInconclusive.Fail), ("pass", OnInconclusive.Pass), ("neutral", OnInconclusive.Neutral)),
             s => s.OnInconclusive, (s, v) => s with { OnInconclusive = v }));
 
+    public static readonly SpecShape<DataChecksSpec> DataChecks = new(
+        "peftops data check (run before training): what it looks for, and the gate's rules on what it finds. A max_ rule left unset is reported, not judged.",
+        Fields<DataChecksSpec>.Scalar("max_leakage", "At most this many evaluation rows whose normalised text (NFKC, case, whitespace, punctuation) is also a training row's.",
+            Scalars.Optional(Scalars.Integer), s => s.MaxLeakage, (s, v) => s with { MaxLeakage = v }, Bounds.AtLeast(0)),
+        Fields<DataChecksSpec>.Scalar("max_conflicts", "At most this many normalised texts with more than one label.",
+            Scalars.Optional(Scalars.Integer), s => s.MaxConflicts, (s, v) => s with { MaxConflicts = v }, Bounds.AtLeast(0)),
+        Fields<DataChecksSpec>.Scalar("max_near_duplicates", "At most this many training/evaluation pairs at or above near_duplicate_threshold.",
+            Scalars.Optional(Scalars.Integer), s => s.MaxNearDuplicates, (s, v) => s with { MaxNearDuplicates = v }, Bounds.AtLeast(0)),
+        Fields<DataChecksSpec>.Scalar("max_label_errors", "At most this many training rows flagged as likely mislabelled by confident learning.",
+            Scalars.Optional(Scalars.Integer), s => s.MaxLabelErrors, (s, v) => s with { MaxLabelErrors = v }, Bounds.AtLeast(0)),
+        Fields<DataChecksSpec>.Scalar("near_duplicate_threshold", "Cosine of the base model's sentence embeddings at or above which a training and an evaluation row are near duplicates (unset: 0.95).",
+            Scalars.Optional(Scalars.Number), s => s.NearDuplicateThreshold, (s, v) => s with { NearDuplicateThreshold = v }, Bounds.Between(0, true, 1, false)),
+        Fields<DataChecksSpec>.Scalar("min_label_count", "Training labels with fewer rows than this are reported (unset: 5).",
+            Scalars.Optional(Scalars.Integer), s => s.MinLabelCount, (s, v) => s with { MinLabelCount = v }, Bounds.AtLeast(1)),
+        Fields<DataChecksSpec>.Scalar("folds", "Folds of the linear probe whose out-of-fold probabilities confident learning reads (unset: 5).",
+            Scalars.Optional(Scalars.Integer), s => s.Folds, (s, v) => s with { Folds = v }, Bounds.AtLeast(2)),
+        Fields<DataChecksSpec>.Scalar("seed", "Seeds the folds and the probe (unset: 17).",
+            Scalars.Optional(Scalars.Integer), s => s.Seed, (s, v) => s with { Seed = v }, Bounds.AtLeast(0)));
+
     public static readonly SpecShape<VariantSpec> Variant = new(
         "A variant of this spec: the committed spec with --set style overrides.",
         Fields<VariantSpec>.Text("name", "The variant's name, unique among the variants (not committed): its folder under peftops compare's --out.",
@@ -234,5 +253,6 @@ internal static class SpecDefinition
         Fields<AdapterSpec>.Object("evaluation", Evaluation, s => s.Evaluation, (s, v) => s with { Evaluation = v! }, () => new EvaluationSpec()),
         Fields<AdapterSpec>.Object("scope", Scope, s => s.Scope, (s, v) => s with { Scope = v }, () => new ScopeSpec(), nullable: true),
         Fields<AdapterSpec>.Object("gate", Gate, s => s.Gate, (s, v) => s with { Gate = v! }, () => new GatePolicy()),
+        Fields<AdapterSpec>.Object("data_checks", DataChecks, s => s.DataChecks, (s, v) => s with { DataChecks = v! }, () => new DataChecksSpec()),
         Fields<AdapterSpec>.Object("compare", Compare, s => s.Compare, (s, v) => s with { Compare = v! }, () => new CompareSpec()));
 }

@@ -33,6 +33,9 @@ public sealed record GateResult
 
     /// <summary>The sha256 of the eval.json files the gate read, so a release can check that this gate.json follows from its eval.json.</summary>
     public GateInputs? Inputs { get; init; }
+
+    /// <summary>The spec's data_checks rules on the data.json the gate read, when it read one.</summary>
+    public DataGateFacts? Data { get; init; }
 }
 
 /// <param name="CandidateEvalSha256">sha256 of the candidate's eval.json bytes.</param>

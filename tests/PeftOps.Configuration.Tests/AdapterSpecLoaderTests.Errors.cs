@@ -2,7 +2,7 @@ namespace PeftOps.Configuration.Tests;
 
 public sealed partial class AdapterSpecLoaderTests
 {
-    private const string RootKeys = "name, description, owner, base_model, task, method, data, training, evaluation, scope, gate, compare";
+    private const string RootKeys = "name, description, owner, base_model, task, method, data, training, evaluation, scope, gate, data_checks, compare";
 
     [Fact]
     public void An_unknown_key_is_an_error_that_lists_the_known_ones()

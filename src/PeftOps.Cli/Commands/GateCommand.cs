@@ -6,7 +6,7 @@ using PeftOps.Registry;
 
 namespace PeftOps.Cli.Commands;
 
-/// <summary><c>peftops gate ADAPTER_DIR --candidate EVAL.json [--baseline EVAL.json] --out DIR</c>: exit 0 pass, 1 fail, 3 inconclusive-neutral.</summary>
+/// <summary><c>peftops gate ADAPTER_DIR --candidate EVAL.json [--baseline EVAL.json] [--data DATA.json] --out DIR</c>: exit 0 pass, 1 fail, 3 inconclusive-neutral.</summary>
 internal static class GateCommand
 {
     /// <summary>
@@ -20,18 +20,34 @@ internal static class GateCommand
         return File.Exists(manifest) ? ManifestJson.Parse(File.ReadAllBytes(manifest), manifest).Version : null;
     }
 
+    /// <summary>
+    /// --data as given, else the run folder's <c>data/data.json</c> when it exists (the candidate's eval.json being
+    /// <c>RUN/eval/eval.json</c>, as the build lays out <c>artifacts/NAME/</c>), else none.
+    /// </summary>
+    private static string? DataJson(string? given, string candidateEval)
+    {
+        if (given is not null)
+            return given;
+        var evalFolder = Path.GetDirectoryName(Path.GetFullPath(candidateEval))!;
+        var beside = Path.Combine(Path.GetDirectoryName(evalFolder) ?? evalFolder, "data", DataReport.FileName);
+        return File.Exists(beside) ? beside : null;
+    }
+
     public static Command Create()
     {
         var directory = new Argument<string>("ADAPTER_DIR") { Description = "The adapter folder holding adapter.yaml (its gate policy)." };
         var candidate = new Option<string>("--candidate") { Description = "The candidate's eval.json.", Required = true };
         var baseline = new Option<string>("--baseline") { Description = "The production version's eval.json; without it the base model is the baseline." };
         var output = new Option<string>("--out") { Description = "DIR: receives report.md, gate.json and the charts.", Required = true };
-        var command = new Command("gate", "Compare the candidate with the baseline under the spec's gate policy; write the report.") { directory, candidate, baseline, output };
+        var data = new Option<string>("--data") { Description = "The data.json of peftops data check: the spec's data_checks rules are judged on it (default: data/data.json beside the candidate's eval.json, when there)." };
+        var command = new Command("gate", "Compare the candidate with the baseline under the spec's gate policy; write the report.") { directory, candidate, baseline, output, data };
         command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
             var baselinePath = parse.GetValue(baseline);
-            var result = GateRunner.Run(spec.Gate, spec.Name, parse.GetValue(candidate)!, baselinePath, parse.GetValue(output)!, ct, BaselineVersion(baselinePath));
+            var dataPath = DataJson(parse.GetValue(data), parse.GetValue(candidate)!);
+            var result = GateRunner.Run(spec.Gate, spec.Name, parse.GetValue(candidate)!, baselinePath, parse.GetValue(output)!, ct, BaselineVersion(baselinePath),
+                dataPath is null ? null : new DataInput(dataPath, spec.DataChecks));
             Console.WriteLine(result.Headline);
             Console.WriteLine($"wrote {Path.Combine(parse.GetValue(output)!, GateRunner.ReportFile)}");
             return result.ExitCode;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
+using PeftOps.Evaluation.Gating;
 using PeftOps.Evaluation.Reporting;
 using PeftOps.Registry;
 
@@ -72,7 +73,9 @@ internal static class RegistryReleaseCommand
                 await File.WriteAllBytesAsync(temp, verified.Files["eval.json"], cancellationToken).ConfigureAwait(false);
                 baselineEval = temp;
             }
-            var recomputed = GateResultJson.Serialize(GateRunner.Compute(spec.Gate, spec.Name, evalPath, baselineEval, recorded.Baseline.Version));
+            // data.json is not kept with the run: the data rules are judged again on the check counts gate.json recorded
+            var data = recorded.Data is { } d ? DataRules.Judge(spec.DataChecks, d.Checks, d.DataSha256, d.Diff) : null;
+            var recomputed = GateResultJson.Serialize(GateRunner.Compute(spec.Gate, spec.Name, evalPath, baselineEval, recorded.Baseline.Version, data));
             var onDisk = await File.ReadAllTextAsync(gatePath, cancellationToken).ConfigureAwait(false);
             if (!string.Equals(recomputed.ReplaceLineEndings("\n"), onDisk.ReplaceLineEndings("\n"), StringComparison.Ordinal))
             {

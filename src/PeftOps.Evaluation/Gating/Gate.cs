@@ -15,8 +15,10 @@ public static partial class Gate
 
     /// <param name="baseline">the eval.json of the version in production, or null when nothing is in production.</param>
     /// <param name="baselineVersion">the registered version <paramref name="baseline"/> belongs to (<c>v1.2.0</c>), when known.</param>
+    /// <param name="data">the data_checks rules judged on the adapter's data.json (<see cref="DataRules"/>): they count with the metric rules.</param>
     public static GateResult Evaluate(
-        GatePolicy policy, string adapterName, EvaluationReport candidate, EvaluationReport? baseline, string? baselineVersion = null)
+        GatePolicy policy, string adapterName, EvaluationReport candidate, EvaluationReport? baseline, string? baselineVersion = null,
+        DataGateFacts? data = null)
     {
         var production = policy.CompareTo == CompareTo.Production ? baseline : null;
         var paired = candidate.Suites.ToDictionary(
@@ -25,7 +27,8 @@ public static partial class Gate
             StringComparer.Ordinal);
         var resamples = Math.Max(MinResamples, policy.BootstrapResamples);
         var rules = JudgeRules(policy, paired, resamples);
-        var (verdict, conclusion, exitCode) = Decide(rules, policy.OnInconclusive);
+        Verdict[] verdicts = [.. rules.Select(r => r.Verdict), .. data?.Rules.Select(r => r.Verdict) ?? []];
+        var (verdict, conclusion, exitCode) = Decide(verdicts, policy.OnInconclusive);
         var parentVersion = production is not null ? baselineVersion ?? candidate.Lineage.ParentVersion : candidate.Lineage.ParentVersion;
         var baselineInfo = DescribeBaseline(policy, baseline, production, parentVersion, paired.Values);
         return new GateResult
@@ -34,7 +37,7 @@ public static partial class Gate
             Verdict = verdict,
             Conclusion = conclusion,
             ExitCode = exitCode,
-            Headline = Headline(adapterName, verdict, rules, baselineInfo, policy.OnInconclusive),
+            Headline = Headline(adapterName, verdict, verdicts, baselineInfo, policy.OnInconclusive),
             Baseline = baselineInfo,
             Confidence = policy.Confidence,
             Resamples = resamples,
@@ -51,15 +54,16 @@ public static partial class Gate
                 candidate.Lineage.Commit, parentVersion, candidate.Environment),
             Cost = candidate.Training is { } training ? new CostFacts(training) : null,
             Latency = candidate.Latency,
+            Data = data,
         };
     }
 
     /// <summary>Any fail fails; otherwise any inconclusive goes by on_inconclusive; otherwise pass.</summary>
-    private static (Verdict, Conclusion, int) Decide(IReadOnlyList<RuleResult> rules, OnInconclusive onInconclusive)
+    private static (Verdict, Conclusion, int) Decide(IReadOnlyList<Verdict> rules, OnInconclusive onInconclusive)
     {
-        if (rules.Any(r => r.Verdict == Verdict.Fail))
+        if (rules.Any(r => r == Verdict.Fail))
             return (Verdict.Fail, Conclusion.Failure, 1);
-        if (!rules.Any(r => r.Verdict == Verdict.Inconclusive))
+        if (!rules.Any(r => r == Verdict.Inconclusive))
             return (Verdict.Pass, Conclusion.Success, 0);
         return onInconclusive switch
         {
@@ -70,11 +74,11 @@ public static partial class Gate
     }
 
     private static string Headline(
-        string adapter, Verdict verdict, IReadOnlyList<RuleResult> rules, BaselineInfo baseline, OnInconclusive onInconclusive)
+        string adapter, Verdict verdict, IReadOnlyList<Verdict> rules, BaselineInfo baseline, OnInconclusive onInconclusive)
     {
-        var passed = rules.Count(r => r.Verdict == Verdict.Pass);
-        var failed = rules.Count(r => r.Verdict == Verdict.Fail);
-        var inconclusive = rules.Count(r => r.Verdict == Verdict.Inconclusive);
+        var passed = rules.Count(r => r == Verdict.Pass);
+        var failed = rules.Count(r => r == Verdict.Fail);
+        var inconclusive = rules.Count(r => r == Verdict.Inconclusive);
         var outcome = verdict switch { Verdict.Pass => "passes the gate", Verdict.Fail => "fails the gate", _ => "is inconclusive at the gate" };
         var decidedByPolicy = failed == 0 && inconclusive > 0 && verdict != Verdict.Inconclusive
             ? $" (inconclusive counts as {(verdict == Verdict.Pass ? "pass" : "fail")}: on_inconclusive {onInconclusive.ToString().ToLowerInvariant()})"

@@ -16,18 +16,19 @@ public static class GateRunner
 
     public static GateResult Run(
         GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir, CancellationToken ct,
-        string? baselineVersion = null) =>
+        string? baselineVersion = null, DataInput? data = null) =>
         Run(policy, adapterName, candidateEvalPath, baselineEvalPath, outDir,
-            Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : null, ct, baselineVersion);
+            Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : null, ct, baselineVersion, data);
 
     /// <param name="stepSummaryPath">a file to append the report to (GitHub's job summary), or null.</param>
     /// <param name="baselineVersion">the registered version of the baseline (from the manifest pulled beside it), when known.</param>
+    /// <param name="data">the adapter's data.json and the spec's data_checks rules, when the data was checked.</param>
     public static GateResult Run(
         GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir,
-        string? stepSummaryPath, CancellationToken ct, string? baselineVersion = null)
+        string? stepSummaryPath, CancellationToken ct, string? baselineVersion = null, DataInput? data = null)
     {
         ct.ThrowIfCancellationRequested();
-        var (result, candidate) = Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion);
+        var (result, candidate) = Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion, data?.Judge(adapterName));
 
         var target = Path.GetFullPath(outDir);
         if (Path.GetDirectoryName(target) is null)
@@ -52,18 +53,20 @@ public static class GateRunner
     /// The gate's result for these files, with the sha256 of the eval.json bytes it read: what <c>gate.json</c> holds.
     /// A release recomputes it to check that a gate.json follows from its eval.json.
     /// </summary>
-    public static GateResult Compute(GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion) =>
-        Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion).Result;
+    /// <param name="data">the data rules as the gate judged them; null when it read no data.json.</param>
+    public static GateResult Compute(GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion,
+        DataGateFacts? data = null) =>
+        Evaluate(policy, adapterName, candidateEvalPath, baselineEvalPath, baselineVersion, data).Result;
 
     private static (GateResult Result, EvaluationReport Candidate) Evaluate(
-        GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion)
+        GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string? baselineVersion, DataGateFacts? data)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var (candidate, candidateSha) = ReadFor(candidateEvalPath, adapterName);
         var baseline = baselineEvalPath is null ? default : ReadFor(baselineEvalPath, adapterName);
         try
         {
-            var result = Gate.Evaluate(policy, adapterName, candidate, baseline.Report, baselineVersion) with
+            var result = Gate.Evaluate(policy, adapterName, candidate, baseline.Report, baselineVersion, data) with
             {
                 Inputs = new GateInputs(candidateSha, baseline.Sha256),
             };

@@ -7,7 +7,7 @@ namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Renders a <see cref="GateResult"/> as the Markdown of the sticky PR comment: a hidden marker naming the adapter,
-/// the verdict in one line, then rules, flips, per-class changes, charts, spec changes, lineage, cost and latency.
+/// the verdict in one line, then the data rules and checks, then rules, flips, per-class changes, charts, spec changes, lineage, cost and latency.
 /// Every piece of text from data goes through <see cref="MarkdownText"/>; the output depends only on its inputs.
 /// </summary>
 public static partial class ReportRenderer
@@ -23,6 +23,7 @@ public static partial class ReportRenderer
         md.AppendLine($"### {Emoji(result.Verdict)} {MarkdownText.Escape(result.Headline)}");
         md.AppendLine();
         AppendMethod(md, result);
+        AppendData(md, result.Data);
         AppendRules(md, result, SuiteRole.Target, "Target");
         AppendRules(md, result, SuiteRole.NonTarget, "Non-target");
         AppendOutOfScope(md, result);

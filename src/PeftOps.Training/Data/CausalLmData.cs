@@ -91,14 +91,27 @@ public sealed class CausalLmData : ITrainingData
                 labels.Add(example.Labels!);
                 continue;
             }
-            var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no tokenizer.json");
-            var (bos, eos) = (model.Llama?.BosTokenId, model.Llama?.EosTokenId);
-            long[] prompt = [.. (bos is { } b ? new[] { b } : []), .. tokenizer.Encode(pair.Prompt)];
-            long[] response = [.. tokenizer.Encode(pair.Response), .. (eos is { } e ? new[] { e } : [])];
+            var (prompt, response) = Tokens(model, spec, pair);
             var row = prompt.Concat(response).Take(spec.Task.MaxLength).ToArray();
             ids.Add(row);
             labels.Add(row.Select((id, i) => i < prompt.Length ? -100L : id).ToArray());
         }
         return TextBatch.FromRows(ids, labels, device);
+    }
+
+    /// <summary>
+    /// A row's two parts as training lays them out, [bos] prompt and response [eos], before the row is cut to
+    /// <c>task.max_length</c>: the response is cut when the two together are longer.
+    /// </summary>
+    public static (long[] Prompt, long[] Response) Tokens(TransformerModel model, AdapterSpec spec, PromptResponse example)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(example);
+        var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{spec.SourcePath}: base_model {spec.BaseModel} has no tokenizer.json");
+        var (bos, eos) = (model.Llama?.BosTokenId, model.Llama?.EosTokenId);
+        long[] prompt = [.. (bos is { } b ? new[] { b } : []), .. tokenizer.Encode(example.Prompt)];
+        long[] response = [.. tokenizer.Encode(example.Response), .. (eos is { } e ? new[] { e } : [])];
+        return (prompt, response);
     }
 }

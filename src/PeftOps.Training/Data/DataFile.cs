@@ -26,15 +26,16 @@ public static partial class DataFile
     }
 
     /// <summary>JSONL with <c>prompt</c> and <c>response</c> (supervised fine-tuning of a causal LM).</summary>
-    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path) =>
-        ReadCausalLm(path) is { Pairs: { } pairs } ? pairs
+    /// <param name="allowEmptyResponse">true: an empty response is read (the data check reports it) instead of refused.</param>
+    public static IReadOnlyList<PromptResponse> ReadPromptResponse(string path, bool allowEmptyResponse = false) =>
+        ReadCausalLm(path, allowEmptyResponse) is { Pairs: { } pairs } ? pairs
             : throw new InputException($"{path}: chat rows ({{\"messages\": ...}}) where prompt/response rows are expected");
 
     /// <summary>
     /// A causal LM's JSONL, in the format its rows' keys choose: <c>messages</c> (chat, as OpenAI's fine-tuning API and
     /// TRL write it) or <c>prompt</c> and <c>response</c>. One file holds one format; a row of the other is refused.
     /// </summary>
-    public static CausalLmFile ReadCausalLm(string path)
+    public static CausalLmFile ReadCausalLm(string path, bool allowEmptyResponse = false)
     {
         var firstChat = (int?)null;
         var firstPair = (int?)null;
@@ -53,7 +54,7 @@ public static partial class DataFile
             firstPair ??= lineNumber;
             string? Field(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             var (prompt, response) = (Field("prompt"), Field("response"));
-            if (prompt is null || string.IsNullOrWhiteSpace(response))
+            if (prompt is null || response is null || (!allowEmptyResponse && string.IsNullOrWhiteSpace(response)))
                 throw new InputException($"{path}:{lineNumber}: expected {{\"prompt\": ..., \"response\": ...}} with a non-empty response, or {{\"messages\": [...]}}");
             return new PromptResponse(prompt, response, lineNumber);
         });

@@ -4,7 +4,7 @@ using System.Text;
 namespace PeftOps.Modeling.Tokenization.Unicode;
 
 /// <summary>
-/// Unicode canonical normalization (NFD and NFC, UAX #15) without ICU: <see cref="string.Normalize()"/>
+/// Unicode normalization (NFD, NFC, NFKD and NFKC, UAX #15) without ICU: <see cref="string.Normalize()"/>
 /// leaves non-ASCII text unchanged in globalization-invariant mode, which PeftOps runs in (GPU runners have
 /// no ICU). The data is <c>canonical.txt</c> beside this file, made from Python's <c>unicodedata</c>.
 /// </summary>
@@ -16,18 +16,24 @@ public static class CanonicalNormalizer
     private static readonly Tables Data = Tables.Load();
 
     /// <summary>Canonical decomposition, marks in canonical order.</summary>
-    public static string Nfd(string text) => IsPlainAscii(text) ? text : ToString(Decompose(text));
+    public static string Nfd(string text) => IsPlainAscii(text) ? text : ToString(Decompose(text, compatibility: false));
 
     /// <summary>Canonical decomposition followed by canonical composition.</summary>
-    public static string Nfc(string text) => IsPlainAscii(text) ? text : ToString(Compose(Decompose(text)));
+    public static string Nfc(string text) => IsPlainAscii(text) ? text : ToString(Compose(Decompose(text, compatibility: false)));
+
+    /// <summary>Compatibility decomposition (ligatures, full-width forms, superscripts... spelled out), marks in canonical order.</summary>
+    public static string Nfkd(string text) => IsPlainAscii(text) ? text : ToString(Decompose(text, compatibility: true));
+
+    /// <summary>Compatibility decomposition followed by canonical composition.</summary>
+    public static string Nfkc(string text) => IsPlainAscii(text) ? text : ToString(Compose(Decompose(text, compatibility: true)));
 
     private static bool IsPlainAscii(string text) => Ascii.IsValid(text);
 
-    private static List<int> Decompose(string text)
+    private static List<int> Decompose(string text, bool compatibility)
     {
         var output = new List<int>(text.Length);
         foreach (var rune in text.EnumerateRunes())
-            AppendDecomposed(output, rune.Value);
+            AppendDecomposed(output, rune.Value, compatibility);
         // canonical ordering: each run of non-starters sorted by combining class, stably
         for (var i = 1; i < output.Count; i++)
         {
@@ -46,7 +52,7 @@ public static class CanonicalNormalizer
         return output;
     }
 
-    private static void AppendDecomposed(List<int> output, int cp)
+    private static void AppendDecomposed(List<int> output, int cp, bool compatibility)
     {
         if (cp is >= HangulBase and < HangulBase + HangulCount)
         {
@@ -57,10 +63,10 @@ public static class CanonicalNormalizer
                 output.Add(TrailBase + index % TrailCount);
             return;
         }
-        if (Data.Decompositions.TryGetValue(cp, out var parts))
+        if (Data.Decompositions.TryGetValue(cp, out var parts) || (compatibility && Data.Compatibility.TryGetValue(cp, out parts)))
         {
             foreach (var part in parts)
-                AppendDecomposed(output, part);
+                AppendDecomposed(output, part, compatibility);
             return;
         }
         output.Add(cp);
@@ -116,11 +122,13 @@ public static class CanonicalNormalizer
         return builder.ToString();
     }
 
-    private sealed record Tables(Dictionary<int, int[]> Decompositions, Dictionary<int, int> Classes, Dictionary<long, int> Compositions)
+    private sealed record Tables(
+        Dictionary<int, int[]> Decompositions, Dictionary<int, int[]> Compatibility, Dictionary<int, int> Classes, Dictionary<long, int> Compositions)
     {
         public static Tables Load()
         {
             var decompositions = new Dictionary<int, int[]>();
+            var compatibility = new Dictionary<int, int[]>();
             var classes = new Dictionary<int, int>();
             var excluded = new HashSet<int>();
             using var stream = typeof(CanonicalNormalizer).Assembly.GetManifestResourceStream("PeftOps.Modeling.Tokenization.Unicode.canonical.txt")
@@ -137,6 +145,9 @@ public static class CanonicalNormalizer
                     case "d":
                         decompositions[cp] = fields[2..].Select(Hex).ToArray();
                         break;
+                    case "k":
+                        compatibility[cp] = fields[2..].Select(Hex).ToArray();
+                        break;
                     case "c":
                         classes[cp] = int.Parse(fields[2], CultureInfo.InvariantCulture);
                         break;
@@ -148,7 +159,7 @@ public static class CanonicalNormalizer
             var compositions = decompositions
                 .Where(d => d.Value.Length == 2 && !excluded.Contains(d.Key))
                 .ToDictionary(d => ((long)d.Value[0] << 21) | (uint)d.Value[1], d => d.Key);
-            return new Tables(decompositions, classes, compositions);
+            return new Tables(decompositions, compatibility, classes, compositions);
         }
 
         private static int Hex(string text) => int.Parse(text, NumberStyles.HexNumber, CultureInfo.InvariantCulture);

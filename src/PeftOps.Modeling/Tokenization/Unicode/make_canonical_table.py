@@ -1,9 +1,10 @@
-"""Writes canonical.txt, the data UnicodeNormalizer needs for NFC and NFD without ICU.
+"""Writes canonical.txt, the data CanonicalNormalizer needs for NFC, NFD, NFKC and NFKD without ICU.
 
 Usage: python3 make_canonical_table.py > canonical.txt   (the checked-in file: Python 3.11, Unicode 14.0)
 
 Lines, code points in hex:
   d CP A [B]   canonical decomposition of CP (one level; the normalizer recurses)
+  k CP A [B..] compatibility decomposition of CP (one level, its <tag> dropped; NFKD and NFKC only)
   c CP N       canonical combining class N of CP (only the non-zero ones)
   x CP         CP has a two-character canonical decomposition but is not recomposed by NFC
                (composition exclusions, singletons, non-starter decompositions)
@@ -23,6 +24,8 @@ for cp in range(0x110000):
         print(f"d {cp:X} {' '.join(parts)}")
         if len(parts) == 2 and unicodedata.normalize("NFC", c) != c:
             print(f"x {cp:X}")
+    elif decomposition:
+        print(f"k {cp:X} {' '.join(decomposition.split()[1:])}")
     combining = unicodedata.combining(c)
     if combining:
         print(f"c {cp:X} {combining}")
