@@ -101,6 +101,7 @@ public sealed partial class ModelHost : IDisposable
         {
             ClassLabels = labels.Count > 0 ? labels : null,
             Device = TorchRuntime.ResolveDevice(_options.Device),
+            Dtype = BaseDtype.Parse(_options.Dtype),
         });
         peft = new PeftModel(model);
         _bases[labels.Count] = peft;

@@ -45,4 +45,7 @@ public sealed record ServeOptions
 
     /// <summary>cpu, cuda, cuda:N or auto, as <c>peftops predict --device</c>.</summary>
     public string? Device { get; init; }
+
+    /// <summary>The dtype the loaded bases are held in: float32 (default) or bfloat16 (decoders only), as <c>--dtype</c>.</summary>
+    public string Dtype { get; init; } = "float32";
 }

@@ -90,6 +90,26 @@ public sealed class DecoderBenchCommandTests
     }
 
     [Fact]
+    public async Task Dtype_bf16_measures_the_logits_against_float32_and_halves_the_weights()
+    {
+        using var temp = new TempDirectory();
+        var (checkpoint, _) = TinyQwen(temp);
+        var json = temp.Combine("bench.json");
+
+        var result = await PeftOpsRunner.InProcess("bench", "--model", checkpoint, "--dtype", "bf16", "--training", "false", "--batch", "2",
+            "--tokens", "8", "--prompt-tokens", "4", "--new-tokens", "2", "--generation-runs", "1", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("logits vs float32   max |diff| ", result.Stdout);
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal("bfloat16", document.RootElement.GetProperty("base_dtype").GetString());
+        var logits = document.RootElement.GetProperty("logits_vs_float32");
+        Assert.Equal(16, logits.GetProperty("positions").GetInt32());
+        Assert.InRange(logits.GetProperty("max_abs_diff").GetDouble(), 1e-6, 0.05 * logits.GetProperty("max_abs_logit").GetDouble() + 1e-3);
+        Assert.Equal(logits.GetProperty("float32_bytes").GetInt64(), 2 * logits.GetProperty("base_bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Measures_prefill_and_decode_of_greedy_generation_alone()
     {
         using var temp = new TempDirectory();
@@ -104,7 +124,8 @@ public sealed class DecoderBenchCommandTests
         Assert.DoesNotContain("LoRA r", result.Stdout);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var generation = document.RootElement.GetProperty("generation");
-        Assert.Equal(["generation"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["base_dtype", "generation"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("float32", document.RootElement.GetProperty("base_dtype").GetString());
         Assert.True(generation.GetProperty("prefill_tokens_per_second").GetDouble() > 0);
         Assert.True(generation.GetProperty("decode_tokens_per_second").GetDouble() > 0);
         Assert.True(generation.GetProperty("peak_resident").GetInt64() > 0);

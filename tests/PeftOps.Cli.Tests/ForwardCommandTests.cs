@@ -251,4 +251,29 @@ public sealed class ForwardCommandTests : IDisposable
         Assert.Equal($"peftops: PEFTOPS_LIBTORCH={missing}: no such folder (expected the torch/lib folder of an installed PyTorch)\n", run.Stderr);
         Assert.False(File.Exists(Out));
     }
+
+    // bf16 moves llama-lora's logits by about 1% of their scale (BaseDtypeTests in PeftOps.Peft.Tests measures it); 5% bounds it
+    [Fact]
+    public async Task Dtype_bf16_holds_the_base_in_bfloat16_and_writes_float32_logits_close_to_peft()
+    {
+        var output = await Forward("--base", Fixture("tiny-llama"), "--adapter", Fixture("llama-lora"), "--dtype", "bf16", "--inputs", Fixture("tiny-llama", "io.safetensors"));
+
+        var expected = Expected("llama-lora");
+        Assert.Equal(ScalarType.Float32, output["logits"].dtype);
+        var scale = expected["logits"].abs().max().item<float>();
+        Assert.InRange((output["logits"] - expected["logits"]).abs().max().item<float>(), 1e-6, 0.05 * scale);
+        Assert.InRange(Math.Abs(output["loss"].item<float>() - expected["loss"].item<float>()), 0, 0.005 * expected["loss"].item<float>());
+    }
+
+    [Theory]
+    [InlineData("tiny-llama", "fp16", "peftops: --dtype fp16: unknown dtype (expected float32 or bf16 (bfloat16))\n")]
+    [InlineData("tiny-bert", "bfloat16", "peftops: --dtype bfloat16: BertSequenceClassifier bases run in float32 only (bfloat16 is supported for decoder checkpoints: Llama, Qwen2, Mistral)\n")]
+    public async Task A_dtype_the_base_cannot_take_exits_2_in_one_line(string baseFolder, string dtype, string message)
+    {
+        var result = await PeftOpsRunner.InProcess(["forward", "--base", Fixture(baseFolder), "--dtype", dtype, "--inputs", Fixture(baseFolder, "io.safetensors"), "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(message, result.Stderr);
+        Assert.False(File.Exists(Out));
+    }
 }

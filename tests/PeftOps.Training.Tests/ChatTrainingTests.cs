@@ -109,6 +109,24 @@ public sealed class ChatTrainingTests : IDisposable
         Assert.True(File.Exists(runs.Combine("run", "adapter", "adapter_config.json")));
     }
 
+    [Fact]
+    public void A_bf16_base_trains_a_float32_adapter_and_train_json_records_the_dtype()
+    {
+        var spec = Spec();
+        using var runs = new TempDirectory();
+        using var progress = new TrainProgress(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }), interactive: false);
+
+        var summary = TrainRecipe.Run(spec, new TrainOptions(runs.Combine("run"), Dtype: "bf16"), progress, CancellationToken.None);
+
+        // the float32 run above reaches 1.156; the bf16 base's rounding must not stop the (float32) adapter learning
+        Assert.True(summary.BestMetric < 2.0, $"validation loss over assistant tokens -> {summary.BestMetric:F3}");
+        Assert.Equal("bfloat16", summary.BaseDtype);
+        Assert.Equal("bfloat16", TrainRunJson.Read(runs.Combine("run", "train.json")).Summary.BaseDtype);
+        var saved = PeftOps.Modeling.Safetensors.SafetensorsTorch.Load(runs.Combine("run", "adapter", "adapter_model.safetensors"));
+        Assert.Contains("base_model.model.lm_head.weight", saved.Keys); // the modules_to_save copy, as PEFT saves it
+        Assert.All(saved.Values, t => Assert.Equal(ScalarType.Float32, t.dtype));
+    }
+
     [Theory]
     [InlineData("""{"messages": [{"role": "user", "content": "hi"}]}""", "messages: no assistant turn (the loss covers assistant turns; expected at least one {\"role\": \"assistant\", ...})")]
     [InlineData("""{"messages": [{"role": "tool", "content": "hi"}, {"role": "assistant", "content": "x"}]}""", "messages[0].role must be system, user or assistant (was \"tool\")")]

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using PeftOps.Contracts;
+using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Training.Benchmarking;
+using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
 
@@ -35,12 +37,14 @@ internal static class BenchCommand
         var promptTokens = new Option<int>("--prompt-tokens") { Description = "With --model: prompt length of the generation figures (default 128).", DefaultValueFactory = _ => 128 };
         var newTokens = new Option<int>("--new-tokens") { Description = "With --model: greedy steps of the generation figures (default 32; 0 skips generation).", DefaultValueFactory = _ => 32 };
         var generationRuns = new Option<int>("--generation-runs") { Description = "With --model: timed generations after one warm-up (default 3).", DefaultValueFactory = _ => 3 };
+        var dtype = CommonOptions.Dtype();
+        dtype.Description = "With --model: the dtype the base is held in, float32 (default) or bf16; bf16 also measures its logits against float32's.";
         var command = new Command("bench", "Measure training, prediction and memory on builtin:all-MiniLM-L6-v2 against a plain TorchSharp loop.")
         {
-            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing, training, promptTokens, newTokens, generationRuns,
+            device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing, training, promptTokens, newTokens, generationRuns, dtype,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
-            ? RunDecoder(checkpoint, parse.GetValue(device)!, parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json),
+            ? RunDecoder(checkpoint, parse.GetValue(device)!, BaseDtype.Parse(parse.GetValue(dtype)), parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json),
                 parse.GetValue(training), new GenerationRun(parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(generationRuns)))
             : Run(
             parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
@@ -116,7 +120,7 @@ internal static class BenchCommand
 
     private sealed record GenerationRun(int PromptTokens, int NewTokens, int Runs);
 
-    private static int RunDecoder(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath,
+    private static int RunDecoder(string checkpoint, string device, ScalarType dtype, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath,
         bool training, GenerationRun generation)
     {
         if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
@@ -129,10 +133,20 @@ internal static class BenchCommand
         var document = new System.Text.Json.Nodes.JsonObject();
         var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
         if (training)
-            document = JsonSerializer.SerializeToNode(Train(checkpoint, device, batch, tokens, rank, checkpointing, steps, warmup), options)!.AsObject();
+        {
+            document = JsonSerializer.SerializeToNode(Train(checkpoint, device, dtype, batch, tokens, rank, checkpointing, steps, warmup), options)!.AsObject();
+        }
+        document["base_dtype"] = BaseDtype.Name(dtype);
+        if (dtype != ScalarType.Float32)
+        {
+            var d = DtypeBench.Run(checkpoint, batch, tokens, dtype, new BenchSettings { Device = device });
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"logits vs float32   max |diff| {d.MaxAbsDiff:F4} (max |logit| {d.MaxAbsLogit:F2}), argmax agreement {d.ArgmaxAgreement:P1} over {d.Positions} positions; weights {d.BaseBytes / 1e6:F0} MB vs {d.Float32Bytes / 1e6:F0} MB"));
+            document["logits_vs_float32"] = JsonSerializer.SerializeToNode(d, options);
+        }
         if (generation.NewTokens > 0)
         {
-            var g = GenerationBench.Run(checkpoint, batch, generation.PromptTokens, generation.NewTokens, new BenchSettings { Device = device, Steps = generation.Runs, Warmup = 1 });
+            var g = GenerationBench.Run(checkpoint, batch, generation.PromptTokens, generation.NewTokens, new BenchSettings { Device = device, Steps = generation.Runs, Warmup = 1, Dtype = dtype });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"generate (greedy)   batch {g.Batch}, prompt {g.PromptTokens} tokens, {g.NewTokens} new: prefill {g.PrefillTokensPerSecond:F1} tokens/s, decode {g.DecodeTokensPerSecond:F2} tokens/s, peak resident {g.PeakResident / 1e6:F0} MB ({g.Threads} torch threads, median of {g.Runs} after 1 warm-up)"));
             document["generation"] = JsonSerializer.SerializeToNode(g, options);
@@ -142,12 +156,12 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static DecoderFigures Train(string checkpoint, string device, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup)
+    private static DecoderFigures Train(string checkpoint, string device, ScalarType dtype, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup)
     {
-        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing });
+        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing, Dtype = dtype });
         var ic = CultureInfo.InvariantCulture;
         const double MB = 1e6;
-        Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of weights), device {device}, {Environment.ProcessorCount} cores"));
+        Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of {BaseDtype.Name(dtype)} weights), device {device}, {Environment.ProcessorCount} cores"));
         Console.WriteLine(string.Create(ic, $"load                {f.LoadSeconds,8:F1} s    resident {f.ResidentBeforeLoad / MB:F0} MB -> {f.ResidentAfterLoad / MB:F0} MB (+{(f.ResidentAfterLoad - f.ResidentBeforeLoad) / MB:F0} MB for {f.WeightBytes / MB:F0} MB of weights)"));
         Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}; activation checkpointing {(f.GradientCheckpointing ? "on" : "off")}"));
         Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));

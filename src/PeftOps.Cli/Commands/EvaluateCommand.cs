@@ -5,7 +5,7 @@ using PeftOps.Training.Evaluating;
 
 namespace PeftOps.Cli.Commands;
 
-/// <summary><c>peftops evaluate ADAPTER_DIR --adapter PEFT_DIR --out EVAL_DIR [--suite NAME=PATH]...</c></summary>
+/// <summary><c>peftops evaluate ADAPTER_DIR --adapter PEFT_DIR --out EVAL_DIR [--suite NAME=PATH]... [--device cpu|cuda] [--dtype float32|bf16]</c></summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -15,8 +15,9 @@ internal static class EvaluateCommand
         var output = new Option<string>("--out") { Description = "EVAL_DIR: receives eval.json.", Required = true };
         var suites = new Option<string[]>("--suite") { Description = "An extra non-target suite NAME=PATH (kind from the file: .tsv pairs are embedding-similarity, else classification).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+        var dtype = CommonOptions.Dtype();
         var set = CommonOptions.Set();
-        var command = new Command("evaluate", "Evaluate base and adapted model on the spec's target and non-target suites.") { directory, adapter, output, suites, device, set };
+        var command = new Command("evaluate", "Evaluate base and adapted model on the spec's target and non-target suites.") { directory, adapter, output, suites, device, dtype, set };
         command.SetAction(parse => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
@@ -24,7 +25,7 @@ internal static class EvaluateCommand
             var adapterDir = parse.GetValue(adapter)!;
             if (!Directory.Exists(adapterDir))
                 throw new InputException($"--adapter {adapterDir}: no such folder (expected a PEFT adapter folder)");
-            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory));
+            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory), parse.GetValue(dtype));
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             EvaluationReportJson.Write(Path.Combine(outDir, "eval.json"), report);

@@ -11,8 +11,9 @@ using static TorchSharp.torch;
 namespace PeftOps.Cli.Commands;
 
 /// <summary>
-/// <c>peftops forward --base REF [--adapter PEFT_DIR] [--merge] --inputs IO.safetensors --out OUT.safetensors [--device cpu|cuda]</c>:
-/// runs the (adapted) model once on fixed inputs and writes <c>logits</c> and, where there is one, <c>loss</c> (shape [1]).
+/// <c>peftops forward --base REF [--adapter PEFT_DIR] [--merge] --inputs IO.safetensors --out OUT.safetensors [--device cpu|cuda] [--dtype float32|bf16]</c>:
+/// runs the (adapted) model once on fixed inputs and writes <c>logits</c> and, where there is one, <c>loss</c> (shape [1]),
+/// both float32 (a bf16 base's logits are widened, so files from either dtype compare directly).
 /// </summary>
 internal static class ForwardCommand
 {
@@ -29,23 +30,25 @@ internal static class ForwardCommand
         };
         var output = new Option<string>("--out") { Description = "The safetensors file to write: logits, and loss where there is one.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var dtype = CommonOptions.Dtype();
         var command = new Command("forward", "Run a base model, optionally with a PEFT adapter, on fixed inputs; write logits and loss.")
         {
-            baseModel, adapter, merge, inputs, output, device,
+            baseModel, adapter, merge, inputs, output, device, dtype,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => Run(
-            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(merge), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(device))));
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(merge), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(dtype))));
         return command;
     }
 
-    private static int Run(string reference, string? adapterDir, bool merge, string inputsPath, string outputPath, string? deviceName)
+    private static int Run(string reference, string? adapterDir, bool merge, string inputsPath, string outputPath, string? deviceName, string? dtypeName)
     {
         if (merge && adapterDir is null)
             throw new InputException("--merge: there is no adapter to merge (pass --adapter PEFT_DIR)");
         var target = OutputFile(outputPath, "--out");
         var device = TorchRuntime.ResolveDevice(deviceName);
+        var dtype = BaseDtype.Parse(dtypeName);
         var io = SafetensorsTorch.Load(inputsPath);
-        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device, Dtype = dtype });
         var (ids, mask, labels) = Inputs(io, inputsPath, model);
         if (adapterDir is not null)
         {
@@ -64,7 +67,7 @@ internal static class ForwardCommand
         ids = ids.to(device);
         mask = mask.to(device);
         var logits = model.Logits(ids, mask);
-        var tensors = new List<(string, Tensor)> { ("logits", logits.cpu().contiguous()) };
+        var tensors = new List<(string, Tensor)> { ("logits", logits.to(ScalarType.Float32).cpu().contiguous()) };
         Tensor? loss = null;
         if (labels is not null || model.Architecture == ModelArchitecture.LlamaCausalLm)
         {

@@ -13,7 +13,7 @@ using PeftOps.Peft;
 namespace PeftOps.Cli.Commands;
 
 /// <summary>
-/// <c>peftops generate --base REF [--adapter PEFT_DIR] --input JSONL --out JSONL [...]</c>: completes each input row with the
+/// <c>peftops generate --base REF [--adapter PEFT_DIR] --input JSONL --out JSONL [--dtype float32|bf16] [...]</c>: completes each input row with the
 /// decoder (greedy, or seeded sampling) and writes <c>{"id"?, "text", "tokens", "prompt_tokens", "completion_tokens",
 /// "finish_reason"}</c> per row, in input order, whole or not at all.
 /// </summary>
@@ -32,9 +32,10 @@ internal static class GenerateCommand
         var stop = new Option<string[]>("--stop") { Description = "Stop before this string (repeatable); the text returned leaves it out.", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows generated together, left-padded (default 8).", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var dtype = CommonOptions.Dtype();
         var command = new Command("generate", "Generate text with a decoder, optionally with a PEFT adapter: a KV cache, left-padded batches, EOS and stop strings.")
         {
-            baseModel, adapter, input, output, maxNewTokens, temperature, topP, seed, stop, batchSize, device,
+            baseModel, adapter, input, output, maxNewTokens, temperature, topP, seed, stop, batchSize, device, dtype,
         };
         command.SetAction((parse, ct) => PeftOpsCli.Guard(() => Run(
             parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!,
@@ -43,12 +44,12 @@ internal static class GenerateCommand
                 MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature), TopP = parse.GetValue(topP),
                 Seed = parse.GetValue(seed), Stop = parse.GetValue(stop) ?? [],
             },
-            parse.GetValue(batchSize), parse.GetValue(device), ct)));
+            parse.GetValue(batchSize), parse.GetValue(device), parse.GetValue(dtype), ct)));
         return command;
     }
 
     private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, GenerationOptions options,
-        int batchSize, string? deviceName, CancellationToken cancellationToken)
+        int batchSize, string? deviceName, string? dtypeName, CancellationToken cancellationToken)
     {
         var target = ForwardCommand.OutputFile(outputPath, "--out");
         if (batchSize < 1)
@@ -57,7 +58,7 @@ internal static class GenerateCommand
             throw new InputException($"--max-new-tokens must be at least 1 (was {options.MaxNewTokens})");
         var rows = GenerateInput.ReadAll(inputPath);
         var device = TorchRuntime.ResolveDevice(deviceName);
-        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device, Dtype = BaseDtype.Parse(dtypeName) });
         if (model.Llama is not { } config)
             throw new InputException($"--base {reference}: generate needs a decoder checkpoint (Llama, Qwen2 or Mistral); this is {model.Architecture}");
         if (adapterDir is not null)

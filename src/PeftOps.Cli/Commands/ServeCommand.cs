@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using PeftOps.Modeling.Checkpoints;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Onnx;
@@ -34,10 +35,11 @@ internal static class ServeCommand
         };
         var cache = new Option<string?>("--cache") { Description = "Folder for verified versions (default: $PEFTOPS_CACHE/serve, else ~/.cache/peftops/serve)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+        var dtype = CommonOptions.Dtype();
         var noMerge = new Option<bool>("--no-merge") { Description = "Serving one adapter, run it beside the base weights instead of merged into them." };
         var command = new Command("serve", "Serve the adapter versions that hold a stage over HTTP, following promotions and rollbacks.")
         {
-            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxNewTokens, cache, device, noMerge,
+            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxNewTokens, cache, device, dtype, noMerge,
         };
         command.Subcommands.Add(ServeRefreshCommand.Create());
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
@@ -52,6 +54,7 @@ internal static class ServeCommand
                 MaxBatch = AtLeast(parse.GetValue(maxBatch), 1, "--max-batch"),
                 MaxNewTokens = AtLeast(parse.GetValue(maxNewTokens), 1, "--max-new-tokens"),
                 Device = parse.GetValue(device),
+                Dtype = BaseDtype.Name(BaseDtype.Parse(parse.GetValue(dtype))),
                 MergeSingleAdapter = !parse.GetValue(noMerge),
                 RefreshToken = Token(),
             };

@@ -11,6 +11,11 @@ public sealed record ModelLoadOptions
     public IReadOnlyList<string>? ClassLabels { get; init; }
     public long Seed { get; init; } = 42;
     public Device? Device { get; init; }
+    /// <summary>
+    /// The dtype the frozen base's parameters are held in: float32 (default) or bfloat16 (<see cref="BaseDtype"/>).
+    /// Adapters attached later stay float32.
+    /// </summary>
+    public ScalarType Dtype { get; init; } = ScalarType.Float32;
     /// <summary>Dropout probabilities in the base model; null keeps the config's.</summary>
     public double? Dropout { get; init; }
 }

@@ -35,6 +35,7 @@ public static class ModelLoader
             var source = new ModelSource(reference, folder, WeightsSha256(folder), description);
             var model = Build(architecture, bert, llama, options, tensors, checkpointName, source);
             model.Module.eval();
+            BaseDtype.Apply(model, options.Dtype, options.Device ?? CPU);
             if (options.Device is { } device && device.type != DeviceType.CPU)
                 model.Module.to(device);
             return model;

@@ -9,6 +9,7 @@ namespace PeftOps.Peft.Methods;
 /// IA3 (Liu et al. 2022): a learned vector rescales a layer's activations.
 /// Feed-forward layers scale their input, y = W (x * l) + b with l: [1, in];
 /// the others scale their output, y = (W x + b) * l with l: [out, 1] (applied flattened), as PEFT does.
+/// With a bfloat16 base, l stays float32: the scaled input or output is cast back to the base's dtype, as PEFT does.
 /// </summary>
 public sealed class Ia3Adapter : LinearAdapter
 {
@@ -30,8 +31,9 @@ public sealed class Ia3Adapter : LinearAdapter
     {
         using var scope = NewDisposeScope();
         var y = IsFeedforward
-            ? nn.functional.linear(input * ia3_l.flatten(), layer.weight, layer.bias)
+            ? nn.functional.linear((input.to(ia3_l.dtype) * ia3_l.flatten()).to(input.dtype), layer.weight, layer.bias)
             : nn.functional.linear(input, layer.weight, layer.bias) * ia3_l.flatten();
+        y = y.to(input.dtype);
         return y.MoveToOuterDisposeScope();
     }
 

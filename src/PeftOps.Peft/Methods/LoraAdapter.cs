@@ -12,6 +12,8 @@ namespace PeftOps.Peft.Methods;
 /// DoRA: y = W0 x + b + (m / |W0 + s B A|_row - 1) W0 x' + (m / |W0 + s B A|_row) s B A x',   x' = dropout(x)
 /// </code>
 /// with A: [r, in], B: [out, r], m: [out]; the row norm is detached, as PEFT does.
+/// A base held in bfloat16 keeps the adapter in float32: as PEFT does, x goes to the adapter in A's dtype,
+/// the delta is added to the base output in float32 and the sum is cast back to the base output's dtype.
 /// </summary>
 public sealed class LoraAdapter : LinearAdapter
 {
@@ -66,18 +68,22 @@ public sealed class LoraAdapter : LinearAdapter
     {
         using var scope = NewDisposeScope();
         var result = nn.functional.linear(input, layer.weight, layer.bias);
-        var x = dropout.forward(input);
+        var resultType = result.dtype;
+        var adapterInput = input.to(lora_A.dtype);
+        var x = dropout.forward(adapterInput);
         var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
         if (lora_magnitude_vector is null)
-            return (result + lora * Scaling).MoveToOuterDisposeScope();
+            return (result + lora * Scaling).to(resultType).MoveToOuterDisposeScope();
 
         // With dropout active PEFT recomputes W0 x' on the dropped input; otherwise it reuses W0 x.
-        var baseOut = training && dropout.p > 0 ? nn.functional.linear(x, layer.weight) : nn.functional.linear(input, layer.weight);
+        // DoRA takes W0 in the adapter's dtype, as PEFT's DoraLinearLayer does.
+        var weight = layer.weight.to(lora_A.dtype);
+        var baseOut = training && dropout.p > 0 ? nn.functional.linear(x, weight) : nn.functional.linear(adapterInput, weight);
         Tensor norm;
         using (no_grad())
-            norm = RowNorm(layer.weight, matmul(lora_B, lora_A) * Scaling);
+            norm = RowNorm(weight, matmul(lora_B, lora_A) * Scaling);
         var scale = (lora_magnitude_vector / norm).view(1, -1);
-        return (result + (scale - 1) * baseOut + scale * lora * Scaling).MoveToOuterDisposeScope();
+        return (result + (scale - 1) * baseOut + scale * lora * Scaling).to(resultType).MoveToOuterDisposeScope();
     }
 
     public override bool CanMerge(AdaptableLinear layer, out string reason)

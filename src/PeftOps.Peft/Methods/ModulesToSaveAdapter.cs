@@ -7,7 +7,8 @@ namespace PeftOps.Peft.Methods;
 
 /// <summary>
 /// PEFT's <c>modules_to_save</c>: a full, trainable copy of a layer (typically a new classifier head)
-/// used instead of the base layer while this adapter is active.
+/// used instead of the base layer while this adapter is active. The copy is float32 even when the base is held
+/// in bfloat16 (it is trained and saved): its input is cast to float32 and its output back to the input's dtype.
 /// </summary>
 public sealed class ModulesToSaveAdapter : LinearAdapter
 {
@@ -18,15 +19,19 @@ public sealed class ModulesToSaveAdapter : LinearAdapter
 
     public ModulesToSaveAdapter(AdaptableLinear layer) : base(nameof(ModulesToSaveAdapter))
     {
-        weight = new Parameter(layer.weight.detach().clone());
-        bias = layer.bias is null ? null : new Parameter(layer.bias.detach().clone());
+        weight = new Parameter(layer.weight.detach().to(ScalarType.Float32, copy: true));
+        bias = layer.bias is null ? null : new Parameter(layer.bias.detach().to(ScalarType.Float32, copy: true));
         RegisterComponents();
     }
 
     public Parameter Weight => weight;
     public Parameter? Bias => bias;
 
-    public override Tensor Forward(Tensor input, AdaptableLinear layer) => nn.functional.linear(input, weight, bias);
+    public override Tensor Forward(Tensor input, AdaptableLinear layer)
+    {
+        using var scope = NewDisposeScope();
+        return nn.functional.linear(input.to(weight.dtype), weight, bias).to(input.dtype).MoveToOuterDisposeScope();
+    }
 
     public override bool CanMerge(AdaptableLinear layer, out string reason)
     {

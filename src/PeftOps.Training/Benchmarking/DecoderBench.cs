@@ -26,11 +26,11 @@ public static class DecoderBench
         var device = TorchRuntime.ResolveDevice(settings.Device);
         var before = Resident();
         var clock = Stopwatch.StartNew();
-        using var model = ModelLoader.Load(checkpoint, new ModelLoadOptions { Device = device, Seed = settings.Seed });
+        using var model = ModelLoader.Load(checkpoint, new ModelLoadOptions { Device = device, Seed = settings.Seed, Dtype = settings.Dtype });
         var loadSeconds = clock.Elapsed.TotalSeconds;
         var afterLoad = Resident();
         var llama = model.Llama ?? throw new Contracts.InputException($"{checkpoint}: bench --model needs a decoder (this is {model.Architecture})");
-        var weightBytes = model.ParameterCount * (model.Module.parameters().First().dtype == ScalarType.Float32 ? 4 : 2);
+        var weightBytes = model.ParameterCount * (settings.Dtype == ScalarType.Float32 ? 4 : 2);
 
         var peft = new PeftModel(model);
         peft.AddAdapter(TrainRecipe.AdapterName, new PeftAdapterConfig

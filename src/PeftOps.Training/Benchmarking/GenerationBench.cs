@@ -20,7 +20,7 @@ public static class GenerationBench
     {
         ArgumentNullException.ThrowIfNull(settings);
         var device = TorchRuntime.ResolveDevice(settings.Device);
-        using var model = ModelLoader.Load(checkpoint, new ModelLoadOptions { Device = device, Seed = settings.Seed });
+        using var model = ModelLoader.Load(checkpoint, new ModelLoadOptions { Device = device, Seed = settings.Seed, Dtype = settings.Dtype });
         var llama = model.Llama ?? throw new Contracts.InputException($"{checkpoint}: bench --model needs a decoder (this is {model.Architecture})");
         var rng = new Random((int)settings.Seed);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, promptTokens).Select(_ => rng.Next(llama.VocabSize)).ToArray()).ToList();
@@ -37,7 +37,7 @@ public static class GenerationBench
             {
                 StepLogits = (step, logits) =>
                 {
-                    logits[0, 0].item<float>(); // waits for the device
+                    logits[0, 0].to(ScalarType.Float32).item<float>(); // waits for the device
                     last = clock.Elapsed.TotalSeconds;
                     if (step == 0)
                         first = last;

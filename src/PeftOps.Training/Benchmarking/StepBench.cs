@@ -255,6 +255,8 @@ public sealed record BenchShape(int Batch, int Tokens, int Rank)
 public sealed record BenchSettings
 {
     public string Device { get; init; } = "cpu";
+    /// <summary>The dtype the base is held in (<c>--dtype</c>; decoder benches only).</summary>
+    public ScalarType Dtype { get; init; } = ScalarType.Float32;
     public int Warmup { get; init; } = 3;
     public int Steps { get; init; } = 10;
     public int Rank { get; init; } = 8;

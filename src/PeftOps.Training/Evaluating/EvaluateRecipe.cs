@@ -19,12 +19,16 @@ namespace PeftOps.Training.Evaluating;
 /// </summary>
 public static class EvaluateRecipe
 {
-    public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit)
+    /// <param name="dtype">The dtype the base is held in (<c>--dtype</c>: float32, the default, or bf16).</param>
+    public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit, string? dtype = null)
     {
         // --- setup ------------------------------------------------------------------------------
         var labels = AdapterLabels.Read(adapterDir);
         var dev = TorchRuntime.ResolveDevice(device);
-        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels, Seed = spec.Training.Seed, Device = dev });
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions
+        {
+            ClassLabels = labels, Seed = spec.Training.Seed, Device = dev, Dtype = BaseDtype.Parse(dtype),
+        });
         var peft = new PeftModel(model);
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
         var scope = AdapterScopes.Read(adapterDir);

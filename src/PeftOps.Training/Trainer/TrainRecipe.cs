@@ -31,6 +31,7 @@ public static partial class TrainRecipe
         var run = new RunFolder(options.OutDir);
         run.CheckTarget();
         var device = TorchRuntime.ResolveDevice(options.Device);
+        var dtype = BaseDtype.Parse(options.Dtype);
         var t = spec.Training;
         ITrainingData data = spec.Task.Type == TaskType.CausalLm ? new CausalLmData(spec) : new ClassificationData(spec);
         var labels = data.Labels;
@@ -38,7 +39,7 @@ public static partial class TrainRecipe
 
         torch.manual_seed(t.Seed);
         using var model = Allocating(spec, "base_model", $"base_model {spec.BaseModel} does not fit in memory on {device}",
-            () => ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device }));
+            () => ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = labels.Count > 0 ? labels : null, Seed = t.Seed, Device = device, Dtype = dtype }));
         CheckArchitecture(spec, model);
         ModelFit.Check(spec, model);
         model.GradientCheckpointing = t.GradientCheckpointing;
@@ -149,6 +150,7 @@ public static partial class TrainRecipe
             Epochs = Math.Round(state.Curve.Count == 0 ? 0 : state.Curve[^1].Epoch, 4),
             Seconds = Math.Round(seconds, 3),
             Device = device.ToString(),
+            BaseDtype = BaseDtype.Name(dtype),
             Examples = lengths.Count,
             ExamplesPerSecond = Math.Round(examplesSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds), 2),
             TokensPerSecond = Math.Round(tokensSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds), 1),
@@ -209,4 +211,4 @@ public static partial class TrainRecipe
 /// <param name="OutDir">RUN_DIR: receives adapter/, metrics.jsonl, train.json and (while training) checkpoint/.</param>
 /// <param name="Device">cpu, cuda, cuda:N or auto.</param>
 /// <param name="AfterStep">Called after each optimizer step (and its checkpoint) with the step number.</param>
-public sealed record TrainOptions(string OutDir, string? Device = null, Action<int>? AfterStep = null);
+public sealed record TrainOptions(string OutDir, string? Device = null, Action<int>? AfterStep = null, string? Dtype = null);

@@ -38,10 +38,13 @@ internal sealed class DecoderCase : IDisposable
     public static string AdapterFolder(string name) =>
         name == "llama-lora" ? Path.Combine(TestPaths.HfPeftFixtures, "llama-lora") : Path.Combine(TestPaths.HfPeftDecoderFixtures, name);
 
-    /// <summary>Loads the case with its adapter active; <paramref name="baseFolder"/> replaces the base checkpoint folder.</summary>
-    public static DecoderCase Load(string name, string? baseFolder = null)
+    /// <summary>
+    /// Loads the case with its adapter active; <paramref name="baseFolder"/> replaces the base checkpoint folder,
+    /// <paramref name="dtype"/> is the dtype the base is held in (float32 unless given).
+    /// </summary>
+    public static DecoderCase Load(string name, string? baseFolder = null, ScalarType dtype = ScalarType.Float32)
     {
-        var model = ModelLoader.Load(baseFolder ?? BaseFolder(name));
+        var model = ModelLoader.Load(baseFolder ?? BaseFolder(name), new ModelLoadOptions { Dtype = dtype });
         var peft = new PeftModel(model);
         peft.LoadAdapter(AdapterFolder(name), "default");
         return new DecoderCase(name, model, peft, SafetensorsTorch.Load(Path.Combine(TestPaths.HfPeftDecoderFixtures, name, "generate.safetensors")));
