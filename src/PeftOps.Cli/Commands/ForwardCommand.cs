@@ -118,6 +118,8 @@ internal static class ForwardCommand
     /// <summary>The full path of an output file whose folder exists; checked before any work.</summary>
     internal static string OutputFile(string path, string option)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new InputException($"{option} '{path}': empty (expected a file path)");
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
             throw new InputException($"{option} {path}: is a folder (expected a file path)");

@@ -14,7 +14,7 @@ internal static class GateCommand
     /// </summary>
     private static string? BaselineVersion(string? baselineEval)
     {
-        if (baselineEval is null)
+        if (string.IsNullOrWhiteSpace(baselineEval))
             return null;
         var manifest = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(baselineEval))!, Manifest.FileName);
         return File.Exists(manifest) ? ManifestJson.Parse(File.ReadAllBytes(manifest), manifest).Version : null;
@@ -28,6 +28,8 @@ internal static class GateCommand
     {
         if (given is not null)
             return given;
+        if (string.IsNullOrWhiteSpace(candidateEval))
+            return null; // the gate refuses the empty --candidate itself
         var evalFolder = Path.GetDirectoryName(Path.GetFullPath(candidateEval))!;
         var beside = Path.Combine(Path.GetDirectoryName(evalFolder) ?? evalFolder, "data", DataReport.FileName);
         return File.Exists(beside) ? beside : null;

@@ -26,6 +26,8 @@ internal static class ModelSynthCommand
             var name = parse.GetValue(shape)!;
             if (!SyntheticCheckpoint.Shapes.TryGetValue(name, out var decoder))
                 throw new InputException($"SHAPE {name}: unknown (expected one of {string.Join(", ", SyntheticCheckpoint.Shapes.Keys)})");
+            if (string.IsNullOrWhiteSpace(parse.GetValue(output)))
+                throw new InputException($"--out '{parse.GetValue(output)}': empty (expected the path of a new folder)");
             var folder = Path.GetFullPath(parse.GetValue(output)!);
             if (Directory.Exists(folder) || File.Exists(folder))
                 throw new InputException($"--out {parse.GetValue(output)}: already exists (expected a new folder)");

@@ -50,6 +50,8 @@ internal static class SpecCommand
                 Console.Out.Write(schema);
                 return ExitCodes.Success;
             }
+            if (string.IsNullOrWhiteSpace(path))
+                throw new InputException($"--out '{path}': empty (expected the path of the schema file to write)");
             var full = Path.GetFullPath(path);
             if (Path.GetDirectoryName(full) is { } folder && !Directory.Exists(folder))
                 throw new InputException($"--out {path}: folder {folder} does not exist");
