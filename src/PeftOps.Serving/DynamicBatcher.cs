@@ -8,14 +8,19 @@ namespace PeftOps.Serving;
 /// Coalesces concurrent requests into one forward pass: the first request waits up to <see cref="ServeOptions.BatchWait"/>
 /// (less when <see cref="ServeOptions.MaxBatch"/> texts are waiting) for others; requests for the same version and
 /// endpoint then run as one batch. Each request keeps the slot it arrived with, so a batch never mixes versions.
+/// At most <see cref="ServeOptions.QueueCapacity"/> texts wait for a forward pass: a request that would overfill the queue
+/// is refused at once (<see cref="Overloaded"/>) on its own thread, so memory under a flood stays bounded by the queue,
+/// the batch being formed and the batch running.
 /// </summary>
 public sealed class DynamicBatcher : BackgroundService
 {
+    // bounded by TryAdmit, in texts rather than requests: a request of 64 texts weighs 64 times one of 1
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ModelHost _host;
     private readonly ServingMetrics _metrics;
     private readonly ServeOptions _options;
     private readonly ILogger _log;
+    private int _waiting; // texts admitted and not yet taken into a batch
 
     public DynamicBatcher(ModelHost host, ServingMetrics metrics, ServeOptions options, ILogger<DynamicBatcher> log)
     {
@@ -25,13 +30,37 @@ public sealed class DynamicBatcher : BackgroundService
         _log = log;
     }
 
-    /// <returns>One row per text: class probabilities and scope features (<see cref="Endpoint.Predict"/>) or an embedding.</returns>
+    /// <returns>One row per text: class probabilities and scope features (<see cref="Endpoint.Predict"/>) or an embedding;
+    /// faulted with <see cref="Overloaded"/> when the queue has no room for the texts.</returns>
     public Task<float[][]> RunAsync(ServingSlot slot, Endpoint endpoint, IReadOnlyList<string> texts)
     {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(texts);
+        if (!TryAdmit(texts.Count))
+        {
+            return Task.FromException<float[][]>(new Overloaded(
+                $"{slot.Name}: the server is overloaded (the queue of texts waiting for a forward pass is full: {_options.QueueCapacity}); retry after {Overloaded.RetryAfterSeconds} s"));
+        }
         var work = new Work(slot, endpoint, texts, new TaskCompletionSource<float[][]>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(work))
+        {
+            Interlocked.Add(ref _waiting, -texts.Count);
             work.Done.SetException(new InvalidOperationException("the server is stopping"));
+        }
         return work.Done.Task;
+    }
+
+    /// <summary>Reserves room for <paramref name="count"/> texts; an empty queue takes any request, so none is refused forever.</summary>
+    private bool TryAdmit(int count)
+    {
+        while (true)
+        {
+            var waiting = Volatile.Read(ref _waiting);
+            if (waiting > 0 && waiting + count > _options.QueueCapacity)
+                return false;
+            if (Interlocked.CompareExchange(ref _waiting, waiting + count, waiting) == waiting)
+                return true;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,6 +92,7 @@ public sealed class DynamicBatcher : BackgroundService
         {
             if (reader.TryPeek(out var next) && (batch.Count == 0 || texts + next.Texts.Count <= _options.MaxBatch) && reader.TryRead(out next))
             {
+                Interlocked.Add(ref _waiting, -next.Texts.Count);
                 batch.Add(next);
                 texts += next.Texts.Count;
                 continue;

@@ -87,6 +87,13 @@ public sealed class GenerationEndpoints
             status = error.Status;
             await AnswerAsync(context, error).ConfigureAwait(false);
         }
+        catch (Overloaded e)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            _metrics.Shed(slot!.Adapter, endpoint);
+            Overloaded.Tell(context.Response);
+            await AnswerAsync(context, new OpenAiError(status, $"{slot.Name}: {e.Message}", type: OpenAiError.ServerError)).ConfigureAwait(false);
+        }
 #pragma warning disable CA1031 // a failed generation is answered, logged and counted; the server goes on
         catch (Exception e)
 #pragma warning restore CA1031

@@ -11,11 +11,13 @@ namespace PeftOps.Serving;
 /// Generation on a decoder base. Requests take turns (<see cref="_turn"/>, first come first served, waiting without a
 /// thread): one generation holds the shared model, its layers switched to its version and its KV cache, from prefill to
 /// the last token; TorchSharp modules are not safe for concurrent forwards. The model runs on a worker thread while the
-/// request thread streams what it produced.
+/// request thread streams what it produced. At most <see cref="ServeOptions.QueueCapacity"/> requests wait for the turn;
+/// one more is refused at once (<see cref="Overloaded"/>).
 /// </summary>
 public sealed partial class ModelHost
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private int _inLine; // requests waiting for the turn or holding it
     private readonly ConcurrentDictionary<string, ChatTemplate?> _templates = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -56,20 +58,30 @@ public sealed partial class ModelHost
             ? options with { MaxNewTokens = Math.Clamp(config.MaxPositionEmbeddings - prompt.Length, 1, options.MaxNewTokens) }
             : options;
 
+    /// <exception cref="Overloaded"><see cref="ServeOptions.QueueCapacity"/> requests already wait for the turn.</exception>
     private async Task<GeneratedText> TakeTurnAsync(string key, Func<TransformerModel, GeneratedText> generate, CancellationToken cancellationToken)
     {
-        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() =>
+            if (Interlocked.Increment(ref _inLine) > _options.QueueCapacity + 1)
+                throw new Overloaded($"the server is overloaded (the queue of completions waiting for their turn is full: {_options.QueueCapacity}); retry after {Overloaded.RetryAfterSeconds} s");
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                lock (_gate)
-                    return generate(Activate(key).Base);
-            }, CancellationToken.None).ConfigureAwait(false);
+                return await Task.Run(() =>
+                {
+                    lock (_gate)
+                        return generate(Activate(key).Base);
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _turn.Release();
+            }
         }
         finally
         {
-            _turn.Release();
+            Interlocked.Decrement(ref _inLine);
         }
     }
 

@@ -65,6 +65,13 @@ public sealed class ServeEndpoints
             status = e.Status;
             return Results.Json(new ErrorResponse(e.Message), statusCode: e.Status);
         }
+        catch (Overloaded e)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            _metrics.Shed(slot!.Adapter, endpoint);
+            Overloaded.Tell(context.Response);
+            return Results.Json(new ErrorResponse(e.Message), statusCode: status);
+        }
 #pragma warning disable CA1031 // a failed forward pass is answered, logged and counted; the server goes on
         catch (Exception e) when (e is not OperationCanceledException)
 #pragma warning restore CA1031

@@ -24,6 +24,19 @@ public sealed record ServeOptions
     /// <summary>At most this many texts in one forward pass.</summary>
     public int MaxBatch { get; init; } = 64;
 
+    /// <summary>
+    /// How much may wait before the server sheds load (<see cref="Overloaded"/>, 503): texts waiting for a forward pass
+    /// (<see cref="DynamicBatcher"/>; a request into an empty queue is always taken, however many texts it has), and
+    /// completions waiting for their turn at a decoder. Null: <see cref="DefaultQueueFactor"/> x <see cref="MaxBatch"/>.
+    /// </summary>
+    public int? MaxQueue { get; init; }
+
+    /// <summary>The default queue holds this many full forward passes.</summary>
+    public const int DefaultQueueFactor = 4;
+
+    /// <summary><see cref="MaxQueue"/>, or its default.</summary>
+    public int QueueCapacity => MaxQueue ?? DefaultQueueFactor * MaxBatch;
+
     /// <summary>Request limits: texts per request, characters per text, bytes per body.</summary>
     public int MaxTexts { get; init; } = 64;
 

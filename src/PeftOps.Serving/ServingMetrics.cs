@@ -20,6 +20,8 @@ public sealed class ServingMetrics
             new HistogramConfiguration { LabelNames = ["endpoint"], Buckets = Histogram.ExponentialBuckets(1, 2, 9) });
         Errors = factory.CreateCounter("peftops_serve_errors_total",
             "Requests answered with an error, by adapter, endpoint and HTTP status.", "adapter", "endpoint", "status");
+        ShedRequests = factory.CreateCounter("peftops_serve_shed_total",
+            "Requests refused with 503 and Retry-After because their queue was full, by adapter and endpoint.", "adapter", "endpoint");
         Refusals = factory.CreateCounter("peftops_serve_refusals_total",
             "Versions that held the stage but were not served: failed verification, download or loading.", "adapter", "version", "reason");
         Swaps = factory.CreateCounter("peftops_serve_swaps_total", "Version switches, by adapter.", "adapter");
@@ -38,6 +40,7 @@ public sealed class ServingMetrics
     public Histogram RequestSeconds { get; }
     public Histogram BatchSize { get; }
     public Counter Errors { get; }
+    public Counter ShedRequests { get; }
     public Counter Refusals { get; }
     public Counter Swaps { get; }
     public Counter Generations { get; }
@@ -53,6 +56,9 @@ public sealed class ServingMetrics
         if (status >= 400)
             Errors.WithLabels(adapter, endpoint.Name(), code).Inc();
     }
+
+    /// <summary>Counts one request shed with 503 (<see cref="Overloaded"/>); <see cref="Answered"/> counts it among the errors too.</summary>
+    public void Shed(string adapter, Endpoint endpoint) => ShedRequests.WithLabels(adapter, endpoint.Name()).Inc();
 
     /// <summary>Counts one finished generation and its tokens.</summary>
     public void Generated(string adapter, Endpoint endpoint, string finishReason, int promptTokens, int completionTokens)

@@ -28,6 +28,10 @@ internal static class ServeCommand
         var poll = new Option<int>("--poll") { Description = "Seconds between fetches of origin's tags; 0 fetches only on POST /v1/refresh.", DefaultValueFactory = _ => 30 };
         var batchWait = new Option<int>("--batch-wait-ms") { Description = "How long a request waits for others to share its forward pass.", DefaultValueFactory = _ => 2 };
         var maxBatch = new Option<int>("--max-batch") { Description = "At most this many texts in one forward pass.", DefaultValueFactory = _ => 64 };
+        var maxQueue = new Option<int?>("--max-queue")
+        {
+            Description = $"Texts that may wait for a forward pass, and completions for their turn, before requests are refused with 503 and Retry-After (default: {ServeOptions.DefaultQueueFactor} x --max-batch).",
+        };
         var maxNewTokens = new Option<int>("--max-new-tokens")
         {
             Description = "Decoder adapters: the most tokens one completion may generate (a larger max_tokens is refused; chat requests without one get it, or what the prompt leaves of the context).",
@@ -39,7 +43,7 @@ internal static class ServeCommand
         var noMerge = new Option<bool>("--no-merge") { Description = "Serving one adapter, run it beside the base weights instead of merged into them." };
         var command = new Command("serve", "Serve the adapter versions that hold a stage over HTTP, following promotions and rollbacks.")
         {
-            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxNewTokens, cache, device, dtype, noMerge,
+            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxQueue, maxNewTokens, cache, device, dtype, noMerge,
         };
         command.Subcommands.Add(ServeRefreshCommand.Create());
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
@@ -52,6 +56,7 @@ internal static class ServeCommand
                 Poll = TimeSpan.FromSeconds(AtLeast(parse.GetValue(poll), 0, "--poll")),
                 BatchWait = TimeSpan.FromMilliseconds(AtLeast(parse.GetValue(batchWait), 0, "--batch-wait-ms")),
                 MaxBatch = AtLeast(parse.GetValue(maxBatch), 1, "--max-batch"),
+                MaxQueue = parse.GetValue(maxQueue) is { } queue ? AtLeast(queue, 1, "--max-queue") : null,
                 MaxNewTokens = AtLeast(parse.GetValue(maxNewTokens), 1, "--max-new-tokens"),
                 Device = parse.GetValue(device),
                 Dtype = BaseDtype.Name(BaseDtype.Parse(parse.GetValue(dtype))),

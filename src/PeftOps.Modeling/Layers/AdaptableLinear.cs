@@ -79,7 +79,7 @@ public sealed class AdaptableLinear : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (ActiveAdapter is null || merged is not null)
+        if (ActiveAdapter is null || merged is not null && !adapters[merged].ReplacesLayer)
             return nn.functional.linear(input, weight, bias);
         return adapters[ActiveAdapter].Forward(input, this);
     }

@@ -18,9 +18,15 @@ public abstract class LinearAdapter : nn.Module
     /// <summary>Whether <see cref="Merge"/> folds this adapter into the base weights exactly.</summary>
     public abstract bool CanMerge(AdaptableLinear layer, out string reason);
 
-    /// <summary>Folds the adapter into <paramref name="layer"/>'s weight (and bias), in place.</summary>
+    /// <summary>
+    /// Whether the adapter stands in for the whole layer (PEFT's modules_to_save), so that merged, the layer still runs
+    /// <see cref="Forward"/> instead of its own weights: there is nothing to fold in.
+    /// </summary>
+    public virtual bool ReplacesLayer => false;
+
+    /// <summary>Folds the adapter into <paramref name="layer"/>'s weight (and bias), in place, keeping no copy of them.</summary>
     public abstract void Merge(AdaptableLinear layer);
 
-    /// <summary>Undoes <see cref="Merge"/>, in place.</summary>
+    /// <summary>Undoes <see cref="Merge"/>, in place: the base weights back, up to float rounding.</summary>
     public abstract void Unmerge(AdaptableLinear layer);
 }

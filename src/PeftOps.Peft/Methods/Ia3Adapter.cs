@@ -14,8 +14,6 @@ namespace PeftOps.Peft.Methods;
 public sealed class Ia3Adapter : LinearAdapter
 {
     private readonly Parameter ia3_l;
-    private Tensor? unmergedWeight;
-    private Tensor? unmergedBias;
 
     public Ia3Adapter(long inFeatures, long outFeatures, bool feedforward) : base(nameof(Ia3Adapter))
     {
@@ -40,33 +38,32 @@ public sealed class Ia3Adapter : LinearAdapter
     /// <summary>Unmerging divides by l, so a zero entry would lose the base weights: such a merge is refused.</summary>
     public override bool CanMerge(AdaptableLinear layer, out string reason)
     {
+        using var scope = NewDisposeScope();
         var zeros = ia3_l.eq(0).sum().item<long>();
         reason = zeros > 0 ? $"its ia3_l vector has {zeros} zero entries, so the merge could not be undone exactly" : "";
         return zeros == 0;
     }
 
-    /// <summary>
-    /// Feed-forward: W[:, j] *= l_j. Otherwise: W[i, :] *= l_i and b_i *= l_i.
-    /// W and b are kept until <see cref="Unmerge"/>, which restores them exactly (dividing by l would round).
-    /// </summary>
+    /// <summary>In place, as PEFT merges: feed-forward: W[:, j] *= l_j. Otherwise: W[i, :] *= l_i and b_i *= l_i.</summary>
     public override void Merge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        unmergedWeight = layer.weight.detach().clone();
-        unmergedBias = layer.bias?.detach().clone();
+        using var scope = NewDisposeScope();
         layer.weight.mul_(ia3_l);
         if (!IsFeedforward)
             layer.bias?.mul_(ia3_l.flatten());
     }
 
+    /// <summary>
+    /// Divides by l again, in place, as PEFT unmerges (without its + 1e-8: a zero entry is refused by <see cref="CanMerge"/>):
+    /// the base weights up to float rounding, with no copy of them kept while merged.
+    /// </summary>
     public override void Unmerge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        layer.weight.copy_(unmergedWeight!);
-        if (unmergedBias is not null)
-            layer.bias!.copy_(unmergedBias);
-        unmergedWeight?.Dispose();
-        unmergedBias?.Dispose();
-        (unmergedWeight, unmergedBias) = (null, null);
+        using var scope = NewDisposeScope();
+        layer.weight.div_(ia3_l);
+        if (!IsFeedforward)
+            layer.bias?.div_(ia3_l.flatten());
     }
 }

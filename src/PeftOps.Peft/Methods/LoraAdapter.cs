@@ -21,7 +21,7 @@ public sealed class LoraAdapter : LinearAdapter
     private readonly Parameter lora_B;
     private readonly Parameter? lora_magnitude_vector;
     private readonly Dropout dropout;
-    private Tensor? unmergedWeight;
+    private Tensor? mergedNorm;
 
     public LoraAdapter(long inFeatures, long outFeatures, int r, double scaling, double dropoutProbability, bool dora) : base(nameof(LoraAdapter))
     {
@@ -39,6 +39,12 @@ public sealed class LoraAdapter : LinearAdapter
     public Parameter A => lora_A;
     public Parameter B => lora_B;
     public Parameter? Magnitude => lora_magnitude_vector;
+
+    /// <summary>
+    /// DoRA, while merged: [out] = |W0 + s B A|_row, the norm the merge divided by, kept (as PEFT caches it) because
+    /// unmerging needs it and it cannot be computed again from the merged weight. Null for LoRA and while unmerged.
+    /// </summary>
+    public Tensor? MergedNorm => mergedNorm;
 
     /// <summary>
     /// PEFT's initialisations (<c>init_lora_weights</c>). true: A ~ kaiming-uniform(a=sqrt 5) = U(-1/sqrt(in), 1/sqrt(in)),
@@ -86,21 +92,23 @@ public sealed class LoraAdapter : LinearAdapter
         return (result + (scale - 1) * baseOut + scale * lora * Scaling).to(resultType).MoveToOuterDisposeScope();
     }
 
+    /// <summary>DoRA's unmerge divides by m / |W0 + s B A|_row, so a zero magnitude entry would lose the base weights: such a merge is refused.</summary>
     public override bool CanMerge(AdaptableLinear layer, out string reason)
     {
-        reason = "";
-        return true;
+        using var scope = NewDisposeScope();
+        var zeros = lora_magnitude_vector is null ? 0 : lora_magnitude_vector.eq(0).sum().item<long>();
+        reason = zeros > 0 ? $"its lora_magnitude_vector has {zeros} zero entries, so the merge could not be undone" : "";
+        return zeros == 0;
     }
 
     /// <summary>
-    /// LoRA: W = W0 + s B A. DoRA: W = (m / |W0 + s B A|_row) (W0 + s B A).
-    /// W0 is kept until <see cref="Unmerge"/>: in float32 (W0 + d) - d is not W0, and unmerging must give the base back exactly.
+    /// In place, as PEFT merges: LoRA: W = W0 + s B A. DoRA: W = (m / n) (W0 + s B A), n = |W0 + s B A|_row, with n
+    /// kept (<see cref="MergedNorm"/>, [out]). No copy of W0 is kept: <see cref="Unmerge"/> computes it back.
     /// </summary>
     public override void Merge(AdaptableLinear layer)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        unmergedWeight = layer.weight.detach().clone().MoveToOuterDisposeScope();
         var delta = DeltaWeight();
         if (lora_magnitude_vector is null)
         {
@@ -109,14 +117,26 @@ public sealed class LoraAdapter : LinearAdapter
         }
         var norm = RowNorm(layer.weight, delta);
         layer.weight.copy_((lora_magnitude_vector / norm).view(-1, 1) * (layer.weight + delta));
+        mergedNorm = norm.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// As PEFT unmerges: LoRA: W0 = W - s B A. DoRA: W0 = W / (m / n) - s B A. Equal to the base weights up to float
+    /// rounding (a few ulp of W), not bit for bit: keeping them exactly would take a second copy of every adapted weight.
+    /// </summary>
     public override void Unmerge(AdaptableLinear layer)
     {
         using var _ = no_grad();
-        layer.weight.copy_(unmergedWeight!);
-        unmergedWeight!.Dispose();
-        unmergedWeight = null;
+        using var scope = NewDisposeScope();
+        var delta = DeltaWeight();
+        if (lora_magnitude_vector is null)
+        {
+            layer.weight.sub_(delta);
+            return;
+        }
+        layer.weight.copy_(layer.weight / (lora_magnitude_vector / mergedNorm!).view(-1, 1) - delta);
+        mergedNorm!.Dispose();
+        mergedNorm = null;
     }
 
     /// <summary>[out] = |W0 + delta| over each output row (PEFT's DoRA weight norm).</summary>

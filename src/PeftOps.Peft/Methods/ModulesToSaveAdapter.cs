@@ -14,8 +14,6 @@ public sealed class ModulesToSaveAdapter : LinearAdapter
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
-    private Tensor? savedWeight;
-    private Tensor? savedBias;
 
     public ModulesToSaveAdapter(AdaptableLinear layer) : base(nameof(ModulesToSaveAdapter))
     {
@@ -39,24 +37,17 @@ public sealed class ModulesToSaveAdapter : LinearAdapter
         return true;
     }
 
-    /// <summary>Swaps the copy into the base layer, keeping the original for <see cref="Unmerge"/>.</summary>
+    /// <summary>
+    /// The copy replaces the layer whole, so there is nothing to fold: merged, the layer goes on running the copy
+    /// (<see cref="LinearAdapter.ReplacesLayer"/>) and its own weights stay as they are, with no second copy of them kept.
+    /// </summary>
+    public override bool ReplacesLayer => true;
+
     public override void Merge(AdaptableLinear layer)
     {
-        using var _ = no_grad();
-        savedWeight = layer.weight.detach().clone();
-        savedBias = layer.bias?.detach().clone();
-        layer.weight.copy_(weight);
-        layer.bias?.copy_(bias!);
     }
 
     public override void Unmerge(AdaptableLinear layer)
     {
-        using var _ = no_grad();
-        layer.weight.copy_(savedWeight!);
-        if (savedBias is not null)
-            layer.bias!.copy_(savedBias);
-        savedWeight?.Dispose();
-        savedBias?.Dispose();
-        (savedWeight, savedBias) = (null, null);
     }
 }

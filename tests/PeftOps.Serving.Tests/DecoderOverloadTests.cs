@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.AspNetCore.TestHost;
+
+namespace PeftOps.Serving.Tests;
+
+/// <summary>
+/// Completions flooding a decoder adapter whose turn queue holds one (<c>--max-queue 1</c>): the overflow, streamed or
+/// not, is answered 503 with <c>Retry-After</c> in OpenAI's error shape and counted; the rest are answered in full.
+/// </summary>
+public sealed class DecoderOverloadTests(ChatTrainedRepository trained) : IClassFixture<ChatTrainedRepository>
+{
+    private const int Requests = 16;
+
+    [Fact]
+    public async Task Completions_beyond_the_turn_queue_get_503_in_openais_shape_and_the_server_answers_afterwards()
+    {
+        using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0");
+        await using var app = await sandbox.StartInProcessAsync(sandbox.Options() with { MaxQueue = 1 });
+        using var client = app.GetTestClient();
+
+        var answers = await Flood.SendAsync(Requests, i => client.SendAsync(OpenAiHttp.Post("/v1/completions",
+            new { model = "tiny-llama", prompt = "what is the colour of sky", max_tokens = 24, temperature = 0, stream = i % 2 == 1 })));
+        using var afterwards = await client.SendAsync(OpenAiHttp.Post("/v1/completions", new { model = "tiny-llama", prompt = "sky", max_tokens = 2 }));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        var shed = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        var served = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
+        Assert.Equal(answers.Count, shed.Count + served.Count);
+        Assert.NotEmpty(shed);
+        Assert.InRange(served.Count, 1, Requests - 1);
+        Assert.All(shed, a =>
+        {
+            Assert.Equal(TimeSpan.FromSeconds(1), a.RetryAfter);
+            var error = a.Body.GetProperty("error");
+            Assert.Equal(("tiny-llama@v1.0.0: the server is overloaded (the queue of completions waiting for their turn is full: 1); retry after 1 s", "server_error"),
+                (error.GetProperty("message").GetString(), error.GetProperty("type").GetString()));
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, error.GetProperty("code").ValueKind);
+        });
+        Assert.All(served, a => Assert.False(a.Body.TryGetProperty("error", out _)));
+        Assert.Equal(shed.Count, Flood.Metric(metrics, "peftops_serve_shed_total{adapter=\"tiny-llama\",endpoint=\"completions\"}"));
+        Assert.Equal(HttpStatusCode.OK, afterwards.StatusCode);
+        Assert.Equal("text_completion", (await ServeClient.JsonAsync(afterwards)).GetProperty("object").GetString());
+    }
+}
