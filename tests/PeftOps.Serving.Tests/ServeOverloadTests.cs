@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.TestHost;
+using Xunit.Abstractions;
 using PeftOps.Cli.Tests;
 
 namespace PeftOps.Serving.Tests;
@@ -9,7 +10,7 @@ namespace PeftOps.Serving.Tests;
 /// real server: the overflow is shed with 503 and <c>Retry-After</c>, nothing else fails, memory stays flat, the metric
 /// counts every 503, and the server answers normally afterwards.
 /// </summary>
-public sealed class ServeOverloadTests(TrainedRepository trained) : IClassFixture<TrainedRepository>
+public sealed class ServeOverloadTests(TrainedRepository trained, ITestOutputHelper output) : IClassFixture<TrainedRepository>
 {
     private const int Requests = 200;
     private const int Rounds = 3;
@@ -33,6 +34,7 @@ public sealed class ServeOverloadTests(TrainedRepository trained) : IClassFixtur
 
         var shed = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
         var served = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
+        output.WriteLine($"{answers.Count} requests: {served.Count} answered, {shed.Count} shed; managed heap {before.Heap >> 10} -> {after.Heap >> 10} KiB, working set {before.WorkingSet >> 20} -> {after.WorkingSet >> 20} MiB");
         Assert.Equal(answers.Count, shed.Count + served.Count);
         Assert.NotEmpty(shed);
         Assert.NotEmpty(served);
