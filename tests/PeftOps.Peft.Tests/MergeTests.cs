@@ -1,3 +1,4 @@
+using System.Reflection;
 using PeftOps.Contracts;
 using PeftOps.Peft.Format;
 using PeftOps.TestSupport;
@@ -6,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace PeftOps.Peft.Tests;
 
-/// <summary>Merge folds an adapter into the base weights without changing outputs; unmerge gives the base weights back bit for bit.</summary>
+/// <summary>
+/// Merge folds an adapter into the base weights in place without changing outputs, keeping no copy of them; unmerge
+/// computes the base weights back (up to float rounding), as PEFT does.
+/// </summary>
 public sealed class MergeTests
 {
     public static TheoryData<string, string> Methods => new()
@@ -84,7 +88,7 @@ public sealed class MergeTests
 
     [Theory]
     [MemberData(nameof(Methods))]
-    public void Unmerge_restores_the_base_weights_exactly(string method, string baseFolder)
+    public void Unmerge_restores_the_base_weights_up_to_float_rounding(string method, string baseFolder)
     {
         using var model = Reference.Base(baseFolder);
         var peft = Adapted(model, method, baseFolder);
@@ -99,15 +103,59 @@ public sealed class MergeTests
 
         foreach (var (name, layer) in model.LinearLayers())
         {
-            Assert.True(Reference.Same(layer.weight, before[name + ".weight"]), $"{name}.weight differs after merge and unmerge");
+            // (W0 + d) - d rounds: a few ulp of |W0 + d| (<= 1 here), nowhere near the 1e-6 allowed
+            TensorAssert.Close(before[name + ".weight"], layer.weight, 1e-6, $"{name}.weight after merge and unmerge");
             if (layer.bias is not null)
-                Assert.True(Reference.Same(layer.bias, before[name + ".bias"]), $"{name}.bias differs after merge and unmerge");
+                TensorAssert.Close(before[name + ".bias"], layer.bias, 1e-6, $"{name}.bias after merge and unmerge");
             Assert.Null(layer.MergedAdapter);
         }
-        TensorAssert.Close(adapted, Reference.Logits(model, io), 1e-6, "adapter logits after unmerge");
+        TensorAssert.Close(adapted, Reference.Logits(model, io), 1e-5, "adapter logits after unmerge");
         peft.SetAdapter(null);
         TensorAssert.Close(io["logits"], Reference.Logits(model, io), 1e-5, "base logits after unmerge");
     }
+
+    [Theory]
+    [MemberData(nameof(Methods))]
+    public void Merge_keeps_no_copy_of_the_weights_only_doras_row_norms(string method, string baseFolder)
+    {
+        using var model = Reference.Base(baseFolder);
+        var peft = Adapted(model, method, baseFolder);
+        var adapted = model.LinearLayers().Where(l => l.Layer.Adapters.Count > 0).ToList();
+        Assert.Empty(KeptTensors(model));
+
+        peft.Merge();
+
+        var kept = KeptTensors(model);
+        if (method == "dora")
+        {
+            // PEFT caches the same: the [out] row norm of W0 + s B A the merge divided by, which unmerging needs
+            var doras = adapted.SelectMany(l => l.Layer.Adapters.Values.OfType<Methods.LoraAdapter>().Select(a => (l.Layer, Adapter: a))).ToList();
+            Assert.NotEmpty(doras);
+            Assert.Equal(doras.Count, kept.Count);
+            Assert.All(doras, d => Assert.Equal([d.Layer.OutFeatures], d.Adapter.MergedNorm!.shape));
+        }
+        else
+        {
+            Assert.Empty(kept);
+        }
+        peft.Unmerge();
+        Assert.Empty(KeptTensors(model));
+    }
+
+    /// <summary>
+    /// Every tensor an adapter holds besides its parameters and registered modules: what a merge kept to unmerge with.
+    /// Read from the adapters' fields, so a copy kept under any name is seen.
+    /// </summary>
+    private static List<(string Where, long[] Shape)> KeptTensors(Modeling.Checkpoints.TransformerModel model) =>
+    [
+        .. from l in model.LinearLayers()
+           from adapter in l.Layer.Adapters.Values
+           from field in adapter.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+           where typeof(Tensor).IsAssignableFrom(field.FieldType) && !typeof(TorchSharp.Modules.Parameter).IsAssignableFrom(field.FieldType)
+           let tensor = (Tensor?)field.GetValue(adapter)
+           where tensor is not null && !tensor.IsInvalid
+           select ($"{l.Name}.{field.Name}", tensor.shape),
+    ];
 
     [Fact]
     public void An_ia3_vector_with_a_zero_entry_is_refused_and_nothing_is_merged()

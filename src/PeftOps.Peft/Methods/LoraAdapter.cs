@@ -117,7 +117,7 @@ public sealed class LoraAdapter : LinearAdapter
         }
         var norm = RowNorm(layer.weight, delta);
         layer.weight.copy_((lora_magnitude_vector / norm).view(-1, 1) * (layer.weight + delta));
-        mergedNorm = norm.MoveToOuterDisposeScope();
+        mergedNorm = norm.DetachFromDisposeScope(); // owned here until Unmerge, whatever scope the caller merged in
     }
 
     /// <summary>
