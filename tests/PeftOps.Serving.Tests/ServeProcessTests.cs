@@ -76,12 +76,14 @@ public sealed class ServeProcessTests(TrainedRepository trained) : IClassFixture
 
         var poll = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string>(), "serve", "--stage", "production", "--poll", "-1", "--registry", store);
         var tokens = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string>(), "serve", "--stage", "production", "--max-new-tokens", "0", "--registry", store);
+        var queue = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string>(), "serve", "--stage", "production", "--max-queue", "0", "--registry", store);
         var urls = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string>(), "serve", "--stage", "production", "--urls", "127.0.0.1:8080", "--registry", store);
         var token = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string> { ["PEFTOPS_SERVE_TOKEN"] = "short" }, "serve", "--stage", "production", "--registry", store);
         var nobody = await PeftOpsRunner.AsProcessIn(sandbox.Served, new Dictionary<string, string>(), "serve", "--stage", "production", "--adapter", "other", "--registry", store, "--cache", sandbox.Cache);
 
         Assert.Equal((2, "peftops: --poll is -1, expected at least 0\n"), (poll.ExitCode, poll.Stderr));
         Assert.Equal((2, "peftops: --max-new-tokens is 0, expected at least 1\n"), (tokens.ExitCode, tokens.Stderr));
+        Assert.Equal((2, "peftops: --max-queue is 0, expected at least 1\n"), (queue.ExitCode, queue.Stderr));
         Assert.Equal((2, "peftops: --urls '127.0.0.1:8080' is not a listening address (expected e.g. http://127.0.0.1:8080 or http://0.0.0.0:8080)\n"), (urls.ExitCode, urls.Stderr));
         Assert.Equal((2, "peftops: PEFTOPS_SERVE_TOKEN has 5 characters, expected at least 16 (POST /v1/refresh is off without it)\n"), (token.ExitCode, token.Stderr));
         Assert.Equal((4, $"peftops: other: no version holds stage 'production' in {store.TrimEnd('/')}\n"), (nobody.ExitCode, nobody.Stderr));
