@@ -1,4 +1,6 @@
 using System.Text.Json;
+using PeftOps.TestSupport;
+using YamlDotNet.RepresentationModel;
 
 namespace PeftOps.GitHub.Tests.Actions;
 
@@ -191,6 +193,46 @@ public sealed class ActionsExpressionTests
     [InlineData("nosuchcontext.x")]
     public void What_the_harness_does_not_do_is_refused_not_guessed(string expression) =>
         Assert.Throws<NotSupportedException>(() => Eval(expression));
+
+    public static TheoryData<string> Workflows() =>
+        [.. Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, ".github", "workflows"), "*.yml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Every expression of the workflows parses, each <c>if:</c> with its status functions, so a workflow never reaches
+    /// the journey test with an expression the harness would misread. What an action's <c>with:</c> holds is the action's
+    /// (the harness runs no action, so <c>hashFiles</c> in a cache key is left to GitHub).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Every_expression_of_a_workflow_parses(string workflow)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, ".github", "workflows", workflow))));
+        var parsed = 0;
+        foreach (var (key, text, inAction) in Scalars(stream.Documents[0].RootNode, "", false))
+        {
+            if (key == "if")
+            {
+                ExpressionParser.Parse(text.StartsWith("${{", StringComparison.Ordinal) ? text.Trim()[3..^2] : text, statusChecksAllowed: true);
+                parsed++;
+            }
+            for (var open = text.IndexOf("${{", StringComparison.Ordinal); open >= 0 && !inAction; open = text.IndexOf("${{", open + 3, StringComparison.Ordinal))
+            {
+                ExpressionParser.ParseEmbedded(text, open + 3, statusChecksAllowed: key == "if");
+                parsed++;
+            }
+        }
+        Assert.True(parsed > 0, $"{workflow} has no expression: was it read?");
+    }
+
+    private static IEnumerable<(string Key, string Text, bool InAction)> Scalars(YamlNode node, string key, bool inAction) => node switch
+    {
+        YamlScalarNode scalar => [(key, scalar.Value ?? "", inAction)],
+        YamlSequenceNode list => list.Children.SelectMany(child => Scalars(child, key, inAction)),
+        YamlMappingNode map => map.Children.SelectMany(pair => Scalars(pair.Value, ((YamlScalarNode)pair.Key).Value!,
+            inAction || (((YamlScalarNode)pair.Key).Value == "with" && map.Children.ContainsKey(new YamlScalarNode("uses"))))),
+        _ => [],
+    };
 
     [Fact]
     public void An_unterminated_interpolation_and_a_status_function_in_one_are_refused()
