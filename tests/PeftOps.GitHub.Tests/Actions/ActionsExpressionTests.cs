@@ -120,6 +120,18 @@ public sealed class ActionsExpressionTests
     public void Contexts_and_properties_ignore_case_and_missing_ones_are_null(string expression, object? expected) => Assert.Equal(expected, Eval(expression));
 
     [Fact]
+    public void A_stand_in_payload_built_in_CSharp_reads_as_numbers_and_arrays()
+    {
+        var contexts = new Dictionary<string, object?>
+        {
+            ["github"] = new Dictionary<string, object?> { ["event"] = new Dictionary<string, object?> { ["number"] = 7, ["labels"] = new object?[] { new Dictionary<string, object?> { ["name"] = "bug" } } } },
+        };
+
+        Assert.Equal("pr-7", ActionsExpression.Interpolate("pr-${{ github.event.number }}", contexts));
+        Assert.Equal(true, ActionsExpression.Evaluate("github.event.number == 7 && contains(github.event.labels.*.name, 'BUG')", contexts));
+    }
+
+    [Fact]
     public void The_object_filter_takes_each_items_property_where_it_has_one()
     {
         Assert.Equal(new object?[] { "bug", "Compare-Methods" }, (List<object?>)Eval("github.event.pull_request.labels.*.name")!);

@@ -22,7 +22,7 @@ internal abstract record ExpressionNode
     public sealed record Context(string Name) : ExpressionNode
     {
         public override object? Evaluate(IReadOnlyDictionary<string, object?> contexts, RunStatus? status) =>
-            TryGet(contexts, Name, out var value) ? value : throw new NotSupportedException($"the harness has no context '{Name}' here");
+            TryGet(contexts, Name, out var value) ? ExpressionValues.Of(value) : throw new NotSupportedException($"the harness has no context '{Name}' here");
     }
 
     /// <summary><c>target.name</c>: an object's property ignoring case, else null; over a filtered array, each item's.</summary>
@@ -136,10 +136,13 @@ internal abstract record ExpressionNode
             var at = Math.Floor(ExpressionValues.Number(key));
             if (!(at >= 0 && at < list.Count))
                 return false;
-            value = list[(int)at];
+            value = ExpressionValues.Of(list[(int)at]);
             return true;
         }
-        return key is null or bool or double or string && TryGet(target, ExpressionValues.Text(key), out value);
+        if (key is not (null or bool or double or string) || !TryGet(target, ExpressionValues.Text(key), out value))
+            return false;
+        value = ExpressionValues.Of(value);
+        return true;
     }
 
     private static bool TryGet(object? target, string name, out object? value)
@@ -165,9 +168,9 @@ internal abstract record ExpressionNode
 
     private static IEnumerable<object?> Children(object? value) => value switch
     {
-        List<object?> list => list,
-        IReadOnlyDictionary<string, object?> map => map.Values,
-        IDictionary<string, object?> map => map.Values,
+        List<object?> list => list.Select(ExpressionValues.Of),
+        IReadOnlyDictionary<string, object?> map => map.Values.Select(ExpressionValues.Of),
+        IDictionary<string, object?> map => map.Values.Select(ExpressionValues.Of),
         _ => [],
     };
 }

@@ -11,6 +11,20 @@ namespace PeftOps.GitHub.Tests.Actions;
 /// </summary>
 internal static partial class ExpressionValues
 {
+    /// <summary>
+    /// A value from a context as the language sees it: the stand-in payloads a test builds in C# may hold other .NET
+    /// numbers (an <c>int</c> pull-request number), arrays and dictionaries of other value types, which are a number, an
+    /// array and an object here.
+    /// </summary>
+    public static object? Of(object? value) => value switch
+    {
+        null or bool or double or string or List<object?> or IReadOnlyDictionary<string, object?> or IDictionary<string, object?> => value,
+        sbyte or byte or short or ushort or int or uint or long or ulong or float or decimal => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+        System.Collections.IDictionary map => map.Keys.Cast<object>().ToDictionary(k => $"{k}", k => map[k], StringComparer.OrdinalIgnoreCase),
+        System.Collections.IEnumerable items => items.Cast<object?>().ToList(),
+        _ => value,
+    };
+
     /// <summary>Falsy: <c>false</c>, <c>0</c>, <c>-0</c>, <c>NaN</c>, <c>''</c> and <c>null</c>; everything else, arrays and objects included, is truthy.</summary>
     public static bool Truthy(object? value) => value switch
     {
