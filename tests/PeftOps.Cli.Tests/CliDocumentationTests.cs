@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using PeftOps.Cli.Commands;
 using PeftOps.TestSupport;
 
@@ -31,6 +33,19 @@ public sealed class CliDocumentationTests
         var problems = CliReferenceCheck.SynopsisProblems(PeftOpsCli.CreateRoot(), Read("README.md"), "README.md", "## Command-line contract");
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    [Fact]
+    public void The_READMEs_exit_codes_are_the_tools()
+    {
+        var readme = Read("README.md");
+        var start = readme.IndexOf("Exit codes: ", StringComparison.Ordinal);
+        var paragraph = readme[start..readme.IndexOf("\n\n", start, StringComparison.Ordinal)];
+        // the codes are the numbers that start the list or follow a comma; code spans (`PEFTOPS_DEBUG=1`) are not the list
+        var listed = Regex.Matches(Regex.Replace(paragraph, "`[^`]*`", ""), @"(?:Exit codes:|,)\s+(\d+)\s")
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+
+        Assert.Equal(ExitCodeValues.Order(), listed.Order());
     }
 
     [Fact]
