@@ -35,6 +35,7 @@ public sealed class ActionsExpressionTests
     [InlineData("-9.2", -9.2)]
     [InlineData("0xff", 255.0)]
     [InlineData("-2.99e-2", -0.0299)]
+    [InlineData("-.5", -0.5)]
     [InlineData("'Mona the Octocat'", "Mona the Octocat")]
     [InlineData("'It''s open source!'", "It's open source!")]
     public void Literals_are_the_documented_ones(string expression, object? expected) => Assert.Equal(expected, Eval(expression));
@@ -99,6 +100,7 @@ public sealed class ActionsExpressionTests
     [InlineData("!!''", false)]
     [InlineData("!!null", false)]
     [InlineData("!!NaN", false)]
+    [InlineData("!!.5", true)]
     [InlineData("!!'0'", true)]
     [InlineData("!!'false'", true)]
     [InlineData("!!fromJSON('[]')", true)]

@@ -107,7 +107,7 @@ internal sealed class ExpressionParser
             return new ExpressionNode.Literal(StringLiteral());
         if (c == '"')
             throw Error("strings are written in single quotes");
-        if (char.IsAsciiDigit(c) || (c is '-' or '+' && (char.IsAsciiDigit(Peek(1)) || Peek(1) == 'I')))
+        if (char.IsAsciiDigit(c) || (c == '.' && char.IsAsciiDigit(Peek(1))) || (c is '-' or '+' && (char.IsAsciiDigit(Peek(1)) || Peek(1) is '.' or 'I')))
             return new ExpressionNode.Literal(NumberLiteral());
         var name = Name("a value");
         if (Peek(0) == '(')

@@ -128,7 +128,7 @@ internal static partial class ExpressionValues
         _ => throw new NotSupportedException($"{value.GetType().Name} is not a value of the expression language"),
     };
 
-    // digits, an optional fraction, an optional exponent (the sign is taken off first)
-    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$")]
+    // digits, an optional fraction, an optional exponent (the sign is taken off first); GitHub also reads ".5"
+    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")]
     private static partial Regex JsonNumber();
 }
