@@ -55,7 +55,7 @@ public sealed partial class ReportPublisher
         var outcome = GateOutcome.Load(Path.Combine(gateDirectory, "gate.json"));
         if (!string.Equals(outcome.Adapter, adapter, StringComparison.Ordinal))
             throw new InputException($"{Path.Combine(gateDirectory, "gate.json")}: adapter is '{outcome.Adapter}', expected '{adapter}'");
-        var report = GitHubText.Truncate(ReportMarker.Ensure(adapter, ReadReport(gateDirectory)));
+        var report = GitHubText.Truncate(ReportMarker.Prepend(ReportMarker.For(adapter), ReadReport(gateDirectory)));
 
         if (_environment.Token is null || _commenter is null || _checkRuns is null)
         {
@@ -105,7 +105,7 @@ public sealed partial class ReportPublisher
             throw new InputException($"{markdownPath}: file not found (expected the compare.md written by 'peftops compare')");
         var marker = ReportMarker.ForComparison(adapter);
         var text = await File.ReadAllTextAsync(markdownPath, cancellationToken).ConfigureAwait(false);
-        var report = GitHubText.Truncate(text.Contains(marker, StringComparison.Ordinal) ? text : $"{marker}\n{text}");
+        var report = GitHubText.Truncate(ReportMarker.Prepend(marker, text));
 
         if (_environment.Token is null || _commenter is null || _environment.PullRequestNumber is not { } number)
         {

@@ -1,6 +1,6 @@
 namespace PeftOps.Configuration.Tests;
 
-/// <summary>The adapter.yaml example of docs/DESIGN.md, verbatim, and the data files it names.</summary>
+/// <summary>A complete adapter.yaml (the support-intents adapter as first designed, every section a spec may have) and the data files it names.</summary>
 internal static class DesignExample
 {
     public const string Yaml = """

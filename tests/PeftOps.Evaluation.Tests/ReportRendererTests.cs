@@ -1,3 +1,4 @@
+using PeftOps.Contracts;
 using PeftOps.Evaluation.Gating;
 using PeftOps.Evaluation.Reporting;
 using PeftOps.Evaluation.Tests.Support;
@@ -7,11 +8,13 @@ namespace PeftOps.Evaluation.Tests;
 public class ReportRendererTests
 {
     [Theory]
-    [InlineData("support-intents", "<!-- peftops:report adapter=support-intents -->")]
-    [InlineData("x --> <script>alert(1)</script>", "<!-- peftops:report adapter=x_--___script_alert_1___script_ -->")]
-    public void The_marker_names_the_adapter_and_cannot_close_early(string adapter, string expected)
+    [InlineData("support-intents")]
+    [InlineData("x --> <script>alert(1)</script>")]
+    public void The_report_starts_with_the_adapters_marker(string adapter)
     {
-        Assert.Equal(expected, ReportRenderer.Marker(adapter));
+        var report = ReportRenderer.Render(Gate.Evaluate(Scenarios.Policy(), adapter, Scenarios.Candidate(Scenarios.Better), Scenarios.ProductionReport()), []);
+
+        Assert.StartsWith(ReportMarker.For(adapter) + "\n", report, StringComparison.Ordinal);
     }
 
     [Fact]

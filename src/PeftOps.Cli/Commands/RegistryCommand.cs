@@ -11,10 +11,17 @@ namespace PeftOps.Cli.Commands;
 /// </summary>
 internal static class RegistryCommand
 {
-    public static readonly Option<string?> RegistryOption = new("--registry")
+    /// <summary><c>--registry</c> of every <c>registry</c> subcommand: declared once on <c>registry</c>, recursive.</summary>
+    public static readonly Option<string?> RegistryOption = StoreOption(recursive: true);
+
+    /// <summary>
+    /// <c>--registry URI</c>, the artifact store. <c>serve</c> declares its own, not recursive: <c>serve refresh</c> talks to a
+    /// running server, not to the store, and takes no <c>--registry</c>.
+    /// </summary>
+    public static Option<string?> StoreOption(bool recursive) => new("--registry")
     {
         Description = "Artifact store: file://PATH or azure://ACCOUNT/CONTAINER (default: peftops.yaml's registry, else file://.peftops/registry).",
-        Recursive = true,
+        Recursive = recursive,
     };
 
     public static Command Create()
@@ -36,7 +43,7 @@ internal static class RegistryCommand
         return command;
     }
 
-    public static Argument<string> AdapterArgument() => new("adapter") { Description = "The adapter's name (its folder under adapters/)." };
+    public static Argument<string> AdapterArgument() => new("ADAPTER") { Description = "The adapter's name (its folder under adapters/)." };
 
     public static Option<string> VersionOption(bool required) => new("--version") { Description = "A semantic version: 1.2.0 or v1.2.0.", Required = required };
 
@@ -45,13 +52,14 @@ internal static class RegistryCommand
     /// <summary>
     /// Opens the registry and runs <paramref name="body"/>: bad input exits 2, a failed verification 1, nothing there 4,
     /// git or store failures 5. A command that <paramref name="writes"/> refuses a store that will not outlive a CI job.
+    /// The store is <paramref name="store"/>'s value (by default <see cref="RegistryOption"/>'s).
     /// </summary>
-    public static Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<AdapterRegistry, Task<int>> body, bool writes = false) =>
+    public static Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<AdapterRegistry, Task<int>> body, bool writes = false, Option<string?>? store = null) =>
         PeftOpsCli.Guard(async () =>
         {
             try
             {
-                var registry = await AdapterRegistry.OpenAsync(Environment.CurrentDirectory, parse.GetValue(RegistryOption), writes, cancellationToken).ConfigureAwait(false);
+                var registry = await AdapterRegistry.OpenAsync(Environment.CurrentDirectory, parse.GetValue(store ?? RegistryOption), writes, cancellationToken).ConfigureAwait(false);
                 return await body(registry).ConfigureAwait(false);
             }
             catch (ArtifactIntegrityException e)

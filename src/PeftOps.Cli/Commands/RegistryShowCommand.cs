@@ -8,7 +8,7 @@ internal static class RegistryShowCommand
 {
     public static Command Create()
     {
-        var adapter = new Argument<string?>("adapter") { Description = "An adapter; every adapter when left out.", Arity = ArgumentArity.ZeroOrOne };
+        var adapter = new Argument<string?>("ADAPTER") { Description = "An adapter; every adapter when left out.", Arity = ArgumentArity.ZeroOrOne };
         var stage = RegistryCommand.StageOption(required: false);
         var at = new Option<string>("--at") { Description = "With --stage: the version that held the stage at this time (ISO 8601, UTC unless an offset is given)." };
         var command = new Command("show", "Latest version and each stage's version; with --stage S --at TIME, the version that held S then.") { adapter, stage, at };

@@ -16,7 +16,7 @@ internal static class ReportCommand
 {
     public static Command Create()
     {
-        var adapter = new Argument<string>("adapter") { Description = "Adapter name (its folder under adapters/)." };
+        var adapter = new Argument<string>("ADAPTER") { Description = "Adapter name (its folder under adapters/)." };
         var gateDir = new Option<string?>("--gate-dir") { Description = "Folder with report.md and gate.json (the output of 'peftops gate')." };
         var compareDir = new Option<string?>("--compare-dir") { Description = "Instead of --gate-dir: folder with compare.md and compare.json (the output of 'peftops compare'), posted as its own sticky comment." };
         var release = new Option<string?>("--release") { Description = "Publish the GitHub release of this version (X.Y.Z) instead of the PR comment and check run." };

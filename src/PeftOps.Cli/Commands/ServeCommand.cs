@@ -40,10 +40,11 @@ internal static class ServeCommand
         var cache = new Option<string?>("--cache") { Description = "Folder for verified versions (default: $PEFTOPS_CACHE/serve, else ~/.cache/peftops/serve)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var dtype = CommonOptions.Dtype();
+        var store = RegistryCommand.StoreOption(recursive: false);
         var noMerge = new Option<bool>("--no-merge") { Description = "Serving one adapter, run it beside the base weights instead of merged into them." };
         var command = new Command("serve", "Serve the adapter versions that hold a stage over HTTP, following promotions and rollbacks.")
         {
-            RegistryCommand.RegistryOption, stage, adapters, urls, poll, batchWait, maxBatch, maxQueue, maxNewTokens, cache, device, dtype, noMerge,
+            store, stage, adapters, urls, poll, batchWait, maxBatch, maxQueue, maxNewTokens, cache, device, dtype, noMerge,
         };
         command.Subcommands.Add(ServeRefreshCommand.Create());
         command.SetAction((parse, cancellationToken) => RegistryCommand.Run(parse, cancellationToken, async registry =>
@@ -77,7 +78,7 @@ internal static class ServeCommand
             }
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
-        }));
+        }, store: store));
         return command;
     }
 

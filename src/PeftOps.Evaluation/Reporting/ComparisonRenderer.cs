@@ -6,7 +6,7 @@ namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
 /// Renders compare.json as compare.md, the sticky comment of a method comparison: a hidden marker naming the adapter
-/// (not the gate report's, so the two comments never replace each other), the lightest passing variant in one sentence,
+/// (<see cref="ReportMarker.ForComparison"/>, not the gate report's, so the two comments never replace each other), the lightest passing variant in one sentence,
 /// one table row per variant, and a Mermaid bar chart of the first target metric per variant, lightest first.
 /// </summary>
 public static class ComparisonRenderer
@@ -16,15 +16,11 @@ public static class ComparisonRenderer
     /// <summary>The mark on the lightest passing variant's row.</summary>
     public const string LightestMark = "🏆";
 
-    /// <summary><c>&lt;!-- peftops:compare adapter=NAME --&gt;</c>.</summary>
-    public static string Marker(string adapter) =>
-        $"<!-- peftops:compare adapter={string.Concat(adapter.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' ? c : '_'))} -->";
-
     public static string Render(ComparisonReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
-        md.AppendLine(Marker(report.Adapter));
+        md.AppendLine(ReportMarker.ForComparison(report.Adapter));
         md.AppendLine($"### Method comparison: {MarkdownText.Escape(report.Adapter)}");
         md.AppendLine();
         md.AppendLine($"{report.Variants.Count} variants of the spec, each trained, evaluated on the target and non-target suites and gated "

@@ -6,20 +6,16 @@ using PeftOps.Evaluation.Statistics;
 namespace PeftOps.Evaluation.Reporting;
 
 /// <summary>
-/// Renders a <see cref="GateResult"/> as the Markdown of the sticky PR comment: a hidden marker naming the adapter,
+/// Renders a <see cref="GateResult"/> as the Markdown of the sticky PR comment: the hidden <see cref="ReportMarker"/> naming the adapter,
 /// the verdict in one line, then the data rules and checks, then rules, flips, per-class changes, charts, spec changes, lineage, cost and latency.
 /// Every piece of text from data goes through <see cref="MarkdownText"/>; the output depends only on its inputs.
 /// </summary>
 public static partial class ReportRenderer
 {
-    /// <summary>The hidden marker that finds this adapter's comment again: <c>&lt;!-- peftops:report adapter=NAME --&gt;</c>.</summary>
-    public static string Marker(string adapter) =>
-        $"<!-- peftops:report adapter={string.Concat(adapter.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' ? c : '_'))} -->";
-
     public static string Render(GateResult result, IReadOnlyList<ReportChart> charts)
     {
         var md = new StringBuilder();
-        md.AppendLine(Marker(result.Adapter));
+        md.AppendLine(ReportMarker.For(result.Adapter));
         md.AppendLine($"### {Emoji(result.Verdict)} {MarkdownText.Escape(result.Headline)}");
         md.AppendLine();
         AppendMethod(md, result);

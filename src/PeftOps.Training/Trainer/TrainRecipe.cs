@@ -15,7 +15,10 @@ using static TorchSharp.torch;
 namespace PeftOps.Training.Trainer;
 
 /// <summary>
-/// Trains a sequence-classification adapter from its spec, top to bottom: setup, train (AdamW, warmup then
+/// Trains an adapter from its spec, for either <c>task.type</c>: <c>sequence-classification</c> on a BERT encoder
+/// (<see cref="ClassificationData"/>: labelled texts, cross-entropy over the labels) or <c>causal-lm</c> on a Llama,
+/// Qwen2 or Mistral decoder (<see cref="CausalLmData"/>: prompt/response or chat JSONL, the loss on the response or the
+/// assistant turns only). Top to bottom: setup, train (AdamW, warmup then
 /// decay, clipping, accumulation, optional activation checkpointing and embedding preservation, early stopping on a validation metric keeping the
 /// best weights, resumable checkpoints), save in PEFT's format, write metrics.jsonl and train.json, clean up.
 /// The same spec and seed on CPU give byte-identical adapter files: data order, initialisation and

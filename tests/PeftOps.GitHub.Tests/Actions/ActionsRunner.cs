@@ -69,8 +69,8 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
             pending.Remove(ready);
             var needs = Needs(ready.Job).ToDictionary(n => n, n => outputs[n], StringComparer.OrdinalIgnoreCase);
             var contexts = Contexts(e, inputs, needs, matrix: null, steps: null, env: null);
-            var failedNeed = needs.Values.OfType<Dictionary<string, object?>>().Any(n => (string?)n["result"] != "success");
-            if (failedNeed || !ActionsExpression.Condition(Scalar(Child(ready.Job, "if")), contexts))
+            var status = RunStatus.OfJob([.. Needs(ready.Job).Select(n => Result(outputs[n]))], [.. Ancestors(jobs, ready.Job).Select(n => Result(outputs[n]))]);
+            if (!ActionsExpression.Condition(Scalar(Child(ready.Job, "if")), contexts, status))
             {
                 runs.Add(new JobRun(ready.Name, "skipped", new Dictionary<string, string>(), "", null));
                 outputs[ready.Name] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["result"] = "skipped", ["outputs"] = new Dictionary<string, object?>() };
@@ -114,8 +114,7 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         {
             index++;
             var condition = Scalar(Child(step, "if"));
-            var runsAfterFailure = condition?.Contains("always()", StringComparison.Ordinal) == true;
-            if ((status == "failure" && !runsAfterFailure) || !ActionsExpression.Condition(condition, contexts))
+            if (!ActionsExpression.Condition(condition, contexts, RunStatus.Of([status])))
                 continue;
             if (Scalar(Child(step, "uses")) is { } uses)
             {
@@ -281,6 +280,12 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         YamlSequenceNode many => many.Children.Select(n => Scalar(n)!),
         _ => [],
     };
+
+    /// <summary>The jobs <paramref name="job"/> needs, and the jobs those need, and so on: <c>failure()</c> looks at all of them.</summary>
+    private static IEnumerable<string> Ancestors(YamlMappingNode jobs, YamlMappingNode job) =>
+        Needs(job).SelectMany(n => Ancestors(jobs, (YamlMappingNode)Child(jobs, n)!).Prepend(n)).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    private static string? Result(object? job) => ((Dictionary<string, object?>)job!)["result"] as string;
 
     public static YamlNode? Child(YamlNode? node, string key) =>
         node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null;
