@@ -8,7 +8,7 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.Peft;
 using PeftOps.Peft.Format;
-using PeftOps.Training;
+using PeftOps.Inference;
 using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
