@@ -36,7 +36,8 @@ public sealed record AdapterMetadata(string WeightsPath, IReadOnlyList<string>? 
     /// <exception cref="InputException">No adapter_model.safetensors, a corrupt one, or metadata this version cannot apply.</exception>
     public static AdapterMetadata Read(string adapterDir)
     {
-        var path = Path.Combine(adapterDir, PeftFormat.WeightsFileName);
+        PeftFormat.AdapterFile(adapterDir, PeftFormat.ConfigFileName); // a folder without it is no adapter: say so first
+        var path = PeftFormat.AdapterFile(adapterDir, PeftFormat.WeightsFileName);
         var (metadata, shapes) = SafetensorsFile.ReadHeader(path);
         var labels = metadata.TryGetValue(LabelsKey, out var json) ? ParseLabels(path, json) : null;
         var scope = metadata.TryGetValue(AdapterScope.MetadataKey, out var scopeJson) ? AdapterScope.Parse(path, scopeJson) : null;
