@@ -1,26 +1,6 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Configuration;
-
-/// <summary>How a classifier decides that a message is outside its scope.</summary>
-public enum ScopeMethod
-{
-    /// <summary>An extra class trained on <see cref="OutOfScopeSpec.Data"/>, plus a confidence threshold calibrated on validation.</summary>
-    OosClass,
-    /// <summary>Only a confidence threshold (top in-scope probability) calibrated on validation; nothing out of scope is trained.</summary>
-    Softmax,
-}
-
-/// <summary>What the calibrated threshold is applied to.</summary>
-public enum ScopeScore
-{
-    /// <summary>The top in-scope softmax probability: a message under the threshold is out of scope.</summary>
-    Confidence,
-    /// <summary>
-    /// The Mahalanobis distance of the classifier's L2-normalised pooled features to the nearest in-scope class mean,
-    /// with one covariance shared by all classes, both fitted on the in-scope training messages after training: a
-    /// message beyond the threshold is out of scope.
-    /// </summary>
-    Mahalanobis,
-}
 
 /// <summary>
 /// What the adapter answers and what it must refuse. <see cref="InScopeLabels"/> empty: every training label is in

@@ -8,7 +8,7 @@ namespace PeftOps.Contracts;
 /// number is a <see cref="JsonException"/> that lists the names expected, so a reader can say
 /// <c>gate.json:4: $.conclusion: expected success, failure or neutral (was "skipped")</c> instead of naming a C# type.
 /// </summary>
-internal sealed class SpelledEnumConverter(JsonNamingPolicy policy) : JsonConverterFactory
+internal class SpelledEnumConverter(JsonNamingPolicy policy) : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 

@@ -44,10 +44,8 @@ public sealed partial class PeftModel
     public (PeftAdapterConfig Config, IReadOnlyList<string> Warnings) LoadAdapter(string directory, string name)
     {
         var configPath = Path.Combine(directory, PeftFormat.ConfigFileName);
-        var weightsPath = Path.Combine(directory, PeftFormat.WeightsFileName);
         var (config, warnings) = PeftConfigFile.Read(configPath);
-        if (!File.Exists(weightsPath))
-            throw new InputException($"{weightsPath}: not found (a PEFT adapter folder holds {PeftFormat.WeightsFileName})");
+        var weightsPath = PeftFormat.AdapterFile(directory, PeftFormat.WeightsFileName);
         var tensors = Modeling.Safetensors.SafetensorsTorch.Load(weightsPath);
         try
         {

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving;
 
@@ -30,24 +31,29 @@ public sealed class DynamicBatcher : BackgroundService
         _log = log;
     }
 
-    /// <returns>One row per text: class probabilities and scope features (<see cref="Endpoint.Predict"/>) or an embedding;
+    /// <returns>Per text, in order, its class probabilities and scope features (<see cref="ModelHost.Classify"/>);
     /// faulted with <see cref="Overloaded"/> when the queue has no room for the texts.</returns>
-    public Task<float[][]> RunAsync(ServingSlot slot, Endpoint endpoint, IReadOnlyList<string> texts)
+    public Task<ClassifierOutput[]> ClassifyAsync(ServingSlot slot, IReadOnlyList<string> texts) => RunAsync<ClassifierOutput>(slot, Endpoint.Predict, texts);
+
+    /// <returns>Per text, in order, its embedding (<see cref="ModelHost.Embeddings"/>); faulted with <see cref="Overloaded"/> when the queue is full.</returns>
+    public Task<float[][]> EmbedAsync(ServingSlot slot, IReadOnlyList<string> texts) => RunAsync<float[]>(slot, Endpoint.Embed, texts);
+
+    private async Task<TRow[]> RunAsync<TRow>(ServingSlot slot, Endpoint endpoint, IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(slot);
         ArgumentNullException.ThrowIfNull(texts);
         if (!TryAdmit(texts.Count))
         {
-            return Task.FromException<float[][]>(new Overloaded(
-                $"{slot.Name}: the server is overloaded (the queue of texts waiting for a forward pass is full: {_options.QueueCapacity}); retry after {Overloaded.RetryAfterSeconds} s"));
+            throw new Overloaded(
+                $"{slot.Name}: the server is overloaded (the queue of texts waiting for a forward pass is full: {_options.QueueCapacity}); retry after {Overloaded.RetryAfterSeconds} s");
         }
-        var work = new Work(slot, endpoint, texts, new TaskCompletionSource<float[][]>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Work(slot, endpoint, texts, new TaskCompletionSource<Array>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(work))
         {
             Interlocked.Add(ref _waiting, -texts.Count);
             work.Done.SetException(new InvalidOperationException("the server is stopping"));
         }
-        return work.Done.Task;
+        return (TRow[])await work.Done.Task.ConfigureAwait(false);
     }
 
     /// <summary>Reserves room for <paramref name="count"/> texts; an empty queue takes any request, so none is refused forever.</summary>
@@ -124,13 +130,16 @@ public sealed class DynamicBatcher : BackgroundService
             try
             {
                 _metrics.BatchSize.WithLabels(group.Key.Endpoint.Name()).Observe(texts.Count);
-                var rows = group.Key.Endpoint == Endpoint.Predict
+                Array rows = group.Key.Endpoint == Endpoint.Predict
                     ? _host.Classify(group.Key.ModelKey, texts)
                     : _host.Embeddings(group.Key.ModelKey, texts);
                 var start = 0;
                 foreach (var work in items)
                 {
-                    work.Done.TrySetResult(rows[start..(start + work.Texts.Count)]);
+                    // each request gets its own rows, typed as the endpoint's (ClassifierOutput[] or float[][])
+                    var own = Array.CreateInstance(rows.GetType().GetElementType()!, work.Texts.Count);
+                    Array.Copy(rows, start, own, 0, work.Texts.Count);
+                    work.Done.TrySetResult(own);
                     start += work.Texts.Count;
                 }
             }
@@ -145,5 +154,5 @@ public sealed class DynamicBatcher : BackgroundService
         }
     }
 
-    private sealed record Work(ServingSlot Slot, Endpoint Endpoint, IReadOnlyList<string> Texts, TaskCompletionSource<float[][]> Done);
+    private sealed record Work(ServingSlot Slot, Endpoint Endpoint, IReadOnlyList<string> Texts, TaskCompletionSource<Array> Done);
 }

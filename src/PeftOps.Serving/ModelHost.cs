@@ -4,7 +4,7 @@ using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
 using PeftOps.Registry;
-using PeftOps.Training;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving;
 
@@ -66,9 +66,9 @@ public sealed partial class ModelHost : IDisposable
         }
     }
 
-    /// <returns>Per text of <paramref name="texts"/>, in order, from the version <paramref name="key"/>: its class probabilities,
-    /// then the pooled features a scope may decide from (<see cref="Predictor.Classify"/>).</returns>
-    public float[][] Classify(string key, IReadOnlyList<string> texts)
+    /// <returns>Per text of <paramref name="texts"/>, in order, from the version <paramref name="key"/>: its class probabilities
+    /// and the pooled features a scope may decide from (<see cref="Predictor.Classify"/>).</returns>
+    public ClassifierOutput[] Classify(string key, IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
         lock (_gate)

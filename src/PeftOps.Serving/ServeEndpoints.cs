@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving;
 
@@ -55,10 +55,10 @@ public sealed class ServeEndpoints
             if (endpoint == Endpoint.Predict && slot.Labels.Count == 0)
                 throw new RequestError(400, $"{slot.Name} has no classifier head, so it cannot predict (use /embed)");
             var texts = await TextsRequest.ReadAsync(context.Request.Body, context.Request.ContentLength, _options, context.RequestAborted).ConfigureAwait(false);
-            var rows = await _batcher.RunAsync(slot, endpoint, texts).ConfigureAwait(false);
             return endpoint == Endpoint.Predict
-                ? Results.Json(new PredictResponse(slot.Adapter, slot.Version, slot.Stage, [.. rows.Select(r => Predict(slot, r))]))
-                : Results.Json(new EmbedResponse(slot.Adapter, slot.Version, slot.Stage, rows));
+                ? Results.Json(new PredictResponse(slot.Adapter, slot.Version, slot.Stage,
+                    [.. (await _batcher.ClassifyAsync(slot, texts).ConfigureAwait(false)).Select(slot.Predictions.Format)]))
+                : Results.Json(new EmbedResponse(slot.Adapter, slot.Version, slot.Stage, await _batcher.EmbedAsync(slot, texts).ConfigureAwait(false)));
         }
         catch (RequestError e)
         {
@@ -84,16 +84,6 @@ public sealed class ServeEndpoints
         {
             _metrics.Answered(slot?.Adapter ?? ServingMetrics.Unknown, endpoint, status, Stopwatch.GetElapsedTime(started));
         }
-    }
-
-    /// <param name="row">A row of <see cref="ModelHost.Classify"/>: probabilities, then the scope's features.</param>
-    private static Prediction Predict(ServingSlot slot, float[] row)
-    {
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
-        for (var i = 0; i < slot.Labels.Count; i++)
-            scores[slot.Labels[i]] = Math.Round(row[i], 6);
-        var verdict = slot.Rule.Decide(row);
-        return new Prediction(verdict.OutOfScope ? null : verdict.Label, verdict.OutOfScope, Math.Round(verdict.OosScore, 6), scores);
     }
 
     private async Task<IResult> RefreshAsync(HttpContext context)
@@ -138,15 +128,11 @@ public sealed class ServeEndpoints
 /// <summary><c>GET /v1/adapters</c>.</summary>
 public sealed record AdaptersResponse(string Stage, IReadOnlyList<AdapterView> Adapters);
 
-/// <summary><c>POST /v1/adapters/{name}/predict</c>: one prediction per text, in order, all from <see cref="Version"/>.</summary>
-public sealed record PredictResponse(string Adapter, string Version, string Stage, IReadOnlyList<Prediction> Predictions);
-
 /// <summary>
-/// One text's answer, decided as <c>peftops predict</c> decides it: the top in-scope label, or null with
-/// <paramref name="OutOfScope"/> when the adapter's calibrated scope refuses the text; <paramref name="OosScore"/> is
-/// 1 - the top in-scope probability (higher is further out of scope); every label's probability.
+/// <c>POST /v1/adapters/{name}/predict</c>: one prediction per text, in order, all from <see cref="Version"/>, each
+/// shaped as <c>peftops predict</c> shapes it (<see cref="PredictionFormatter"/>).
 /// </summary>
-public sealed record Prediction(string? Label, bool OutOfScope, double OosScore, IReadOnlyDictionary<string, double> Scores);
+public sealed record PredictResponse(string Adapter, string Version, string Stage, IReadOnlyList<Prediction> Predictions);
 
 /// <summary><c>POST /v1/adapters/{name}/embed</c>: mean-pooled, L2-normalised embeddings, in order.</summary>
 public sealed record EmbedResponse(string Adapter, string Version, string Stage, IReadOnlyList<float[]> Embeddings);

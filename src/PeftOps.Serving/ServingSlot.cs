@@ -1,5 +1,5 @@
 using PeftOps.Contracts;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving;
 
@@ -23,10 +23,10 @@ public sealed record ServingSlot(
     AdapterScope? Scope = null,
     bool Generates = false)
 {
-    private ScopeRule? _rule;
+    private PredictionFormatter? _predictions;
 
     /// <summary>How the version decides what it answers, built once from <see cref="Labels"/> and <see cref="Scope"/>.</summary>
-    public ScopeRule Rule => _rule ??= ScopeRule.For(Labels, Scope);
+    public PredictionFormatter Predictions => _predictions ??= new PredictionFormatter(Labels, Scope);
 
     /// <summary><c>ADAPTER@VERSION</c>, for messages.</summary>
     public string Name => $"{Adapter}@{Version}";

@@ -3,8 +3,7 @@ using Microsoft.Extensions.Logging;
 using PeftOps.Contracts;
 using PeftOps.Peft.Format;
 using PeftOps.Registry;
-using PeftOps.Training;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving;
 
@@ -169,10 +168,11 @@ public sealed class StageFollower : BackgroundService
             _log.LogWarning("{Adapter}@{Version}: the cached copy failed verification and was downloaded again: {Reason}", adapter, version, cached.Replaced);
         var manifest = cached.Verified.Manifest;
         var key = ServingSlot.ModelKeyOf(adapter, version);
-        var labels = AdapterLabels.TryRead(cached.Folder) ?? [];
+        var metadata = AdapterMetadata.Read(cached.Folder);
+        var labels = AdapterHead.Labels(metadata, manifest.BaseModel.Ref);
         var generates = _host.Load(key, cached.Folder, manifest.BaseModel, labels);
         return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels,
-            AdapterScopes.Read(cached.Folder), generates);
+            metadata.Scope, generates);
     }
 }
 

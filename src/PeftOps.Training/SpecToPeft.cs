@@ -1,4 +1,5 @@
 using PeftOps.Configuration;
+using PeftOps.Modeling.Checkpoints;
 using PeftOps.Peft.Format;
 
 namespace PeftOps.Training;
@@ -31,7 +32,7 @@ public static class SpecToPeft
             RankPattern = m.RankPattern,
             AlphaPattern = m.AlphaPattern,
             TaskType = classification ? "SEQ_CLS" : "CAUSAL_LM",
-            BaseModelNameOrPath = spec.BaseModel,
+            BaseModelNameOrPath = HubReference.Of(spec.BaseModel),
         };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PeftOps.Inference;
 using PeftOps.Cli.Commands;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Peft;

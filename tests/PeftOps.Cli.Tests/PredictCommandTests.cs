@@ -1,4 +1,4 @@
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 using System.Text.Json;
 using PeftOps.TestSupport;
 
@@ -54,7 +54,7 @@ public sealed class PredictCommandTests
             "--set", "scope.out_of_scope.score=mahalanobis"]);
         Assert.True(trained.ExitCode == 0, trained.Stderr);
         Assert.Contains("scope: oos-class, mahalanobis threshold", trained.Stdout, StringComparison.Ordinal);
-        var threshold = AdapterScopes.Read(runs.Combine("distance", "adapter"))!.Threshold;
+        var threshold = AdapterMetadata.Read(runs.Combine("distance", "adapter")).Scope!.Threshold;
         var distance = await Predict("distance");
         Assert.Equal(["text", "label", "scores", "out_of_scope", "oos_score"], distance[0].EnumerateObject().Select(p => p.Name));
         foreach (var p in distance)

@@ -1,3 +1,5 @@
+using PeftOps.Contracts;
+
 namespace PeftOps.Configuration.Tests;
 
 public sealed partial class AdapterSpecLoaderTests

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.TestHost;
 using PeftOps.Cli.Tests;
 using PeftOps.Contracts;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 
 namespace PeftOps.Serving.Tests;
 
@@ -27,8 +27,8 @@ public sealed class DistanceScopeServeTests(MahalanobisTrainedRepository trained
         var body = await ServeClient.JsonAsync(response);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var scope = AdapterScopes.Read(Path.Combine(sandbox.Sandbox.Repository, "artifacts", "tiny", "adapter"))!;
-        Assert.Equal(AdapterScope.MahalanobisScore, scope.Score);
+        var scope = AdapterMetadata.Read(Path.Combine(sandbox.Sandbox.Repository, "artifacts", "tiny", "adapter")).Scope!;
+        Assert.Equal(ScopeScore.Mahalanobis, scope.Score);
         var expected = await InProcessServeTests.PredictedByTheCliAsync(sandbox);
         var predictions = body.GetProperty("predictions").EnumerateArray().ToList();
         Assert.Equal(InProcessServeTests.Texts.Length, predictions.Count);

@@ -1,3 +1,4 @@
+using PeftOps.Inference;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;

@@ -1,3 +1,4 @@
+using PeftOps.Inference;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
@@ -80,7 +81,7 @@ public sealed class EmbeddingPreservationTests(ITestOutputHelper output)
     /// <summary>The base model's embeddings when <paramref name="adapterDir"/> is null, else the adapted model's.</summary>
     private static float[][] Embeddings(AdapterSpec spec, string? adapterDir, IReadOnlyList<string> texts)
     {
-        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = adapterDir is null ? ["blue", "green", "red"] : AdapterLabels.Read(adapterDir) });
+        using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = adapterDir is null ? ["blue", "green", "red"] : AdapterMetadata.Read(adapterDir).Labels! });
         if (adapterDir is not null)
             new PeftModel(model).LoadAdapter(adapterDir, TrainRecipe.AdapterName);
         return Predictor.Embeddings(model, texts, spec.Task.MaxLength);

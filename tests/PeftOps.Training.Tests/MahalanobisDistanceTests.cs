@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using PeftOps.Contracts;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 
 namespace PeftOps.Training.Tests;
 
@@ -55,11 +55,11 @@ public sealed class MahalanobisDistanceTests
     public void A_scope_record_keeps_its_statistics_through_json_and_refuses_broken_ones()
     {
         var statistics = MahalanobisDistance.Fit(Points, Classes, 2);
-        var scope = new AdapterScope("softmax", null, 3.5, 0.95, 0.95, null, AdapterScope.MahalanobisScore, statistics);
+        var scope = new AdapterScope(ScopeMethod.Softmax, null, 3.5, 0.95, 0.95, null, ScopeScore.Mahalanobis, statistics);
 
         var read = AdapterScope.Parse("adapter_model.safetensors", scope.ToJson());
 
-        Assert.Equal((AdapterScope.MahalanobisScore, 3.5), (read.Score, read.Threshold));
+        Assert.Equal((ScopeScore.Mahalanobis, 3.5), (read.Score, read.Threshold));
         Assert.Equal(statistics.Means, read.Distance!.Means);
         Assert.Equal(statistics.Precision, read.Distance.Precision);
         Assert.Equal("softmax, mahalanobis threshold 3.5", read.ToString());
@@ -68,10 +68,13 @@ public sealed class MahalanobisDistanceTests
         Assert.Equal("f: peftops.scope: score mahalanobis needs distance statistics and a threshold of 0 or more (no distance statistics)", noStatistics.Message);
         var shortMeans = Assert.Throws<InputException>(() => AdapterScope.Parse("f", (scope with { Distance = statistics with { Means = [1, 2, 3] } }).ToJson()));
         Assert.EndsWith("(means must hold 2 x 2 float32)", shortMeans.Message, StringComparison.Ordinal);
-        var unknown = Assert.Throws<InputException>(() => AdapterScope.Parse("f", (scope with { Score = "energy" }).ToJson()));
-        Assert.Equal("f: peftops.scope: score must be confidence or mahalanobis (was energy)", unknown.Message);
+        var unknown = Assert.Throws<InputException>(() => AdapterScope.Parse("f", scope.ToJson().Replace("\"mahalanobis\"", "\"energy\"", StringComparison.Ordinal)));
+        Assert.Equal("f: peftops.scope is not a scope record (expected confidence or mahalanobis (was \"energy\"))", unknown.Message);
+        Assert.Contains("\"method\":\"softmax\"", scope.ToJson(), StringComparison.Ordinal);
+        var oosClass = AdapterScope.Parse("f", scope.ToJson().Replace("\"softmax\"", "\"oos-class\"", StringComparison.Ordinal));
+        Assert.Equal(ScopeMethod.OosClass, oosClass.Method);
         // an adapter trained before scores existed reads as score confidence
         var old = AdapterScope.Parse("f", """{"method":"oos-class","oos_label":"out_of_scope","threshold":0.5,"target_in_scope_recall":0.95,"validation_in_scope_recall":0.95}""");
-        Assert.Equal((AdapterScope.ConfidenceScore, null), (old.Score, old.Distance));
+        Assert.Equal((ScopeScore.Confidence, null), (old.Score, old.Distance));
     }
 }

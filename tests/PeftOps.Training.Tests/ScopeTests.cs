@@ -8,7 +8,7 @@ using PeftOps.Peft;
 using PeftOps.TestSupport;
 using PeftOps.Training.Data;
 using PeftOps.Training.Evaluating;
-using PeftOps.Training.Scope;
+using PeftOps.Inference;
 using PeftOps.Training.Trainer;
 using Spectre.Console;
 
@@ -31,11 +31,11 @@ public sealed class ScopeTests
         var spec = AdapterSpecLoader.Load(adapter.Directory, overrides);
 
         var summary = Train(spec, runs.Combine("run"));
-        var scope = AdapterScopes.Read(runs.Combine("run", "adapter"))!;
+        var scope = AdapterMetadata.Read(runs.Combine("run", "adapter")).Scope!;
 
         Assert.Equal(["blue", "green", "red", OutOfScopeSpec.Label], summary.Labels);
         Assert.Equal(48, summary.Examples); // 24 in scope + 24 out of scope
-        Assert.Equal(("oos-class", OutOfScopeSpec.Label, 0.9), (scope.Method, scope.OosLabel, scope.TargetInScopeRecall));
+        Assert.Equal((ScopeMethod.OosClass, OutOfScopeSpec.Label, 0.9), (scope.Method, scope.OosLabel, scope.TargetInScopeRecall));
         Assert.Equal(scope, summary.Scope);
         Assert.Equal(scope.Threshold, TrainRunJson.Read(runs.Combine("run", "train.json")).Summary.Scope!.Threshold);
         Assert.Contains("data/out_of_scope.jsonl", summary.DataSha256.Keys);
@@ -75,9 +75,9 @@ public sealed class ScopeTests
             "evaluation.non_target=[{name: off-topic, kind: out-of-scope, data: data/off_topic.jsonl}]"]);
 
         var summary = Train(spec, runs.Combine("run"));
-        var scope = AdapterScopes.Read(runs.Combine("run", "adapter"))!;
+        var scope = AdapterMetadata.Read(runs.Combine("run", "adapter")).Scope!;
 
-        Assert.Equal(("oos-class", AdapterScope.MahalanobisScore, 0.9), (scope.Method, scope.Score, scope.TargetInScopeRecall));
+        Assert.Equal((ScopeMethod.OosClass, ScopeScore.Mahalanobis, 0.9), (scope.Method, scope.Score, scope.TargetInScopeRecall));
         Assert.Equal(scope, summary.Scope);
         using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions { ClassLabels = summary.Labels });
         new PeftModel(model).LoadAdapter(runs.Combine("run", "adapter"), TrainRecipe.AdapterName);
@@ -93,13 +93,13 @@ public sealed class ScopeTests
         {
             var members = rows.Where((_, i) => train[i].Label == summary.Labels[c]).ToList();
             for (var h = 0; h < hidden; h += 7)
-                Assert.Equal(members.Average(r => r[4 + h]), means[c * hidden + h], 4);
+                Assert.Equal(members.Average(r => r.Features[h]), means[c * hidden + h], 4);
         }
 
         // The threshold accepts 90% of the in-scope validation messages: the 0.9-quantile of their distance.
         var validation = DataFile.ReadLabeled(adapter.Combine("data", "validation.jsonl"));
         var distance = new MahalanobisDistance(scope.Distance);
-        var distances = Predictor.Classify(model, [.. validation.Select(v => v.Text)], spec.Task.MaxLength).Select(r => distance.Distance(r.AsSpan(4))).ToList();
+        var distances = Predictor.Classify(model, [.. validation.Select(v => v.Text)], spec.Task.MaxLength).Select(r => distance.Distance(r.Features)).ToList();
         Assert.Equal(PairedBootstrap.Quantile([.. distances.Order()], 0.9), scope.Threshold, 6);
         Assert.True(scope.Threshold > 0);
 
@@ -110,9 +110,9 @@ public sealed class ScopeTests
         var offTopicRows = Predictor.Classify(model, [.. offTopic.Examples.Select(e => e.Text)], spec.Task.MaxLength);
         for (var i = 0; i < offTopic.Examples.Count; i++)
         {
-            var d = distance.Distance(offTopicRows[i].AsSpan(4));
+            var d = distance.Distance(offTopicRows[i].Features);
             Assert.Equal(-d, offTopic.Examples[i].Adapted.Score!.Value, 4);
-            var oosWins = offTopicRows[i][3] > offTopicRows[i].Take(3).Max();
+            var oosWins = offTopicRows[i].Probabilities[3] > offTopicRows[i].Probabilities.Take(3).Max();
             var refused = offTopic.Examples[i].Gold is null ? offTopic.Examples[i].Adapted.Correct == true : offTopic.Examples[i].Adapted.Correct == false;
             Assert.Equal(oosWins || d > scope.Threshold, refused);
             Assert.InRange(offTopic.Examples[i].Base.Score!.Value, 0, 1);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PeftOps.Inference;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;

@@ -11,6 +11,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "float32",
     };
 
+    /// <summary>
+    /// <c>--labels FILE</c>: the class labels, one per line in id order, of an adapter that saves a classifier but carries
+    /// no labels (one saved by HF PEFT whose base config has no fitting <c>id2label</c>; the rule: <c>AdapterHead</c>).
+    /// </summary>
+    public static Option<string> Labels() => new("--labels")
+    {
+        Description = "For an adapter without peftops.labels (saved by HF PEFT): its classifier's labels, one per line in id order. Default: the base config's id2label.",
+    };
+
     /// <summary><c>--set key=value</c>, repeatable: spec overrides validated like adapter.yaml itself.</summary>
     public static Option<string[]> Set() => new("--set")
     {

@@ -8,7 +8,7 @@ using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.Peft;
 using PeftOps.Peft.Format;
-using PeftOps.Training;
+using PeftOps.Inference;
 using static TorchSharp.torch;
 
 namespace PeftOps.Cli.Commands;
@@ -35,23 +35,26 @@ internal static class EmbedCommand
         var input = new Option<string>("--input") { Description = "A UTF-8 text file: one text per line.", Required = true };
         var output = new Option<string>("--out") { Description = "The JSONL file to write: one {\"text\", \"embedding\"} object per input line.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
+        var labels = CommonOptions.Labels();
         var command = new Command("embed", "Write sentence embeddings (mean-pooled, L2-normalised) for each line of a text file.")
         {
-            baseModel, adapter, input, output, device,
+            baseModel, adapter, input, output, device, labels,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => Run(
-            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device))));
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(labels))));
         return command;
     }
 
-    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName)
+    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName, string? labelsFile)
     {
         var target = ForwardCommand.OutputFile(outputPath, "--out");
         if (!File.Exists(inputPath))
             throw new InputException($"--input {inputPath}: file not found (expected a text file, one text per line)");
         var lines = File.ReadAllLines(inputPath);
         var device = TorchRuntime.ResolveDevice(deviceName);
-        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device });
+        // an adapter that saves a classifier loads on a head of its labels (AdapterHead), though embeddings never read it
+        var classLabels = adapterDir is null ? [] : AdapterHead.Labels(AdapterMetadata.Read(adapterDir), reference, labelsFile);
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device, ClassLabels = classLabels });
         if (model.Architecture == ModelArchitecture.LlamaCausalLm)
             throw new InputException($"--base {reference}: embed needs a BERT encoder (this checkpoint is a Llama causal LM)");
         if (model.Tokenizer is null)

@@ -5,7 +5,7 @@ using PeftOps.Training.Evaluating;
 
 namespace PeftOps.Cli.Commands;
 
-/// <summary><c>peftops evaluate ADAPTER_DIR --adapter PEFT_DIR --out EVAL_DIR [--suite NAME=PATH]... [--device cpu|cuda] [--dtype float32|bf16]</c></summary>
+/// <summary><c>peftops evaluate ADAPTER_DIR --adapter PEFT_DIR --out EVAL_DIR [--suite NAME=PATH]... [--device cpu|cuda] [--dtype float32|bf16] [--labels FILE]</c></summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -17,7 +17,8 @@ internal static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var dtype = CommonOptions.Dtype();
         var set = CommonOptions.Set();
-        var command = new Command("evaluate", "Evaluate base and adapted model on the spec's target and non-target suites.") { directory, adapter, output, suites, device, dtype, set };
+        var labels = CommonOptions.Labels();
+        var command = new Command("evaluate", "Evaluate base and adapted model on the spec's target and non-target suites.") { directory, adapter, output, suites, device, dtype, set, labels };
         command.SetAction(parse => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
@@ -25,7 +26,7 @@ internal static class EvaluateCommand
             var adapterDir = parse.GetValue(adapter)!;
             if (!Directory.Exists(adapterDir))
                 throw new InputException($"--adapter {adapterDir}: no such folder (expected a PEFT adapter folder)");
-            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory), parse.GetValue(dtype));
+            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory), parse.GetValue(dtype), parse.GetValue(labels));
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             EvaluationReportJson.Write(Path.Combine(outDir, "eval.json"), report);

@@ -1,6 +1,7 @@
 using PeftOps.Contracts;
 using System.CommandLine;
 using System.Globalization;
+using PeftOps.Inference;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Safetensors;
@@ -31,24 +32,31 @@ internal static class ForwardCommand
         var output = new Option<string>("--out") { Description = "The safetensors file to write: logits, and loss where there is one.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda (default cpu).", DefaultValueFactory = _ => "cpu" };
         var dtype = CommonOptions.Dtype();
+        var labels = CommonOptions.Labels();
         var command = new Command("forward", "Run a base model, optionally with a PEFT adapter, on fixed inputs; write logits and loss.")
         {
-            baseModel, adapter, merge, inputs, output, device, dtype,
+            baseModel, adapter, merge, inputs, output, device, dtype, labels,
         };
         command.SetAction(parse => PeftOpsCli.Guard(() => Run(
-            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(merge), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(dtype))));
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(merge), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(dtype),
+            parse.GetValue(labels))));
         return command;
     }
 
-    private static int Run(string reference, string? adapterDir, bool merge, string inputsPath, string outputPath, string? deviceName, string? dtypeName)
+    private static int Run(string reference, string? adapterDir, bool merge, string inputsPath, string outputPath, string? deviceName, string? dtypeName,
+        string? labelsFile)
     {
         if (merge && adapterDir is null)
             throw new InputException("--merge: there is no adapter to merge (pass --adapter PEFT_DIR)");
+        if (labelsFile is not null && adapterDir is null)
+            throw new InputException($"--labels {labelsFile}: there is no adapter to name the classes of (pass --adapter PEFT_DIR)");
         var target = OutputFile(outputPath, "--out");
         var device = TorchRuntime.ResolveDevice(deviceName);
         var dtype = BaseDtype.Parse(dtypeName);
         var io = SafetensorsTorch.Load(inputsPath);
-        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device, Dtype = dtype });
+        // the head is the adapter's where it saves one, as predict, evaluate and serve run it
+        var classLabels = adapterDir is null ? [] : AdapterHead.Labels(AdapterMetadata.Read(adapterDir), reference, labelsFile);
+        using var model = ModelLoader.Load(reference, new ModelLoadOptions { Device = device, Dtype = dtype, ClassLabels = classLabels });
         var (ids, mask, labels) = Inputs(io, inputsPath, model);
         if (adapterDir is not null)
         {

@@ -48,6 +48,20 @@ public sealed class SafetensorsFile
     }
 
     /// <summary>
+    /// The header of <paramref name="path"/> alone, validated as <see cref="Read"/> validates it: its metadata and each
+    /// tensor's shape by name, without reading any tensor's data.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, long[]> Shapes) ReadHeader(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new InputException($"{path}: file not found");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        var header = SafetensorsHeader.Read(stream, path);
+        return (header.Metadata, header.Entries.ToDictionary(e => e.Name, e => e.Shape, StringComparer.Ordinal));
+    }
+
+    /// <summary>
     /// Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (a temp file beside it, then a rename),
     /// laid out as the reference writer does: by descending dtype rank, then by name (UTF-8 byte order).
     /// </summary>

@@ -19,6 +19,17 @@ public static partial class PeftFormat
     public const string WeightsFileName = PeftFileNames.Weights;
     public const string Prefix = "base_model.model.";
 
+    /// <summary>
+    /// The path of <paramref name="fileName"/> (one of PEFT's two files) in the adapter folder <paramref name="directory"/>,
+    /// checked as <see cref="PeftConfigFile.Read"/> checks the config.
+    /// </summary>
+    /// <exception cref="InputException">The file is not there.</exception>
+    public static string AdapterFile(string directory, string fileName)
+    {
+        var path = Path.Combine(directory, fileName);
+        return File.Exists(path) ? path : throw new InputException($"{path}: not found (a PEFT adapter folder holds {fileName})");
+    }
+
     /// <summary>The tensors an adapter saves, as (suffix after the module name, parameter).</summary>
     public static IEnumerable<(string Suffix, Parameter Parameter)> SavedTensors(LinearAdapter adapter) => adapter switch
     {

@@ -7,6 +7,7 @@ using PeftOps.Peft.Format;
 using PeftOps.Training.Trainer;
 using TorchSharp;
 using static TorchSharp.torch;
+using PeftOps.Inference;
 
 namespace PeftOps.Training.Benchmarking;
 

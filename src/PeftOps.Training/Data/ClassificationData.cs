@@ -3,6 +3,7 @@ using PeftOps.Contracts;
 using PeftOps.Evaluation.Metrics;
 using PeftOps.Modeling.Checkpoints;
 using static TorchSharp.torch;
+using PeftOps.Inference;
 
 namespace PeftOps.Training.Data;
 

@@ -1,3 +1,5 @@
+using PeftOps.Inference;
+
 namespace PeftOps.Training.DataChecks;
 
 /// <summary>

@@ -5,6 +5,7 @@ using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
 using static TorchSharp.torch;
+using PeftOps.Inference;
 
 namespace PeftOps.Training.DataChecks;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Evaluation.Metrics;
+using PeftOps.Inference;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Runtime;
 using PeftOps.Peft;
@@ -20,10 +21,13 @@ namespace PeftOps.Training.Evaluating;
 public static class EvaluateRecipe
 {
     /// <param name="dtype">The dtype the base is held in (<c>--dtype</c>: float32, the default, or bf16).</param>
-    public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit, string? dtype = null)
+    /// <param name="labelsFile">One label per line, for an adapter that carries no labels (<see cref="AdapterHead"/>).</param>
+    public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit, string? dtype = null,
+        string? labelsFile = null)
     {
         // --- setup ------------------------------------------------------------------------------
-        var labels = AdapterLabels.Read(adapterDir);
+        var adapter = AdapterMetadata.Read(adapterDir);
+        var labels = AdapterHead.Labels(adapter, spec.BaseModel, labelsFile);
         var dev = TorchRuntime.ResolveDevice(device);
         using var model = ModelLoader.Load(spec.BaseModel, new ModelLoadOptions
         {
@@ -31,7 +35,7 @@ public static class EvaluateRecipe
         });
         var peft = new PeftModel(model);
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
-        var scope = AdapterScopes.Read(adapterDir);
+        var scope = adapter.Scope;
         var maxLength = spec.Task.MaxLength;
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;

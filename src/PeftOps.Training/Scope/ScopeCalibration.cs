@@ -3,6 +3,7 @@ using PeftOps.Configuration;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
 using PeftOps.Evaluation.Statistics;
+using PeftOps.Inference;
 
 namespace PeftOps.Training.Scope;
 
@@ -22,14 +23,13 @@ public static class ScopeCalibration
         var oosLabel = oos.Method == ScopeMethod.OosClass ? OutOfScopeSpec.Label : null;
         var byDistance = oos.Score == ScopeScore.Mahalanobis;
         var statistics = byDistance ? Fit(model, labels, oosLabel, inScopeTrain, maxLength) : null;
-        var uncalibrated = new AdapterScope(AdapterScopes.MethodName(oos.Method), oosLabel, 0, oos.TargetInScopeRecall, 0, null,
-            byDistance ? AdapterScope.MahalanobisScore : AdapterScope.ConfidenceScore, statistics);
+        var uncalibrated = new AdapterScope(oos.Method, oosLabel, 0, oos.TargetInScopeRecall, 0, null, oos.Score, statistics);
         // a verdict's scores do not depend on the threshold: rank the in-scope validation messages by them
         var inScopeRows = Predictor.Classify(model, [.. inScopeValidation.Select(r => r.Text)], maxLength);
         var inScope = inScopeRows.Select(ScopeRule.For(labels, uncalibrated).Decide).ToArray();
         var threshold = byDistance
             ? PairedBootstrap.Quantile([.. inScope.Select(v => v.OosScore).Order()], oos.TargetInScopeRecall)
-            : Threshold(inScopeRows, labels, oosLabel, 1 - oos.TargetInScopeRecall);
+            : Threshold(inScopeRows.Select(r => r.Probabilities), labels, oosLabel, 1 - oos.TargetInScopeRecall);
         var calibrated = uncalibrated with { Threshold = threshold };
         var accepted = inScopeRows.Select(ScopeRule.For(labels, calibrated).Decide).Count(v => !v.OutOfScope);
         double? oosRecall = outOfScopeValidation.Count == 0 ? null
@@ -39,7 +39,7 @@ public static class ScopeCalibration
 
     /// <summary>
     /// The threshold that rejects <paramref name="rejectShare"/> of the in-scope messages whose probabilities these are
-    /// (rows of <see cref="Predictor.Probabilities"/>, or of <see cref="Predictor.Classify"/>, whose features are not read):
+    /// (rows of <see cref="Predictor.Probabilities"/>, or <see cref="ClassifierOutput.Probabilities"/>):
     /// the rejectShare-quantile of their top in-scope probability.
     /// </summary>
     public static double Threshold(IEnumerable<float[]> inScopeProbabilities, IReadOnlyList<string> labels, string? oosLabel, double rejectShare) =>
@@ -55,7 +55,7 @@ public static class ScopeCalibration
     {
         var classOf = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var rows = Predictor.Classify(model, [.. inScopeTrain.Select(t => t.Text)], maxLength);
-        return MahalanobisDistance.Fit([.. rows.Select(r => r[labels.Count..])], [.. inScopeTrain.Select(t => classOf[t.Label])],
+        return MahalanobisDistance.Fit([.. rows.Select(r => r.Features)], [.. inScopeTrain.Select(t => classOf[t.Label])],
             labels.Count - (oosLabel is null ? 0 : 1));
     }
 }

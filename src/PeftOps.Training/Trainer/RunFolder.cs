@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using PeftOps.Inference;
 using System.Text.Json;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Peft;
@@ -128,10 +129,7 @@ public sealed class RunFolder
         var temp = AdapterDir + ".tmp";
         if (Directory.Exists(temp))
             Directory.Delete(temp, recursive: true);
-        var metadata = new Dictionary<string, string>(AdapterLabels.Metadata(labels));
-        if (scope is not null)
-            metadata[AdapterScope.MetadataKey] = scope.ToJson();
-        peft.SaveAdapter(temp, TrainRecipe.AdapterName, metadata);
+        peft.SaveAdapter(temp, TrainRecipe.AdapterName, AdapterMetadata.Entries(labels, scope));
         if (Directory.Exists(AdapterDir))
             Directory.Delete(AdapterDir, recursive: true);
         Directory.Move(temp, AdapterDir);

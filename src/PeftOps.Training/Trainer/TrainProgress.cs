@@ -59,7 +59,7 @@ public sealed class TrainProgress(IAnsiConsole console, bool interactive) : IDis
     {
         var oos = scope.ValidationOosRecall is { } r ? FormattableString.Invariant($", out-of-scope validation rejected {r:P1}") : "";
         console.WriteLine(FormattableString.Invariant(
-            $"  scope: {scope.Method}, {(scope.Score == AdapterScope.ConfidenceScore ? "" : scope.Score + " ")}threshold {scope.Threshold:F4}: in-scope validation accepted {scope.ValidationInScopeRecall:P1} (target {scope.TargetInScopeRecall:P1}){oos}"));
+            $"  scope: {ScopeNames.Name(scope.Method)}, {(scope.Score == ScopeScore.Confidence ? "" : ScopeNames.Name(scope.Score) + " ")}threshold {scope.Threshold:F4}: in-scope validation accepted {scope.ValidationInScopeRecall:P1} (target {scope.TargetInScopeRecall:P1}){oos}"));
     }
 
     public void Validation(int epoch, string metric, double value)

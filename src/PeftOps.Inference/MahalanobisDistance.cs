@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using PeftOps.Contracts;
 using static TorchSharp.torch;
 
-namespace PeftOps.Training.Scope;
+namespace PeftOps.Inference;
 
 /// <summary>
 /// The Mahalanobis out-of-scope score (Lee et al. 2018; Podolskiy et al. 2021 for fine-tuned transformers): the squared

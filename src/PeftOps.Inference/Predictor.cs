@@ -1,7 +1,8 @@
+using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
 using static TorchSharp.torch;
 
-namespace PeftOps.Training;
+namespace PeftOps.Inference;
 
 /// <summary>Batched inference (eval mode, no gradients) over texts: class probabilities or sentence embeddings.</summary>
 public static class Predictor
@@ -10,16 +11,17 @@ public static class Predictor
     public static float[][] Probabilities(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
         Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) => nn.functional.softmax(model.Logits(ids, mask).to(ScalarType.Float32), -1));
 
-    /// <summary>
-    /// What a classifier's scope decides from (<see cref="Scope.ScopeRule"/>): per text, in the input order, the [labels]
-    /// softmax probabilities followed by the [H] L2-normalised pooled features the classifier head reads.
-    /// </summary>
-    public static float[][] Classify(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
-        Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) =>
+    /// <summary>What a classifier's scope decides from (<see cref="ScopeRule"/>): per text, in the input order, its probabilities and pooled features.</summary>
+    public static ClassifierOutput[] Classify(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64)
+    {
+        var labels = model.Labels.Count;
+        // one [B, labels + H] row per text crosses to the CPU, then splits
+        return [.. Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) =>
         {
             var (logits, pooled) = model.LogitsAndPooled(ids, mask);
             return cat([nn.functional.softmax(logits.to(ScalarType.Float32), -1), nn.functional.normalize(pooled.to(ScalarType.Float32), p: 2, dim: 1)], 1);
-        });
+        }).Select(row => new ClassifierOutput(row[..labels], row[labels..]))];
+    }
 
     /// <returns>[N, H] mean-pooled, L2-normalised embeddings, in the input order.</returns>
     public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
@@ -46,7 +48,7 @@ public static class Predictor
     /// <summary>ids and mask [B, T] from the checkpoint's WordPiece vocabulary, padded to the longest text of the batch.</summary>
     private static Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> WordPiece(TransformerModel model, int maxLength)
     {
-        var tokenizer = model.Tokenizer ?? throw new Contracts.InputException($"{model.Source.Folder}: no vocab.txt, so texts cannot be tokenized");
+        var tokenizer = model.Tokenizer ?? throw new InputException($"{model.Source.Folder}: no vocab.txt, so texts cannot be tokenized");
         return texts =>
         {
             var encoded = tokenizer.EncodeBatch(texts, maxLength);

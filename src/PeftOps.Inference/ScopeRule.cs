@@ -1,6 +1,6 @@
 using PeftOps.Contracts;
 
-namespace PeftOps.Training.Scope;
+namespace PeftOps.Inference;
 
 /// <summary>
 /// One classifier output read against a scope. <c>confidence</c> is the top probability over the in-scope classes
@@ -27,7 +27,7 @@ public sealed class ScopeRule
         this.labels = labels;
         oosLabel = scope?.OosLabel;
         threshold = scope?.Threshold ?? 0;
-        distance = scope is { Score: AdapterScope.MahalanobisScore, Distance: { } statistics } ? new MahalanobisDistance(statistics) : null;
+        distance = scope is { Score: ScopeScore.Mahalanobis, Distance: { } statistics } ? new MahalanobisDistance(statistics) : null;
     }
 
     /// <summary>
@@ -36,15 +36,14 @@ public sealed class ScopeRule
     /// </summary>
     public static ScopeRule For(IReadOnlyList<string> labels, AdapterScope? scope) => new(labels, scope);
 
-    /// <param name="row">A row of <see cref="Predictor.Classify"/>: the [labels] probabilities, then the pooled features
-    /// (only read with score mahalanobis).</param>
-    public Verdict Decide(float[] row)
+    /// <param name="output">A text's output of <see cref="Predictor.Classify"/>; its features are only read with score mahalanobis.</param>
+    public Verdict Decide(ClassifierOutput output)
     {
-        ArgumentNullException.ThrowIfNull(row);
-        var verdict = Decide(row.AsSpan(0, labels.Count), labels, oosLabel, distance is null ? threshold : 0);
+        ArgumentNullException.ThrowIfNull(output);
+        var verdict = Decide(output.Probabilities, labels, oosLabel, distance is null ? threshold : 0);
         if (distance is null)
             return verdict;
-        var d = distance.Distance(row.AsSpan(labels.Count));
+        var d = distance.Distance(output.Features);
         return verdict with { OutOfScope = verdict.OutOfScope || d > threshold, OosScore = d, InScopeScore = -d };
     }
 
