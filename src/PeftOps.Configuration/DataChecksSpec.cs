@@ -32,10 +32,14 @@ public sealed record DataChecksSpec
     /// <summary>Seeds the folds and the probe; unset: 17.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>The dtype the base model embeds the texts in: <c>float32</c> or <c>bf16</c>; unset: float32.</summary>
+    public string? Dtype { get; init; }
+
     public double EffectiveNearDuplicateThreshold => NearDuplicateThreshold ?? 0.95;
     public int EffectiveMinLabelCount => MinLabelCount ?? 5;
     public int EffectiveFolds => Folds ?? 5;
     public int EffectiveSeed => Seed ?? 17;
+    public string EffectiveDtype => Dtype ?? "float32";
 
     /// <summary>The rules, as (spec key, data.json check, threshold), in spec order; unset ones left out.</summary>
     public IEnumerable<(string Rule, string Check, int Max)> Rules()

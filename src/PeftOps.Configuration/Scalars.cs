@@ -140,6 +140,16 @@ internal static class Scalars
         Numeric = v => v is { } x ? inner.Numeric(x) : null,
     };
 
+    /// <summary>An optional string from a fixed set: YAML null leaves it unset.</summary>
+    public static Scalar<string?> OptionalOneOf(params string[] allowed) => new()
+    {
+        Expected = "one of: " + string.Join(", ", allowed),
+        Parse = text => text is null || allowed.Contains(text, StringComparer.Ordinal) ? (true, text) : (false, null),
+        Render = v => v,
+        ToJson = v => v,
+        Describe = s => s["enum"] = new JsonArray([.. allowed.Select(a => (JsonNode)a), null]),
+    };
+
     /// <summary>An optional string: YAML null leaves it unset.</summary>
     public static readonly Scalar<string?> OptionalText = new()
     {

@@ -60,7 +60,8 @@ public sealed record DataReport
 }
 
 /// <param name="Method">how label errors are chosen from the confident joint (<c>prune_by_noise_rate</c>).</param>
-public sealed record DataCheckSettings(double NearDuplicateThreshold, int MinLabelCount, int Folds, int Seed, string Method);
+/// <param name="Dtype">the dtype the base model embedded the texts in: <c>float32</c> or <c>bf16</c>.</param>
+public sealed record DataCheckSettings(double NearDuplicateThreshold, int MinLabelCount, int Folds, int Seed, string Method, string Dtype = "float32");
 
 /// <param name="Role"><c>train</c>, <c>validation</c>, <c>evaluation</c> (a suite) or <c>out_of_scope</c>.</param>
 /// <param name="Labels">rows per label, ordinal order; empty for unlabelled data.</param>

@@ -108,6 +108,25 @@ public sealed class DataCheckTests
     }
 
     [Fact]
+    public void In_bf16_the_encoder_finds_what_it_finds_in_float32_and_data_json_says_which_dtype_embedded()
+    {
+        using var adapter = Adapter(baseModel: "builtin:all-MiniLM-L6-v2");
+
+        var float32 = DataCheckRecipe.Run(AdapterSpecLoader.Load(adapter.Path, ["data_checks.near_duplicate_threshold=0.8"]));
+        var bf16 = DataCheckRecipe.Run(AdapterSpecLoader.Load(adapter.Path, ["data_checks.near_duplicate_threshold=0.8", "data_checks.dtype=bf16"]));
+
+        Assert.Equal("float32", float32.Settings.Dtype);
+        Assert.Equal("bf16", bf16.Settings.Dtype);
+        Assert.All(bf16.Checks, c => Assert.NotEqual(DataCheckSummary.NotRun, c.Status));
+        // the same pairs and the two flipped rows: bfloat16 moves cosines by a few thousandths, not across these margins
+        static IEnumerable<string> Pairs(DataReport r) => r.NearDuplicates.Select(p => $"{p.Train.Split}:{p.Train.Line}~{p.Evaluation.Line}").Order();
+        Assert.Equal(Pairs(float32), Pairs(bf16));
+        var flagged = bf16.LabelErrors.ToDictionary(i => i.Row.Line);
+        Assert.Equal("weather", flagged[38].Suggested);
+        Assert.Equal("sport", flagged[39].Suggested);
+    }
+
+    [Fact]
     public void Confident_learning_prunes_by_noise_rate_from_the_calibrated_confident_joint()
     {
         // three rows of label 0, three of label 1; row 2 looks like label 1 and row 5 is unsure

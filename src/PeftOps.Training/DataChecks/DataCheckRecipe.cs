@@ -4,6 +4,7 @@ using PeftOps.Evaluation.Reporting;
 using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Training.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 using PeftOps.Inference;
 
@@ -50,7 +51,7 @@ public static class DataCheckRecipe
 
         IReadOnlyList<NearDuplicate> near = [];
         IReadOnlyList<LabelIssue> issues = [];
-        var (model, notRun) = LoadEncoder(spec, device);
+        var (model, notRun) = LoadEncoder(spec, device, settings.Dtype);
         log($"read {splits.Sum(s => s.Rows.Count)} rows and loaded the base model: {Seconds()}");
         string? issuesNotRun = notRun;
         using (model)
@@ -190,14 +191,14 @@ public static class DataCheckRecipe
 
     private static DataCheckSettings Settings(AdapterSpec spec) => new(
         spec.DataChecks.EffectiveNearDuplicateThreshold, spec.DataChecks.EffectiveMinLabelCount, spec.DataChecks.EffectiveFolds, spec.DataChecks.EffectiveSeed,
-        ConfidentLearning.Method);
+        ConfidentLearning.Method, spec.DataChecks.EffectiveDtype);
 
     private static DataCheckSummary Check(string name, int count, string? notRun = null) =>
         notRun is not null ? new(name, DataCheckSummary.NotRun, 0, notRun)
         : new(name, count > 0 ? DataCheckSummary.Found : DataCheckSummary.Pass, count, null);
 
     /// <summary>The base model as an encoder with a WordPiece vocabulary, or why the checks that need it cannot run.</summary>
-    private static (TransformerModel? Model, string? NotRun) LoadEncoder(AdapterSpec spec, Device? device)
+    private static (TransformerModel? Model, string? NotRun) LoadEncoder(AdapterSpec spec, Device? device, string dtype)
     {
         TransformerModel model;
         try
@@ -212,6 +213,12 @@ public static class DataCheckRecipe
         {
             model.Dispose();
             return (null, $"base model {spec.BaseModel} is not a BERT encoder with vocab.txt (sentence embeddings need one)");
+        }
+        if (BaseDtype.Parse(dtype, "data_checks.dtype") is var lower and not ScalarType.Float32)
+        {
+            // a frozen encoder that only embeds: its weights in the lower dtype; Embed returns float32 rows
+            BaseDtype.EnsureSupported(lower, model.Device);
+            model.Module.to(lower);
         }
         return (model, null);
     }
