@@ -2,6 +2,7 @@
 // `peftops` command; no training or evaluation logic lives here, and the build never loads libtorch.
 //
 //   ./build.sh --target=Test                                        build and test the whole solution
+//   ./build.sh --target=Test --filter="FullyQualifiedName~Gate"      only the tests the filter picks (dotnet test --filter)
 //   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
 //   ./build.sh --target=Compare --adapter=support-intents           train, evaluate, gate the spec's variants; post the comparison
 //   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
@@ -30,6 +31,7 @@ var baseRef = Argument("base-ref", "origin/main");
 var device = Argument("device", "");
 var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "");
 var releaseTag = Argument("tag", "");
+var testFilter = Argument("filter", "");              // Test: dotnet test's --filter, for a quick run while working
 // Optional values also come from the environment (BUILD_*), so a workflow step can leave one empty: Cake refuses
 // an option given with an empty value (--reason=), and a dispatch input left blank is empty.
 string Optional(string name, string variable) => Argument(name, EnvironmentVariable(variable) ?? "");
@@ -171,6 +173,7 @@ Task("Test")
     {
         Configuration = configuration,
         NoBuild = true,
+        Filter = testFilter == "" ? null : testFilter,
         Loggers = { "console;verbosity=normal" },
     });
 });
@@ -452,7 +455,7 @@ List<string> ChangedAdapters()
 // ---- BuildCli's stamp ----
 
 // SHA-256 over the path and content of every file that builds the CLI (src/, eng/ and the Directory.* files, tracked or
-// new, never ignored ones such as bin/ and obj/) and the configuration; null outside a git checkout (then it always builds).
+// new, never ignored ones nor bin/ and obj/) and the configuration; null outside a git checkout (then it always builds).
 // A dotnet build of the CLI deletes the stamp (PeftOps.Cli.csproj), so only a build from here can vouch for its output.
 string CliSourcesSha256()
 {
@@ -466,7 +469,8 @@ string CliSourcesSha256()
         return null;
     using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
     sha.AppendData(System.Text.Encoding.UTF8.GetBytes(configuration + "\n"));
-    foreach (var file in lines.Where(f => System.IO.File.Exists($"{repoRoot}/{f}")).OrderBy(f => f, StringComparer.Ordinal))
+    var built = new[] { "bin", "obj" };   // outputs, even where no .gitignore says so
+    foreach (var file in lines.Where(f => !f.Split('/').Intersect(built).Any() && System.IO.File.Exists($"{repoRoot}/{f}")).OrderBy(f => f, StringComparer.Ordinal))
     {
         sha.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
         sha.AppendData(System.Security.Cryptography.SHA256.HashData(System.IO.File.ReadAllBytes($"{repoRoot}/{file}")));
