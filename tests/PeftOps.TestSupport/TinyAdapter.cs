@@ -15,7 +15,7 @@ public sealed class TinyAdapter : IDisposable
 
     public TinyAdapter(string extraYaml = "")
     {
-        var model = temp.Combine("model");
+        var model = Model;
         System.IO.Directory.CreateDirectory(model);
         foreach (var file in new[] { "config.json", "model.safetensors" })
             File.Copy(Path.Combine(TestPaths.HfPeftFixtures, "tiny-bert", file), Path.Combine(model, file));
@@ -42,6 +42,9 @@ public sealed class TinyAdapter : IDisposable
     }
 
     public string Directory => Path.Combine(temp.Path, "tiny");
+
+    /// <summary>The base model's folder (the tiny BERT and the vocabulary written for it), which the spec's <c>base_model</c> names.</summary>
+    public string Model => temp.Combine("model");
 
     public string Combine(params string[] parts) => Path.Combine([Directory, .. parts]);
 

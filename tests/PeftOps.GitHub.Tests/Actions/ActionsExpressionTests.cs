@@ -201,12 +201,35 @@ public sealed class ActionsExpressionTests
         Assert.Throws<FormatException>(() => Eval(expression));
 
     [Theory]
-    [InlineData("hashFiles('**/*.csproj')")]
-    [InlineData("false && hashFiles('x')")]
+    [InlineData("hashFiles('**/*.csproj')")]                 // no github.workspace: not in a job's steps
     [InlineData("format('{0}', github.event)")]               // GitHub does not cast an object to a string
     [InlineData("nosuchcontext.x")]
     public void What_the_harness_does_not_do_is_refused_not_guessed(string expression) =>
         Assert.Throws<NotSupportedException>(() => Eval(expression));
+
+    [Fact]
+    public void HashFiles_hashes_the_matched_files_of_the_workspace_and_changes_only_with_them()
+    {
+        using var workspace = new TempDirectory();
+        Directory.CreateDirectory(workspace.Combine("src", "a"));
+        File.WriteAllText(workspace.Combine("src", "a", "One.cs"), "class One {}");
+        File.WriteAllText(workspace.Combine("src", "Two.cs"), "class Two {}");
+        File.WriteAllText(workspace.Combine("README.md"), "# readme");
+        var contexts = new Dictionary<string, object?>(Contexts, StringComparer.OrdinalIgnoreCase)
+        {
+            ["github"] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["workspace"] = workspace.Path },
+        };
+        string Hash(string expression) => (string)ActionsExpression.Evaluate(expression, contexts)!;
+
+        var sources = Hash("hashFiles('src/**/*.cs')");
+        Assert.Matches("^[0-9a-f]{64}$", sources);
+        Assert.Equal("", Hash("hashFiles('**/*.py')"));                        // nothing matched
+        File.WriteAllText(workspace.Combine("README.md"), "# changed");
+        Assert.Equal(sources, Hash("hashFiles('src/**/*.cs')"));               // an unmatched file changed
+        Assert.NotEqual(sources, Hash("hashFiles('src/**/*.cs', 'README.md')"));
+        File.WriteAllText(workspace.Combine("src", "Two.cs"), "class Two { }");
+        Assert.NotEqual(sources, Hash("hashFiles('src/**/*.cs')"));            // a matched file changed
+    }
 
     public static TheoryData<string> Workflows() =>
         [.. Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, ".github", "workflows"), "*.yml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using PeftOps.TestSupport;
 using YamlDotNet.RepresentationModel;
@@ -11,26 +12,34 @@ internal sealed record ActionsEvent(string Name, string Sha, string Ref, IReadOn
     public string RefName => Ref.Split('/', 3) is [_, _, var name] ? name : Ref;
 }
 
-/// <summary>One job's run: success, failure or skipped, its outputs, its log and the folder it ran in.</summary>
-internal sealed record JobRun(string Job, string Status, IReadOnlyDictionary<string, string> Outputs, string Log, string? Folder);
+/// <summary>One job's run: success, failure or skipped, its outputs, its log, the folder it ran in and how long each step took.</summary>
+internal sealed record JobRun(string Job, string Status, IReadOnlyDictionary<string, string> Outputs, string Log, string? Folder)
+{
+    /// <summary>Each step that ran (its <c>name:</c>, <c>uses:</c> or first line of <c>run:</c>) and its wall-clock time.</summary>
+    public IReadOnlyList<(string Step, TimeSpan Took)> Timings { get; init; } = [];
+
+    public TimeSpan Took => Timings.Aggregate(TimeSpan.Zero, (sum, t) => sum + t.Took);
+}
 
 /// <summary>
 /// Runs a workflow's jobs as GitHub would, on this machine: every job in a fresh clone of the event's commit in a
 /// folder of its own (nothing survives between jobs), <c>env:</c> resolved from the YAML with stand-in <c>secrets</c>,
 /// <c>vars</c>, <c>github</c> and <c>inputs</c>, <c>run:</c> steps executed with bash, and each <c>uses:</c> step
-/// replaced by what it does (checkout: the clone; upload-artifact: a copy; setup and cache actions: nothing, the
-/// machine has the SDK and the NuGet cache). The workflow is read from the event's commit, as GitHub reads it.
+/// replaced by what it does (checkout: the clone; upload-artifact: a copy; cache: <see cref="ActionsCache"/>, restored
+/// by its evaluated key and saved when the job succeeds; setup actions: nothing, the machine has the SDK). The workflow
+/// is read from the event's commit, as GitHub reads it.
 /// </summary>
 internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDictionary<string, string> secrets, IReadOnlyDictionary<string, string> vars, Uri apiUrl)
 {
     public const string Repository = "o/r";
 
     /// <summary>
-    /// How long one <c>run:</c> step may take: the regression-gate step trains the real support-intents adapter on the
-    /// CPU (340 optimizer steps), while CI runs the other test projects beside it on two cores.
+    /// How long one <c>run:</c> step may take: the first regression-gate step builds the CLI and trains an adapter on the
+    /// CPU while CI runs the other test projects beside it on two cores.
     /// </summary>
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(45);
 
+    private readonly ActionsCache _cache = new(Path.Combine(workRoot, "cache"));
     private int _runs;
 
     public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
@@ -102,7 +111,7 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         var status = "success";
         var eventPath = Path.Combine(folder, "event.json");
         await File.WriteAllTextAsync(eventPath, System.Text.Json.JsonSerializer.Serialize(e.Payload));
-        var contexts = Contexts(e, inputs, needs, matrix, steps, env);
+        var contexts = Contexts(e, inputs, needs, matrix, steps, env, workspace);
         foreach (var source in new[] { Child(workflow, "env"), Child(job, "env") }.OfType<YamlMappingNode>())
         {
             foreach (var (key, value) in source.Children)
@@ -110,12 +119,15 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         }
 
         var index = 0;
+        var timings = new List<(string Step, TimeSpan Took)>();
+        var caches = new List<ActionsCache.Use>();
         foreach (var step in ((YamlSequenceNode)Child(job, "steps")!).Children.Cast<YamlMappingNode>())
         {
             index++;
             var condition = Scalar(Child(step, "if"));
             if (!ActionsExpression.Condition(condition, contexts, RunStatus.Of([status])))
                 continue;
+            var clock = Stopwatch.StartNew();
             if (Scalar(Child(step, "uses")) is { } uses)
             {
                 if (uses.StartsWith("actions/checkout@", StringComparison.Ordinal))
@@ -125,6 +137,18 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
                 }
                 else if (uses.StartsWith("actions/upload-artifact@", StringComparison.Ordinal))
                     UploadArtifact(step, workspace, contexts);
+                else if (uses.StartsWith("actions/cache@", StringComparison.Ordinal))
+                {
+                    var cache = RestoreCache(step, workspace, contexts);
+                    caches.Add(cache);
+                    log.Append(CultureInfo.InvariantCulture, $"actions/cache {cache.Key}: {(cache.Hit ? "restored" : "not found")}\n");
+                    if (Scalar(Child(step, "id")) is { } cacheId)
+                        steps[cacheId] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
+                        {
+                            ["outputs"] = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase) { ["cache-hit"] = cache.Hit ? "true" : "false" }, ["outcome"] = "success",
+                        };
+                }
+                timings.Add((uses.Split('@')[0], clock.Elapsed));
                 continue;
             }
             var stepEnv = new Dictionary<string, string>(env, StringComparer.Ordinal);
@@ -135,8 +159,10 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
             }
             var outputFile = Path.Combine(folder, $"output-{index}");
             File.WriteAllText(outputFile, "");
-            var (code, text) = await BashAsync(Scalar(Child(step, "run"))!, workspace, Defaults(e, folder, workspace, eventPath, outputFile), stepEnv);
+            var script = Scalar(Child(step, "run"))!;
+            var (code, text) = await BashAsync(script, workspace, Defaults(e, folder, workspace, eventPath, outputFile), stepEnv);
             log.Append(text);
+            timings.Add((Scalar(Child(step, "name")) ?? script.Split('\n')[0], clock.Elapsed));
             if (Scalar(Child(step, "id")) is { } id)
             {
                 var stepOutputs = File.ReadAllLines(outputFile).Where(l => l.Contains('=', StringComparison.Ordinal))
@@ -146,23 +172,32 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
             if (code != 0)
                 status = "failure";
         }
+        if (status == "success")
+        {
+            // actions/cache's post step: saves what a step did not find, once the job has succeeded
+            var clock = Stopwatch.StartNew();
+            foreach (var cache in caches)
+                _cache.Save(cache, workspace);
+            timings.Add(("post actions/cache", clock.Elapsed));
+        }
         var outputs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (status == "success" && Child(job, "outputs") is YamlMappingNode declared)
         {
             foreach (var (key, value) in declared.Children)
                 outputs[Scalar(key)!] = ActionsExpression.Interpolate(Scalar(value) ?? "", contexts);
         }
-        return new JobRun(name, status, outputs, log.ToString(), workspace);
+        return new JobRun(name, status, outputs, log.ToString(), workspace) { Timings = timings };
     }
 
     private Dictionary<string, object?> Contexts(ActionsEvent e, IReadOnlyDictionary<string, object?>? inputs, Dictionary<string, object?> needs,
-        IReadOnlyDictionary<string, object?>? matrix, Dictionary<string, object?>? steps, Dictionary<string, string>? env)
+        IReadOnlyDictionary<string, object?>? matrix, Dictionary<string, object?>? steps, Dictionary<string, string>? env, string? workspace = null)
     {
         var github = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
         {
             ["event_name"] = e.Name, ["sha"] = e.Sha, ["ref"] = e.Ref, ["ref_name"] = e.RefName, ["repository"] = Repository,
             ["event"] = Lower(e.Payload), ["actor"] = "release-manager", ["run_id"] = "4242", ["workflow"] = "w",
             ["base_ref"] = e.Name == "pull_request" ? "main" : "",
+            ["workspace"] = workspace,
         };
         return new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -210,26 +245,19 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
     {
         var with = (YamlMappingNode)Child(step, "with")!;
         var name = ActionsExpression.Interpolate(Scalar(Child(with, "name"))!, contexts);
-        foreach (var line in ActionsExpression.Interpolate(Scalar(Child(with, "path"))!, contexts).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var source = Path.Combine(workspace, line);
-            var target = Path.Combine(workRoot, "uploaded", name, line);
-            if (File.Exists(source))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(source, target, overwrite: true);
-            }
-            else if (Directory.Exists(source))
-            {
-                foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-                {
-                    var copy = Path.Combine(target, Path.GetRelativePath(source, file));
-                    Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                    File.Copy(file, copy, overwrite: true);
-                }
-            }
-        }
+        foreach (var line in Lines(ActionsExpression.Interpolate(Scalar(Child(with, "path"))!, contexts)))
+            FileTree.Copy(Path.Combine(workspace, line), Path.Combine(workRoot, "uploaded", name, line));
     }
+
+    /// <summary>actions/cache's restore: <c>path</c>, <c>key</c> and <c>restore-keys</c> evaluated, then <see cref="ActionsCache.Restore"/>.</summary>
+    private ActionsCache.Use RestoreCache(YamlMappingNode step, string workspace, Dictionary<string, object?> contexts)
+    {
+        var with = (YamlMappingNode)Child(step, "with")!;
+        string Input(string key) => ActionsExpression.Interpolate(Scalar(Child(with, key)) ?? "", contexts);
+        return _cache.Restore(Input("key"), Lines(Input("restore-keys")), Lines(Input("path")), workspace);
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private async Task<(int Code, string Log)> BashAsync(string script, string workspace, Dictionary<string, string> defaults, Dictionary<string, string> env)
     {

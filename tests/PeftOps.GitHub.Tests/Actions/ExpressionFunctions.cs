@@ -7,8 +7,8 @@ namespace PeftOps.GitHub.Tests.Actions;
 /// <summary>
 /// GitHub's expression functions, names ignoring case: <c>contains</c>, <c>startsWith</c>, <c>endsWith</c>, <c>format</c>,
 /// <c>join</c>, <c>toJSON</c>, <c>fromJSON</c>, and the status checks <c>success</c>, <c>always</c>, <c>cancelled</c>,
-/// <c>failure</c> (in <c>if:</c> only). <c>hashFiles</c> hashes the runner's files, which the harness does not pretend to:
-/// it is refused, as is any name GitHub does not know.
+/// <c>failure</c> (in <c>if:</c> only), and <c>hashFiles</c> over the job's workspace (<see cref="HashFiles"/>; outside a
+/// job's steps, where there is no <c>github.workspace</c>, it is refused). A name GitHub does not know is refused.
 /// (docs.github.com/actions/reference/workflows-and-actions/expressions#functions)
 /// </summary>
 internal static class ExpressionFunctions
@@ -22,6 +22,7 @@ internal static class ExpressionFunctions
         ["join"] = (1, 2),
         ["toJSON"] = (1, 1),
         ["fromJSON"] = (1, 1),
+        ["hashFiles"] = (1, int.MaxValue),
         ["success"] = (0, 0),
         ["always"] = (0, 0),
         ["cancelled"] = (0, 0),
@@ -41,8 +42,6 @@ internal static class ExpressionFunctions
     /// <summary>Checks a call when it is parsed, as GitHub does before it runs anything: the name, and how many arguments.</summary>
     public static void Check(string name, int arguments, bool statusChecksAllowed)
     {
-        if (string.Equals(name, "hashFiles", StringComparison.OrdinalIgnoreCase))
-            throw new NotSupportedException("hashFiles() reads the runner's files; the harness does not evaluate it");
         if (!Arities.TryGetValue(name, out var arity))
             throw new FormatException($"unrecognized function {name}()");
         if (IsStatusCheck(name) && !statusChecksAllowed)
@@ -51,7 +50,7 @@ internal static class ExpressionFunctions
             throw new FormatException($"{name}() takes {(arity.Min == arity.Max ? $"{arity.Min}" : arity.Max == int.MaxValue ? $"at least {arity.Min}" : $"{arity.Min} to {arity.Max}")} arguments, not {arguments}");
     }
 
-    public static object? Invoke(string name, IReadOnlyList<object?> args, RunStatus? status) => name.ToUpperInvariant() switch
+    public static object? Invoke(string name, IReadOnlyList<object?> args, RunStatus? status, IReadOnlyDictionary<string, object?> contexts) => name.ToUpperInvariant() switch
     {
         "SUCCESS" => Status(status).Succeeded,
         "FAILURE" => Status(status).Failed,
@@ -66,6 +65,7 @@ internal static class ExpressionFunctions
             : ExpressionValues.Text(args[0]),
         "TOJSON" => JsonSerializer.Serialize(args[0], Pretty),
         "FROMJSON" => FromJson(ExpressionValues.Text(args[0])),
+        "HASHFILES" => HashFiles.Of(Workspace(contexts), [.. args.Select(ExpressionValues.Text)]),
         _ => throw new FormatException($"unrecognized function {name}()"),
     };
 
@@ -93,6 +93,11 @@ internal static class ExpressionFunctions
             throw new FormatException($"fromJSON('{text}'): not JSON ({e.Message})", e);
         }
     }
+
+    // github.workspace, or "" where there is none (HashFiles refuses that)
+    private static string Workspace(IReadOnlyDictionary<string, object?> contexts) =>
+        contexts.TryGetValue("github", out var github) && github is IReadOnlyDictionary<string, object?> g
+            && g.TryGetValue("workspace", out var workspace) && workspace is string path ? path : "";
 
     private static RunStatus Status(RunStatus? status) =>
         status ?? throw new FormatException("a status check function outside if:");

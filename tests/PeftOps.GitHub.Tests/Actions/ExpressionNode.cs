@@ -108,7 +108,7 @@ internal abstract record ExpressionNode
         public bool IsStatusCheck => ExpressionFunctions.IsStatusCheck(Name);
 
         public override object? Evaluate(IReadOnlyDictionary<string, object?> contexts, RunStatus? status) =>
-            ExpressionFunctions.Invoke(Name, [.. Arguments.Select(a => a.Evaluate(contexts, status))], status);
+            ExpressionFunctions.Invoke(Name, [.. Arguments.Select(a => a.Evaluate(contexts, status))], status, contexts);
 
         public override IEnumerable<ExpressionNode> Nodes() => Arguments.SelectMany(a => a.Nodes()).Prepend(this);
     }

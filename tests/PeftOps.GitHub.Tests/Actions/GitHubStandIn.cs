@@ -15,25 +15,27 @@ namespace PeftOps.GitHub.Tests.Actions;
 internal sealed class GitHubStandIn : IDisposable
 {
     private readonly WireMockServer _server = WireMockServer.Start();
-    private readonly ConcurrentDictionary<long, string> _comments = new();
+    private readonly ConcurrentDictionary<long, (int Issue, string Body)> _comments = new();
     private long _nextId = 100;
 
     public GitHubStandIn()
     {
+        // each pull request lists only its own comments, as GitHub does
         _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/\d+/comments$")).UsingGet())
-            .RespondWith(Response.Create().WithCallback(_ => Json(200, _comments.OrderBy(c => c.Key).Select(c => Comment(c.Key, c.Value)).ToArray())));
+            .RespondWith(Response.Create().WithCallback(request => Json(200, _comments.Where(c => c.Value.Issue == Issue(request.Path))
+                .OrderBy(c => c.Key).Select(c => Comment(c.Key, c.Value)).ToArray())));
         _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/\d+/comments$")).UsingPost())
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var id = Interlocked.Increment(ref _nextId);
-                _comments[id] = Body(request.Body);
+                _comments[id] = (Issue(request.Path), Body(request.Body));
                 return Json(201, Comment(id, _comments[id]));
             }));
         _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(@"^/repos/o/r/issues/comments/\d+$")).UsingPatch())
             .RespondWith(Response.Create().WithCallback(request =>
             {
                 var id = long.Parse(request.Path.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
-                _comments[id] = Body(request.Body);
+                _comments[id] = (_comments[id].Issue, Body(request.Body));
                 return Json(200, Comment(id, _comments[id]));
             }));
         _server.Given(Request.Create().WithPath("/repos/o/r/check-runs").UsingPost())
@@ -51,8 +53,8 @@ internal sealed class GitHubStandIn : IDisposable
 
     public Uri ApiUrl => new(_server.Url!);
 
-    /// <summary>The comments on the pull request now, by id.</summary>
-    public IReadOnlyDictionary<long, string> Comments => new Dictionary<long, string>(_comments);
+    /// <summary>The comments on pull request <paramref name="issue"/> now, by id.</summary>
+    public IReadOnlyDictionary<long, string> Comments(int issue) => _comments.Where(c => c.Value.Issue == issue).ToDictionary(c => c.Key, c => c.Value.Body);
 
     public IReadOnlyList<(string Method, string Path, string Body)> Requests =>
         [.. _server.LogEntries.Select(e => (e.RequestMessage.Method, e.RequestMessage.Path, e.RequestMessage.Body ?? ""))];
@@ -63,8 +65,10 @@ internal sealed class GitHubStandIn : IDisposable
         return document.RootElement.GetProperty("body").GetString()!;
     }
 
-    private static object Comment(long id, string body) =>
-        new { id, body, html_url = $"https://github.com/o/r/pull/7#issuecomment-{id}", user = new { login = "github-actions[bot]", id = 41898282 } };
+    private static int Issue(string path) => int.Parse(path.Split('/')[^2], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static object Comment(long id, (int Issue, string Body) comment) =>
+        new { id, body = comment.Body, html_url = $"https://github.com/o/r/pull/{comment.Issue}#issuecomment-{id}", user = new { login = "github-actions[bot]", id = 41898282 } };
 
     private static WireMock.ResponseMessage Json(int status, object body) => new()
     {

@@ -2,6 +2,7 @@ using PeftOps.TestSupport;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using Xunit.Abstractions;
 
 namespace PeftOps.GitHub.Tests.Actions;
 
@@ -11,12 +12,15 @@ namespace PeftOps.GitHub.Tests.Actions;
 /// (<c>vars.PEFTOPS_REGISTRY</c>, <c>secrets.PEFTOPS_AZURE_STORAGE_CONNECTION_STRING</c>), and a WireMock server as the
 /// GitHub API. One journey, each step a workflow run on fresh clones: a pull request is gated and reported, a second
 /// push edits the same comment, a fork's pull request never reaches the GPU job, a pushed tag releases the reviewed
-/// candidate, dispatches promote and roll back, and a third clone sees the same history.
+/// candidate, dispatches promote and roll back, a third clone sees the same history, and a pull request that changes
+/// only data is reported with the data diff against production. The pull requests change an adapter made for the
+/// journey (<see cref="TinyAdapter"/>, added to origin only) that trains in seconds; the first job that builds the CLI
+/// saves its build with actions/cache and every later one restores it by the hash of its sources instead of building.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDisposable
+public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite, ITestOutputHelper output) : IDisposable
 {
-    private const string Adapter = "support-intents";
+    private const string Adapter = "tiny";
     private const string ServeToken = "serve-token-stand-in";
     private readonly TempDirectory _temp = new("peftops-actions");
 
@@ -33,6 +37,7 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         var origin = _temp.Combine("origin.git");
         var seed = _temp.Combine("seed");
         SeedOrigin(origin, seed);
+        var runs = new List<JobRun>();
         var container = $"pipeline-{Guid.NewGuid():N}"[..24];
         var runner = new ActionsRunner(origin, _temp.Combine("runners"),
             new Dictionary<string, string>
@@ -49,14 +54,16 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
 
         // an engineer opens a pull request that changes the adapter's spec
         Git(seed, "checkout", "-q", "-b", "better-intents");
-        Edit(seed, $"adapters/{Adapter}/adapter.yaml", "description: AwesomeShoes Co. customer-support intent classifier",
-            "description: AwesomeShoes Co. customer-support intent classifier (reviewed in the harness)");
-        var head = Commit(seed, "support-intents: describe it");
+        Edit(seed, $"adapters/{Adapter}/adapter.yaml", $"name: {Adapter}\n", $"name: {Adapter}\ndescription: colour intents, reviewed in the harness\n");
+        var head = Commit(seed, $"{Adapter}: describe it");
         Git(seed, "push", "-q", "origin", "better-intents");
-        var pr = await runner.RunAsync("adapter-pr.yml", PullRequest(head, "o/r"));
+        var pr = Timed(runs, await runner.RunAsync("adapter-pr.yml", PullRequest(head, "o/r")));
         Assert.True(pr.All(j => j.Status == "success"), string.Join("\n", pr.Select(j => ActionsRunner.Tail(j.Log))));
         Assert.Equal(["changed:success", "regression-gate:success"], pr.Select(Summary));
-        var comment = Assert.Single(github.Comments);
+        // the first job that needs the CLI builds it and saves the build under the hash of its sources
+        Assert.Contains("actions/cache peftops-cli-Linux-", pr[1].Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("peftops is up to date", pr[1].Log, StringComparison.Ordinal);
+        var comment = Assert.Single(github.Comments(7));
         Assert.Contains("<!-- peftops", comment.Value, StringComparison.Ordinal);
         Assert.Contains("```mermaid\nxychart-beta", comment.Value, StringComparison.Ordinal);
         Assert.DoesNotContain(".png)", comment.Value, StringComparison.Ordinal);
@@ -66,20 +73,25 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         Edit(seed, $"adapters/{Adapter}/README.md", "", "\nReviewed in the harness.\n", append: true);
         var second = Commit(seed, "support-intents: a note");
         Git(seed, "push", "-q", "origin", "better-intents");
-        var again = await runner.RunAsync("adapter-pr.yml", PullRequest(second, "o/r"));
+        var again = Timed(runs, await runner.RunAsync("adapter-pr.yml", PullRequest(second, "o/r")));
         Assert.Equal(["changed:success", "regression-gate:success"], again.Select(Summary));
-        Assert.Equal(comment.Key, Assert.Single(github.Comments).Key);
+        Assert.Equal(comment.Key, Assert.Single(github.Comments(7)).Key);
         Assert.Contains("reused, not trained again", again[1].Log, StringComparison.Ordinal);
+        // a later job restores the CLI build by the same key, and BuildCli sees it was built from these sources;
+        // every job after the first restores the compiled build script
+        Assert.EndsWith(": restored", again[1].Log.Split('\n').Single(l => l.StartsWith("actions/cache peftops-cli-", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(": restored", again[0].Log.Split('\n').Single(l => l.StartsWith("actions/cache cake-", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("peftops is up to date", again[1].Log, StringComparison.Ordinal);
 
         // a fork's pull request never reaches the self-hosted GPU runner
-        var fork = await runner.RunAsync("adapter-pr.yml", PullRequest(second, "someone/r"));
+        var fork = Timed(runs, await runner.RunAsync("adapter-pr.yml", PullRequest(second, "someone/r")));
         Assert.Equal(["changed:success", "regression-gate:skipped"], fork.Select(Summary));
 
         // merged; the release manager pushes a plain tag: the reviewed bytes are released, the tag becomes the lineage tag
         Git(seed, "push", "-q", "origin", "better-intents:main");
         Git(seed, "tag", $"{Adapter}@v1.0.0", second);
         Git(seed, "push", "-q", "origin", $"{Adapter}@v1.0.0");
-        var release = await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.0", second));
+        var release = Timed(runs, await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.0", second)));
         Assert.True(release.All(j => j.Status is "success" or "skipped"), string.Join("\n", release.Select(j => j.Log)));
         Assert.Equal(["resolve:success", "release:success", "stage:skipped"], release.Select(Summary));
         var lineage = Git(origin, "tag", "-l", "--format=%(objecttype) %(contents)", $"{Adapter}@v1.0.0");
@@ -97,12 +109,12 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         Assert.True(ActionsRunner.Triggers(workflow, TagPush($"{Adapter}@v1.1.0-rc.1", second)));
 
         // promote on another runner, release a second version of the same bytes, promote it, roll back
-        await Dispatch(runner, second, "promote", "1.0.0");
+        await Dispatch(runner, runs, second, "promote", "1.0.0");
         Git(seed, "tag", $"{Adapter}@v1.0.1", second);
         Git(seed, "push", "-q", "origin", $"{Adapter}@v1.0.1");
-        Assert.Equal(["resolve:success", "release:success", "stage:skipped"], (await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.1", second))).Select(Summary));
-        await Dispatch(runner, second, "promote", "1.0.1");
-        await Dispatch(runner, second, "rollback", "");
+        Assert.Equal(["resolve:success", "release:success", "stage:skipped"], Timed(runs, await runner.RunAsync("release.yml", TagPush($"{Adapter}@v1.0.1", second))).Select(Summary));
+        await Dispatch(runner, runs, second, "promote", "1.0.1");
+        await Dispatch(runner, runs, second, "rollback", "");
         // each of the three stage changes told the server, with its token (a wrong one gets 404 and fails the step)
         Assert.Equal(3, serve.LogEntries.Count(e => e.RequestMessage.Path == "/v1/refresh" && e.ResponseMessage.StatusCode is 200));
 
@@ -116,26 +128,58 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         Assert.Matches(@"production\s+v1\.0\.0", show);
         Assert.Equal(2, history.Split('\n').Count(l => l.Contains(" assignment ", StringComparison.Ordinal)));
         Assert.Single(history.Split('\n'), l => l.Contains(" rollback ", StringComparison.Ordinal));
+
+        // a pull request that changes only data: one row removed, one relabelled, one added; its report shows the rows
+        // added, removed and relabelled per label against the data of production's version (v1.0.0, trained at head)
+        Git(seed, "checkout", "-q", "-b", "more-colours");
+        var train = Path.Combine(seed, "adapters", Adapter, "data", "train.jsonl");
+        var rows = File.ReadAllLines(train);
+        Assert.Equal("""{"text": "like green i green", "label": "green"}""", rows[1]);
+        File.WriteAllLines(train, [rows[1].Replace("\"green\"}", "\"blue\"}", StringComparison.Ordinal), .. rows[2..], """{"text": "my sea is blue", "label": "blue"}"""]);
+        var data = Commit(seed, $"{Adapter}: more colours");
+        Git(seed, "push", "-q", "origin", "more-colours");
+        var dataPr = Timed(runs, await runner.RunAsync("adapter-pr.yml", PullRequest(data, "o/r", number: 8)));
+        Assert.True(dataPr.All(j => j.Status == "success"), string.Join("\n", dataPr.Select(j => ActionsRunner.Tail(j.Log))));
+        var report = Assert.Single(github.Comments(8)).Value;
+        Assert.Matches(@"Data diff against `v?1\.0\.0` \(commit `[0-9a-f]{12}`\):", report);
+        Assert.Contains(string.Join("\n",
+            "| `data/train.jsonl` | **all** | 1 | 1 | 1 | 1 |",
+            "| | `blue` | 1 | 0 | 1 | 0 |",
+            "| | `green` | 0 | 0 | 0 | 1 |",
+            "| | `red` | 0 | 1 | 0 | 0 |"), report.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("| `data/validation.jsonl` | (unchanged) | 0 | 0 | 0 | 0 |", report, StringComparison.Ordinal);
+
+        output.WriteLine("job                        took      steps");
+        foreach (var run in runs.Where(r => r.Status != "skipped"))
+            output.WriteLine($"{run.Job,-26} {run.Took.TotalSeconds,6:0.0} s  " + string.Join("; ", run.Timings.Select(t => $"{t.Step} {t.Took.TotalSeconds:0.0} s")));
     }
 
-    private async Task Dispatch(ActionsRunner runner, string sha, string action, string version)
+    /// <summary>Keeps a workflow run's jobs for the timing table the test writes at its end.</summary>
+    private static IReadOnlyList<JobRun> Timed(List<JobRun> runs, IReadOnlyList<JobRun> run)
+    {
+        runs.AddRange(run);
+        return run;
+    }
+
+    private async Task Dispatch(ActionsRunner runner, List<JobRun> all, string sha, string action, string version)
     {
         var inputs = new Dictionary<string, object?> { ["action"] = action, ["adapter"] = Adapter, ["version"] = version, ["stage"] = "production", ["reason"] = "", ["retrain"] = false };
-        var runs = await runner.RunAsync("release.yml", new ActionsEvent("workflow_dispatch", sha, "refs/heads/main",
-            new Dictionary<string, object?> { ["inputs"] = inputs, ["repository"] = Repository() }), inputs);
+        var runs = Timed(all, await runner.RunAsync("release.yml", new ActionsEvent("workflow_dispatch", sha, "refs/heads/main",
+            new Dictionary<string, object?> { ["inputs"] = inputs, ["repository"] = Repository() }), inputs));
         Assert.True(runs.All(j => j.Status is "success" or "skipped"), string.Join("\n", runs.Select(j => j.Log)));
         Assert.Equal(["resolve:success", "release:skipped", "stage:success"], runs.Select(Summary));
+        Assert.Contains("peftops is up to date", runs[2].Log, StringComparison.Ordinal);
     }
 
     private static string Summary(JobRun run) => $"{run.Job}:{run.Status}";
 
     private static Dictionary<string, object?> Repository() => new() { ["full_name"] = "o/r", ["default_branch"] = "main" };
 
-    private static ActionsEvent PullRequest(string head, string headRepository) => new("pull_request", head, "refs/pull/7/merge", new Dictionary<string, object?>
+    private static ActionsEvent PullRequest(string head, string headRepository, int number = 7) => new("pull_request", head, $"refs/pull/{number}/merge", new Dictionary<string, object?>
     {
         ["pull_request"] = new Dictionary<string, object?>
         {
-            ["number"] = 7,
+            ["number"] = number,
             ["head"] = new Dictionary<string, object?> { ["sha"] = head, ["repo"] = new Dictionary<string, object?> { ["full_name"] = headRepository } },
             ["base"] = new Dictionary<string, object?> { ["ref"] = "main" },
         },
@@ -161,7 +205,10 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
         return output;
     }
 
-    /// <summary>Origin holds this working tree (tracked and new files, as git would add them) as one commit on main.</summary>
+    /// <summary>
+    /// Origin holds this working tree (tracked and new files, as git would add them) and the journey's own adapter
+    /// (adapters/tiny with its base model in models/tiny-bert) as one commit on main.
+    /// </summary>
     private static void SeedOrigin(string origin, string seed)
     {
         GitCli.Run(Path.GetDirectoryName(origin)!, "init", "-q", "--bare", "-b", "main", origin);
@@ -171,6 +218,14 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite) : IDispo
             var target = Path.Combine(seed, file);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(Path.Combine(TestPaths.RepoRoot, file), target);
+        }
+        using (var tiny = new TinyAdapter("data_checks: {max_leakage: 0, max_conflicts: 0}"))
+        {
+            var adapter = Path.Combine(seed, "adapters", Adapter);
+            FileTree.Copy(tiny.Directory, adapter);
+            FileTree.Copy(tiny.Model, Path.Combine(seed, "models", "tiny-bert"));
+            Edit(seed, $"adapters/{Adapter}/adapter.yaml", $"base_model: {tiny.Model}", "base_model: models/tiny-bert");
+            File.WriteAllText(Path.Combine(adapter, "README.md"), "# tiny\n\nThree colour intents on a tiny BERT: the adapter the workflow journey's pull requests change.\n");
         }
         GitCli.Run(seed, "init", "-q", "-b", "main");
         GitCli.Run(seed, "config", "user.name", "Release Manager");
