@@ -21,8 +21,8 @@ public sealed partial class ModelHost
     private readonly ConcurrentDictionary<string, ChatTemplate?> _templates = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Renders <paramref name="messages"/> with the base checkpoint's chat template and the assistant's turn opened
-    /// (<c>add_generation_prompt</c>), then generates from that text's tokens (the template writes any bos itself).
+    /// Encodes <paramref name="messages"/> with the base checkpoint's chat template and the assistant's turn opened
+    /// (<see cref="ChatPrompt"/>, as <c>peftops generate</c> and evaluate's generation suites encode them), then generates.
     /// </summary>
     /// <param name="fitContext">Lower <see cref="GenerationOptions.MaxNewTokens"/> to the room the prompt leaves in the
     /// model's context (a request that named no limit); otherwise a prompt and limit beyond the context are refused.</param>
@@ -35,8 +35,7 @@ public sealed partial class ModelHost
         {
             var template = _templates.GetOrAdd(model.Source.Folder, ChatTemplate.FromCheckpoint)
                 ?? throw new InputException($"{model.Source.Reference}: its tokenizer_config.json has no chat_template, so messages cannot be rendered (use /v1/completions)");
-            var tokenizer = model.DecoderTokenizer ?? throw new InputException($"{model.Source.Reference}: no tokenizer.json or tokenizer.model");
-            var prompt = tokenizer.Encode(template.Render(messages, addGenerationPrompt: true));
+            var prompt = ChatPrompt.Encode(model, template, messages);
             return new Generator(model).Generate([prompt], Fitted(model, prompt, options, fitContext), onDelta, cancellationToken)[0];
         }, cancellationToken);
     }

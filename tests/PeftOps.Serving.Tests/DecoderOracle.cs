@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Generation;
 using PeftOps.Peft;
@@ -23,6 +24,15 @@ internal sealed class DecoderOracle : IDisposable
     /// <summary>Generation from <paramref name="text"/>'s tokens as they are, no bos (a chat prompt: the template writes what it wants).</summary>
     public GeneratedText FromRendered(string text, GenerationOptions options) =>
         new Generator(_model).Generate([_model.DecoderTokenizer!.Encode(text)], options)[0];
+
+    /// <summary>The token ids of <paramref name="text"/> as they are, no bos.</summary>
+    public int[] Tokens(string text) => _model.DecoderTokenizer!.Encode(text);
+
+    /// <summary>A conversation's prompt ids as <c>peftops generate</c> encodes them (<see cref="Generator.EncodeChat"/>).</summary>
+    public int[] ChatIds(IReadOnlyList<ChatMessage> messages) => new Generator(_model).EncodeChat(messages);
+
+    /// <summary>Generation from token ids as they are.</summary>
+    public GeneratedText FromIds(int[] ids, GenerationOptions options) => new Generator(_model).Generate([ids], options)[0];
 
     /// <summary>Generation from a completion prompt: bos, then the text's tokens.</summary>
     public GeneratedText FromPrompt(string prompt, GenerationOptions options) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
+using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Generation;
 
 namespace PeftOps.Serving.Tests;
@@ -15,13 +16,18 @@ public sealed class DecoderServeTests(ChatTrainedRepository trained) : IClassFix
     private const string Question = "what is the colour of sky ?";
 
     [Fact]
-    public async Task Chat_completions_render_the_template_and_answer_what_the_generator_gives_whole_and_streamed()
+    public async Task Chat_completions_encode_the_conversation_as_peftops_generate_does_and_answer_what_the_generator_gives_whole_and_streamed()
     {
         using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0");
         await using var app = await sandbox.StartInProcessAsync();
         using var client = app.GetTestClient();
         using var oracle = new DecoderOracle(sandbox);
-        var expected = oracle.FromRendered($"user : {Question} . assistant :", new GenerationOptions { MaxNewTokens = 6 });
+        // peftops generate encodes the conversation to the template's text with nothing added; the server must answer
+        // from the same ids (its usage counts them, its answer is theirs)
+        var ids = oracle.ChatIds([new ChatMessage("user", Question)]);
+        Assert.Equal(oracle.Tokens($"user : {Question} . assistant :"), ids);
+        var expected = oracle.FromIds(ids, new GenerationOptions { MaxNewTokens = 6 });
+        Assert.Equal(ids.Length, expected.PromptTokens);
 
         using var whole = await client.SendAsync(OpenAiHttp.Post("/v1/chat/completions", OpenAiHttp.Chat("tiny-llama", Question, 6)));
         var body = await ServeClient.JsonAsync(whole);

@@ -87,7 +87,7 @@ def main():
         combos = [(g, m, s) for m in messages for g in GREETINGS for s in SIGNOFFS]
         rng.shuffle(combos)
         # test and validation: wordings (greeting, message, sign-off) that training never saw; every message is seen in training
-        for split, count in (("test", 5), ("validation", 3), ("train", 24)):
+        for split, count in (("test", 5), ("validation", 3), ("train", 64)):
             for g, m, s in combos[:count]:
                 o = order(rng, used)
                 splits[split].append((intent, phrase(g, m, s).format(o=o), reply.format(o=o), o))

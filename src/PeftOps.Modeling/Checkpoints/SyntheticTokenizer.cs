@@ -7,7 +7,8 @@ namespace PeftOps.Modeling.Checkpoints;
 
 /// <summary>
 /// A byte-level BPE <c>tokenizer.json</c> for <see cref="SyntheticCheckpoint"/>: GPT-2's 256 byte symbols, merges
-/// learned by plain BPE on a short built-in English text, and, as Qwen2.5-Instruct has them, three added special
+/// learned by plain BPE on a short built-in English text after Qwen2's pre-tokenizer (every digit a piece of its own),
+/// and, as Qwen2.5-Instruct has them, three added special
 /// tokens: <c>&lt;|endoftext|&gt;</c> (bos and padding), <c>&lt;|im_start|&gt;</c> and <c>&lt;|im_end|&gt;</c> (the
 /// ChatML turn markers; im_end is the eos, where a chat turn and generation end). Every id is below 600, so it fits
 /// any real vocabulary size.
@@ -104,7 +105,13 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
             ["version"] = "1.0",
             ["added_tokens"] = added,
             ["normalizer"] = null,
-            ["pre_tokenizer"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true },
+            ["pre_tokenizer"] = new JsonObject
+            {
+                ["type"] = "Sequence",
+                ["pretokenizers"] = new JsonArray(
+                    new JsonObject { ["type"] = "Split", ["pattern"] = new JsonObject { ["Regex"] = Qwen2Pattern }, ["behavior"] = "Isolated", ["invert"] = false },
+                    new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = false }),
+            },
             ["post_processor"] = null,
             ["decoder"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = true, ["trim_offsets"] = true, ["use_regex"] = true },
             ["model"] = new JsonObject
@@ -116,7 +123,14 @@ internal sealed partial record SyntheticTokenizer(JsonObject Json, int Bos, int 
         return new SyntheticTokenizer(json, endOfText, vocab[ImEnd]);
     }
 
-    // the pre-tokenizer the written tokenizer.json declares (ByteLevel with use_regex)
-    [GeneratedRegex(ByteLevelBpeTokenizer.Gpt2Pattern)]
+    /// <summary>
+    /// Qwen2's pre-tokenizer pattern, from its <c>tokenizer.json</c> (a <c>Split</c> step, then <c>ByteLevel</c> without
+    /// its own regex): GPT-2's, except that every digit is a piece of its own, so no merge glues digits and a number is
+    /// read and written digit by digit.
+    /// </summary>
+    internal const string Qwen2Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    // the pre-tokenizer the written tokenizer.json declares
+    [GeneratedRegex(Qwen2Pattern)]
     private static partial Regex PreTokens();
 }

@@ -83,17 +83,12 @@ public sealed class Generator(TransformerModel model)
         return [.. (Model.Llama?.BosTokenId is { } bos ? new[] { bos } : []), .. tokenizer.Encode(prompt)];
     }
 
-    /// <summary>
-    /// A conversation's prompt token ids: rendered with the checkpoint's chat template and the assistant's turn opened
-    /// (<c>add_generation_prompt</c>), then tokenized with nothing added, as <c>apply_chat_template(tokenize=True)</c> does.
-    /// </summary>
+    /// <summary>A conversation's prompt token ids, encoded by <see cref="ChatPrompt"/> with the checkpoint's chat template.</summary>
     public int[] EncodeChat(IReadOnlyList<ChatMessage> messages)
     {
-        var tokenizer = Model.DecoderTokenizer
-            ?? throw new InputException($"{Model.Source.Folder}: no tokenizer.json or tokenizer.model, so chat prompts cannot be tokenized (give token ids)");
         chatTemplate ??= ChatTemplate.FromCheckpoint(Model.Source.Folder)
             ?? throw new InputException($"{Model.Source.Folder}: no chat_template in tokenizer_config.json, so chat prompts cannot be rendered (give prompt or token ids)");
-        return tokenizer.Encode(chatTemplate.Render(messages, addGenerationPrompt: true));
+        return ChatPrompt.Encode(Model, chatTemplate, messages);
     }
 
     private ChatTemplate? chatTemplate;

@@ -45,21 +45,21 @@ public static class GenerationSuite
     }
 
     /// <summary>
-    /// Each row's prompt as shown (eval.json, the report) and as given to the generator, which puts bos first itself: a chat
-    /// template that writes the bos token's text first (Llama 2, Mistral) has it taken off the generator's copy, so the model
-    /// sees one bos token, as transformers' <c>apply_chat_template(..., tokenize=True)</c> gives it, never bos twice or
-    /// the token's text spelt out.
+    /// Each row's prompt as shown (eval.json, the report) and as token ids for the generator: a <c>prompt</c> string as
+    /// the generator tokenizes text (bos first), <c>messages</c> as <see cref="ChatPrompt"/> encodes a conversation, the
+    /// one encoding <c>peftops generate</c> and the server use too.
     /// </summary>
-    private static (List<string> Shown, List<string> Inputs) Prompts(PeftModel peft, IReadOnlyList<GenerationRow> rows, string path)
+    private static (List<string> Shown, List<int[]> Ids) Prompts(PeftModel peft, IReadOnlyList<GenerationRow> rows, string path)
     {
         ChatTemplate? template = null;
-        var (shown, inputs) = (new List<string>(), new List<string>());
+        var generator = new Generator(peft.Base);
+        var (shown, ids) = (new List<string>(), new List<int[]>());
         foreach (var row in rows)
         {
             if (row.Prompt is { } prompt)
             {
                 shown.Add(prompt);
-                inputs.Add(prompt);
+                ids.Add(generator.EncodePrompt(prompt));
                 continue;
             }
             template ??= ChatTemplate.FromCheckpoint(peft.Base.Source.Folder) ?? throw new InputException(
@@ -67,16 +67,10 @@ public static class GenerationSuite
                 + "(tokenizer_config.json chat_template); give the row a prompt instead");
             var rendered = template.Render(row.Messages!, addGenerationPrompt: true);
             shown.Add(rendered);
-            inputs.Add(GeneratorInput(template, rendered));
+            ids.Add(ChatPrompt.EncodeRendered(peft.Base, template, rendered));
         }
-        return (shown, inputs);
+        return (shown, ids);
     }
-
-    /// <summary>A rendered chat prompt as the generator takes it: without the bos token's text the template may have written first.</summary>
-    public static string GeneratorInput(ChatTemplate template, string rendered) =>
-        template.SpecialTokens.GetValueOrDefault("bos_token") is string { Length: > 0 } bos && rendered.StartsWith(bos, StringComparison.Ordinal)
-            ? rendered[bos.Length..]
-            : rendered;
 
     private static Outcome Answered(GenerationChecks checks, string answer)
     {
