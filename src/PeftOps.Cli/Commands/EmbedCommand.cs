@@ -39,12 +39,12 @@ internal static class EmbedCommand
         {
             baseModel, adapter, input, output, device,
         };
-        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
-            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device))));
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() => Run(
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), ct)));
         return command;
     }
 
-    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName)
+    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName, CancellationToken ct)
     {
         var target = ForwardCommand.OutputFile(outputPath, "--out");
         if (!File.Exists(inputPath))
@@ -64,7 +64,7 @@ internal static class EmbedCommand
         }
 
         // the loop evaluation embeds with: eval mode, no gradients, length-sorted batches
-        AtomicFile.Write(target, stream => WriteJsonl(lines, texts => Predictor.Embeddings(model, texts, MaxLength, BatchSize), stream));
+        AtomicFile.Write(target, stream => WriteJsonl(lines, texts => Predictor.Embeddings(model, texts, MaxLength, BatchSize, ct), stream));
         Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
         return ExitCodes.Success;
     }

@@ -26,7 +26,7 @@ internal static class PredictCommand
         var maxLength = new Option<int>("--max-length") { Description = "Tokens per text.", DefaultValueFactory = _ => 128 };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("predict", "Classify texts with a base model and an adapter.") { baseRef, adapter, input, output, maxLength, device };
-        command.SetAction(parse => PeftOpsCli.Guard(() =>
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var texts = DataFile.ReadLabeled(parse.GetValue(input)!, labelRequired: false);
             var adapterDir = parse.GetValue(adapter)!;
@@ -34,7 +34,7 @@ internal static class PredictCommand
             var scope = AdapterScopes.Read(adapterDir);
             using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
             new PeftModel(model).LoadAdapter(adapterDir, "default");
-            var rows = Predictor.Classify(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
+            var rows = Predictor.Classify(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength), cancellationToken: ct);
             var rule = ScopeRule.For(labels, scope);
             // An adapter with a scope answers out_of_scope instead of forcing an intent (label null); one without refuses nothing.
             var lines = new StringBuilder();

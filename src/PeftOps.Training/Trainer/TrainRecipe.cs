@@ -68,6 +68,8 @@ public static partial class TrainRecipe
         var clock = Stopwatch.StartNew();
         long tokensSeen = 0, examplesSeen = 0;
         model.Module.train();
+        try
+        {
         for (var epoch = state.Epoch; state.Step < totalSteps && !state.Stopped; epoch++)
         {
             var batches = LengthBuckets.Batches(lengths, t.BatchSize, t.Seed, epoch);
@@ -106,13 +108,12 @@ public static partial class TrainRecipe
                 options.AfterStep?.Invoke(state.Step);
             }
 
-            // end of epoch: validate, early-stop, checkpoint
-            state.Epoch = epoch + 1;
-            state.BatchInEpoch = 0;
+            // end of epoch: validate, early-stop, checkpoint; cancelled while validating, the checkpoint says
+            // "every batch done" and the resumed run validates this epoch again
             if (data.HasValidation)
             {
                 var (metricName, higherIsBetter) = data.ValidationMetric;
-                var metric = data.Validate(model);
+                var metric = data.Validate(model, ct);
                 run.AppendMetrics(new { step = state.Step, epoch = epoch + 1, validation = new Dictionary<string, double> { [metricName] = metric } });
                 state.Curve[^1] = state.Curve[^1] with { ValidationMetric = metric };
                 progress.Validation(epoch + 1, metricName, metric);
@@ -125,7 +126,18 @@ public static partial class TrainRecipe
                     state.Stopped = true;
                 model.Module.train();
             }
+            state.Epoch = epoch + 1;
+            state.BatchInEpoch = 0;
             run.SaveCheckpoint(specHash, state, parameters, optimizer);
+        }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // between optimizer steps: what the last step left is whole, so keep it and resume from it
+            state.SecondsBefore += clock.Elapsed.TotalSeconds;
+            run.SaveCheckpoint(specHash, state, parameters, optimizer);
+            throw new OperationCanceledException(
+                $"training stopped after step {state.Step} of {totalSteps}, checkpoint kept in {run.CheckpointDir}; run the same command again to resume", ct);
         }
         var seconds = clock.Elapsed.TotalSeconds + state.SecondsBefore;
 
