@@ -1,5 +1,5 @@
 using PeftOps.Cli;
 using PeftOps.Cli.Commands;
 
-using var signals = TerminationSignals.Listen();
+var signals = TerminationSignals.Listen();
 return await PeftOpsCli.RunAsync(PeftOpsCli.CreateRoot(), args, signals).ConfigureAwait(false);

@@ -10,15 +10,16 @@ namespace PeftOps.Cli;
 /// signals change nothing and never throw. A command that does not stop within <see cref="Grace"/> is ended anyway
 /// with the same exit code, so the promise "stopped within 10 s" holds even inside a step that cannot be interrupted.
 /// System.CommandLine's own termination handler is switched off (<c>ProcessTerminationTimeout = null</c>): two
-/// handlers on one signal were what threw on a second SIGTERM.
+/// handlers on one signal were what threw on a second SIGTERM. The handlers stay until the process ends: a signal
+/// that comes while <c>Main</c> returns must not find the runtime's default (which ends the process with 143).
 /// </summary>
-internal sealed class TerminationSignals : IDisposable
+internal sealed class TerminationSignals
 {
     /// <summary>How long a command may take to stop after the first signal before the process is ended for it.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(8);
 
     private readonly CancellationTokenSource source = new();
-    private readonly PosixSignalRegistration[] registrations;
+    private readonly PosixSignalRegistration[] registrations; // kept: disposed, a registration stops listening
     private readonly TimeSpan grace;
     private Timer? backstop;
     private string? received;
@@ -30,8 +31,12 @@ internal sealed class TerminationSignals : IDisposable
         registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT }.Select(signal => PosixSignalRegistration.Create(signal, OnSignal))];
     }
 
-    /// <summary>Starts listening; dispose to give the signals back to the runtime.</summary>
-    public static TerminationSignals Listen() => new(Grace);
+    // the process's listener, rooted so that its registrations live as long as the process
+    private static TerminationSignals? listening;
+
+    /// <summary>Starts listening, for the rest of the process (once; later calls give the same listener).</summary>
+    public static TerminationSignals Listen() => listening ??= new TerminationSignals(Grace);
+
 
     /// <summary>Cancelled at the first signal.</summary>
     public CancellationToken Token => source.Token;
@@ -78,24 +83,36 @@ internal sealed class TerminationSignals : IDisposable
         if (Interlocked.CompareExchange(ref received, name, null) is not null)
             return; // a second signal: already stopping
         backstop = new Timer(_ => EndNow(name), null, grace, Timeout.InfiniteTimeSpan);
-        // Callbacks registered on the token run on the thread pool, not on the signal's thread, and what they throw
-        // stays with them.
-        _ = Task.Run(() => source.CancelAsync());
+        try
+        {
+            source.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // a callback registered on the token threw: its operation ends with that, the signal handler must not
+        }
     }
 
-    /// <summary>The command did not stop within the grace period: end the process with the same code and one line.</summary>
+    /// <summary>
+    /// The command did not stop within the grace period: end the process with the same code and one line. The end is
+    /// libc's <c>_exit</c>, not <c>Environment.Exit</c>: running libtorch's static destructors while its threads still
+    /// compute crashed the process (exit 139).
+    /// </summary>
     private void EndNow(string signal)
     {
         if (Interlocked.Exchange(ref lineWritten, 1) == 0)
             Console.Error.WriteLine($"{Line(signal, null)}: did not stop within {grace.TotalSeconds:0} s, ended");
-        Environment.Exit(ExitCodes.Cancelled);
+        try
+        {
+            ExitProcess(ExitCodes.Cancelled);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Environment.Exit(ExitCodes.Cancelled); // not glibc
+        }
     }
 
-    public void Dispose()
-    {
-        foreach (var registration in registrations)
-            registration.Dispose();
-        backstop?.Dispose();
-        source.Dispose();
-    }
+    [DllImport("libc.so.6", EntryPoint = "_exit")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern void ExitProcess(int status);
 }
