@@ -17,6 +17,9 @@ internal static class ExitCodes
     /// <summary>An exception no command expected: a bug in peftops (sysexits' EX_SOFTWARE); one line, never a stack trace.</summary>
     public const int InternalError = 70;
 
-    /// <summary>The run was cancelled (Ctrl+C): 128 + SIGINT, as shells report it.</summary>
+    /// <summary>
+    /// The run was cancelled by SIGINT (Ctrl+C), SIGTERM or SIGQUIT (<see cref="TerminationSignals"/>): 128 + SIGINT, as
+    /// shells report it, whichever signal came.
+    /// </summary>
     public const int Cancelled = 130;
 }

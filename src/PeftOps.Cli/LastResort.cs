@@ -16,9 +16,9 @@ internal static partial class LastResort
     public static async Task<int> Report(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is OperationCanceledException)
+        if (exception is OperationCanceledException cancelled)
         {
-            await Console.Error.WriteLineAsync("peftops: cancelled").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(TerminationSignals.Line(signal: null, cancelled)).ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
         await Console.Error.WriteLineAsync(Line(exception)).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using PeftOps.Cli;
 using PeftOps.Cli.Commands;
 
-return await PeftOpsCli.RunAsync(args).ConfigureAwait(false);
+var signals = TerminationSignals.Listen();
+return await PeftOpsCli.RunAsync(PeftOpsCli.CreateRoot(), args, signals).ConfigureAwait(false);

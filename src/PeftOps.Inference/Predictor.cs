@@ -8,11 +8,11 @@ namespace PeftOps.Inference;
 public static class Predictor
 {
     /// <returns>[N, labels] softmax probabilities, in the input order.</returns>
-    public static float[][] Probabilities(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
-        Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) => nn.functional.softmax(model.Logits(ids, mask).to(ScalarType.Float32), -1));
+    public static float[][] Probabilities(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64, CancellationToken cancellationToken = default) =>
+        Rows(model, texts, batchSize, WordPiece(model, maxLength), (ids, mask) => nn.functional.softmax(model.Logits(ids, mask).to(ScalarType.Float32), -1), cancellationToken);
 
     /// <summary>What a classifier's scope decides from (<see cref="ScopeRule"/>): per text, in the input order, its probabilities and pooled features.</summary>
-    public static ClassifierOutput[] Classify(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64)
+    public static ClassifierOutput[] Classify(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64, CancellationToken cancellationToken = default)
     {
         var labels = model.Labels.Count;
         // one [B, labels + H] row per text crosses to the CPU, then splits
@@ -20,19 +20,20 @@ public static class Predictor
         {
             var (logits, pooled) = model.LogitsAndPooled(ids, mask);
             return cat([nn.functional.softmax(logits.to(ScalarType.Float32), -1), nn.functional.normalize(pooled.to(ScalarType.Float32), p: 2, dim: 1)], 1);
-        }).Select(row => new ClassifierOutput(row[..labels], row[labels..]))];
+        }, cancellationToken).Select(row => new ClassifierOutput(row[..labels], row[labels..]))];
     }
 
     /// <returns>[N, H] mean-pooled, L2-normalised embeddings, in the input order.</returns>
-    public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64) =>
-        Embeddings(model, texts, batchSize, WordPiece(model, maxLength));
+    public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 64, CancellationToken cancellationToken = default) =>
+        Embeddings(model, texts, batchSize, WordPiece(model, maxLength), cancellationToken);
 
     /// <summary>
     /// [N, H] mean-pooled, L2-normalised embeddings, in the input order, with <paramref name="encode"/> giving int64
     /// input_ids and attention_mask [B, T] for a batch (on any device) instead of the checkpoint's WordPiece vocabulary.
     /// </summary>
-    public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int batchSize, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode) =>
-        Rows(model, texts, batchSize, encode, (ids, mask) => model.Embed(ids, mask).to(ScalarType.Float32));
+    public static float[][] Embeddings(TransformerModel model, IReadOnlyList<string> texts, int batchSize, Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode,
+        CancellationToken cancellationToken = default) =>
+        Rows(model, texts, batchSize, encode, (ids, mask) => model.Embed(ids, mask).to(ScalarType.Float32), cancellationToken);
 
     public static int ArgMax(float[] values)
     {
@@ -57,9 +58,12 @@ public static class Predictor
         };
     }
 
-    /// <summary>Runs <paramref name="forward"/> ([B, T] ids and mask -> [B, W]) in eval mode over length-sorted batches; rows come back in input order.</summary>
+    /// <summary>
+    /// Runs <paramref name="forward"/> ([B, T] ids and mask -> [B, W]) in eval mode over length-sorted batches; rows
+    /// come back in input order. <paramref name="cancellationToken"/> is looked at before every batch.
+    /// </summary>
     private static float[][] Rows(TransformerModel model, IReadOnlyList<string> texts, int batchSize,
-        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Func<Tensor, Tensor, Tensor> forward)
+        Func<IReadOnlyList<string>, (Tensor Ids, Tensor Mask)> encode, Func<Tensor, Tensor, Tensor> forward, CancellationToken cancellationToken)
     {
         var result = new float[texts.Count][];
         var wasTraining = model.Module.training;
@@ -69,6 +73,7 @@ public static class Predictor
             using var _ = no_grad();
             foreach (var batch in Order(texts, batchSize))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var (ids, mask) = encode([.. batch.Select(i => texts[i])]);
                 var rows = forward(ids.to(model.Device), mask.to(model.Device)).cpu();

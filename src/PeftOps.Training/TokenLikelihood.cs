@@ -12,11 +12,11 @@ namespace PeftOps.Training;
 public static class TokenLikelihood
 {
     /// <summary>Per text (bos first where config.json names one, cut to <paramref name="maxLength"/> tokens): summed nll and how many tokens were predicted.</summary>
-    public static IReadOnlyList<(double Nll, int Tokens)> Score(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 16)
+    public static IReadOnlyList<(double Nll, int Tokens)> Score(TransformerModel model, IReadOnlyList<string> texts, int maxLength, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         var tokenizer = Tokenizer(model);
         var rows = texts.Select(t => WithBos(model, tokenizer.Encode(t)).Take(maxLength).Select(i => (long)i).ToArray()).ToList();
-        return SummedNll(model, [.. rows.Select(r => (r, r))], batchSize);
+        return SummedNll(model, [.. rows.Select(r => (r, r))], batchSize, cancellationToken);
     }
 
     /// <summary>
@@ -25,7 +25,7 @@ public static class TokenLikelihood
     /// <paramref name="maxLength"/> + 1 tokens loses context tokens from the left, as lm-evaluation-harness truncates.
     /// </summary>
     public static IReadOnlyList<double> ScoreContinuations(
-        TransformerModel model, IReadOnlyList<(int[] Context, int[] Continuation)> pairs, int maxLength, int batchSize = 16)
+        TransformerModel model, IReadOnlyList<(int[] Context, int[] Continuation)> pairs, int maxLength, int batchSize = 16, CancellationToken cancellationToken = default)
     {
         var rows = new List<(long[] Ids, long[] Labels)>();
         foreach (var (context, continuation) in pairs)
@@ -39,7 +39,7 @@ public static class TokenLikelihood
             var labels = whole.Select((id, i) => i >= whole.Length - continuation.Length ? id : -100L).ToArray();
             rows.Add((whole, labels));
         }
-        return [.. SummedNll(model, rows, batchSize).Select(r => -r.Nll)];
+        return [.. SummedNll(model, rows, batchSize, cancellationToken).Select(r => -r.Nll)];
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static class TokenLikelihood
         model.Llama?.BosTokenId is { } bos ? ids.Prepend(bos) : ids;
 
     // Per row, the summed -log p(labels[t] | ids[< t]) over the positions t whose label is not -100, and how many there were.
-    private static List<(double Nll, int Tokens)> SummedNll(TransformerModel model, IReadOnlyList<(long[] Ids, long[] Labels)> rows, int batchSize)
+    private static List<(double Nll, int Tokens)> SummedNll(TransformerModel model, IReadOnlyList<(long[] Ids, long[] Labels)> rows, int batchSize, CancellationToken cancellationToken)
     {
         var result = new List<(double, int)>();
         var wasTraining = model.Module.training;
@@ -74,6 +74,7 @@ public static class TokenLikelihood
         using var _ = no_grad();
         foreach (var chunk in rows.Chunk(batchSize))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             using var batch = TextBatch.FromRows([.. chunk.Select(r => r.Ids)], [.. chunk.Select(r => r.Labels)], model.Device);
             var logits = model.Logits(batch.InputIds, batch.AttentionMask).to(ScalarType.Float32);

@@ -65,13 +65,19 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, as a container runtime stops it; returns the exit code.</summary>
-    public async Task<int> StopAsync()
+    public async Task<int> StopAsync() => (await StopAsync("TERM")).ExitCode;
+
+    /// <summary>Sends SIGNAME (<c>TERM</c>, <c>INT</c>) with kill(1); returns the exit code and how long after the signal it came.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> StopAsync(string signal)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             await kill.WaitForExitAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
+        var took = clock.Elapsed;
+        _process.WaitForExit(); // the output read to its end
+        return (_process.ExitCode, took);
     }
 
     public async ValueTask DisposeAsync()

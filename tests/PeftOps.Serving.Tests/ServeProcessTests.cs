@@ -44,7 +44,33 @@ public sealed class ServeProcessTests(TrainedRepository trained) : IClassFixture
             Assert.True(timeline.SteadyCount(all, phase) >= 10, $"phase {phase}: only {timeline.SteadyCount(all, phase)} answers outside the switch windows");
         Assert.Contains("tiny: serving v1.1.0 (was v1.0.0), stage production", server.Output, StringComparison.Ordinal);
         Assert.Contains("tiny: serving v1.0.0 (was v1.1.0), stage production", server.Output, StringComparison.Ordinal);
-        Assert.Equal(0, exitCode);
+        Assert.Equal(130, exitCode);
+    }
+
+    [Fact]
+    public async Task SIGINT_while_clients_are_asking_ends_it_within_10_s_with_exit_130_one_line_and_no_answer_but_200()
+    {
+        using var sandbox = await ServingSandbox.ReleasedAsync(trained, "1.0.0");
+        await using var server = await ServeProcess.StartAsync(sandbox.Served,
+            "--stage", ServingSandbox.Stage, "--adapter", "tiny", "--poll", "1", "--cache", sandbox.Cache, "--registry", sandbox.StoreUri);
+        using var client = new HttpClient { BaseAddress = server.Address };
+        var answers = new ConcurrentQueue<Answer>();
+        using var stop = new CancellationTokenSource();
+        var loops = Enumerable.Range(0, 4).Select(i => Task.Run(() => LoopAsync(client, $"blue sky {i}", answers, stop.Token))).ToList();
+        await UntilAsync(() => answers.Count >= 10);
+
+        var (exitCode, took) = await server.StopAsync("INT");
+        var stopped = Stopwatch.GetTimestamp();
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+
+        Assert.True(exitCode == 130, $"exit {exitCode}: {server.Output}");
+        Assert.True(took < TimeSpan.FromSeconds(10), $"stopped {took.TotalSeconds:F1} s after SIGINT");
+        Assert.Single(server.Output.Split('\n'), line => line.StartsWith("peftops: cancelled (SIGINT)", StringComparison.Ordinal));
+        Assert.DoesNotContain("Exception", server.Output, StringComparison.Ordinal);
+        // each request the server took was answered whole; once it stopped listening, connections were refused (status 0)
+        Assert.All(answers, a => Assert.True(a.Status is 200 or 0, $"a request got {a.Status}"));
+        Assert.True(answers.Count(a => a.Status == 200 && a.Answered < stopped) >= 10);
     }
 
     [Fact]

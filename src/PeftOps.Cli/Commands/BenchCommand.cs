@@ -43,16 +43,16 @@ internal static class BenchCommand
         {
             device, shapes, steps, warmup, scaling, examples, json, model, batch, tokens, rank, checkpointing, training, promptTokens, newTokens, generationRuns, dtype,
         };
-        command.SetAction(parse => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() => parse.GetValue(model) is { } checkpoint
             ? RunDecoder(checkpoint, parse.GetValue(device)!, BaseDtype.Parse(parse.GetValue(dtype)), parse.GetValue(batch), parse.GetValue(tokens), parse.GetValue(rank), parse.GetValue(checkpointing), parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(json),
-                parse.GetValue(training), new GenerationRun(parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(generationRuns)))
+                parse.GetValue(training), new GenerationRun(parse.GetValue(promptTokens), parse.GetValue(newTokens), parse.GetValue(generationRuns)), ct)
             : Run(
             parse.GetValue(device)!, ParseShapes(parse.GetValue(shapes)!), parse.GetValue(steps), parse.GetValue(warmup),
-            parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json))));
+            parse.GetValue(scaling), parse.GetValue(examples), parse.GetValue(json), ct)));
         return command;
     }
 
-    private static int Run(string device, IReadOnlyList<(int Batch, int Tokens)> shapes, int steps, int warmup, bool scaling, int examples, string? jsonPath)
+    private static int Run(string device, IReadOnlyList<(int Batch, int Tokens)> shapes, int steps, int warmup, bool scaling, int examples, string? jsonPath, CancellationToken ct)
     {
         if (steps < 1)
             throw new InputException($"--steps must be at least 1 (was {steps})");
@@ -61,7 +61,7 @@ internal static class BenchCommand
         if (examples is < 0 or > 100_000)
             throw new InputException($"--examples must be 0 to 100000 (was {examples})");
         var output = jsonPath is null ? null : ForwardCommand.OutputFile(jsonPath, "--json");
-        var settings = new BenchSettings { Device = device, Steps = steps, Warmup = warmup };
+        var settings = new BenchSettings { Device = device, Steps = steps, Warmup = warmup, CancellationToken = ct };
         var ic = CultureInfo.InvariantCulture;
         Console.WriteLine($"peftops bench: {StepBench.BaseModel}, LoRA r {settings.Rank} (alpha {2 * settings.Rank}, dropout {settings.LoraDropout}) on query and value of every layer, "
             + $"classifier trained; AdamW, clipping 1.0; device {device}, {Environment.ProcessorCount} cores, {TorchSharp.torch.get_num_threads()} torch threads; "
@@ -121,7 +121,7 @@ internal static class BenchCommand
     private sealed record GenerationRun(int PromptTokens, int NewTokens, int Runs);
 
     private static int RunDecoder(string checkpoint, string device, ScalarType dtype, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, string? jsonPath,
-        bool training, GenerationRun generation)
+        bool training, GenerationRun generation, CancellationToken ct)
     {
         if (batch is < 1 or > 4096 || tokens is < 2 or > 131_072 || rank is < 1 or > 4096)
             throw new InputException($"--batch {batch} --tokens {tokens} --rank {rank}: expected batch 1-4096, tokens 2-131072, rank 1-4096");
@@ -134,19 +134,19 @@ internal static class BenchCommand
         var options = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
         if (training)
         {
-            document = JsonSerializer.SerializeToNode(Train(checkpoint, device, dtype, batch, tokens, rank, checkpointing, steps, warmup), options)!.AsObject();
+            document = JsonSerializer.SerializeToNode(Train(checkpoint, device, dtype, batch, tokens, rank, checkpointing, steps, warmup, ct), options)!.AsObject();
         }
         document["base_dtype"] = BaseDtype.Name(dtype);
         if (dtype != ScalarType.Float32)
         {
-            var d = DtypeBench.Run(checkpoint, batch, tokens, dtype, new BenchSettings { Device = device });
+            var d = DtypeBench.Run(checkpoint, batch, tokens, dtype, new BenchSettings { Device = device, CancellationToken = ct });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"logits vs float32   max |diff| {d.MaxAbsDiff:F4} (max |logit| {d.MaxAbsLogit:F2}), argmax agreement {d.ArgmaxAgreement:P1} over {d.Positions} positions; weights {d.BaseBytes / 1e6:F0} MB vs {d.Float32Bytes / 1e6:F0} MB"));
             document["logits_vs_float32"] = JsonSerializer.SerializeToNode(d, options);
         }
         if (generation.NewTokens > 0)
         {
-            var g = GenerationBench.Run(checkpoint, batch, generation.PromptTokens, generation.NewTokens, new BenchSettings { Device = device, Steps = generation.Runs, Warmup = 1, Dtype = dtype });
+            var g = GenerationBench.Run(checkpoint, batch, generation.PromptTokens, generation.NewTokens, new BenchSettings { Device = device, Steps = generation.Runs, Warmup = 1, Dtype = dtype, CancellationToken = ct });
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"generate (greedy)   batch {g.Batch}, prompt {g.PromptTokens} tokens, {g.NewTokens} new: prefill {g.PrefillTokensPerSecond:F1} tokens/s, decode {g.DecodeTokensPerSecond:F2} tokens/s, peak resident {g.PeakResident / 1e6:F0} MB ({g.Threads} torch threads, median of {g.Runs} after 1 warm-up)"));
             document["generation"] = JsonSerializer.SerializeToNode(g, options);
@@ -156,9 +156,9 @@ internal static class BenchCommand
         return ExitCodes.Success;
     }
 
-    private static DecoderFigures Train(string checkpoint, string device, ScalarType dtype, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup)
+    private static DecoderFigures Train(string checkpoint, string device, ScalarType dtype, int batch, int tokens, int rank, bool checkpointing, int steps, int warmup, CancellationToken ct)
     {
-        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing, Dtype = dtype });
+        var f = DecoderBench.Run(checkpoint, batch, tokens, rank, new BenchSettings { Device = device, Steps = steps, Warmup = warmup, GradientCheckpointing = checkpointing, Dtype = dtype, CancellationToken = ct });
         var ic = CultureInfo.InvariantCulture;
         const double MB = 1e6;
         Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of {BaseDtype.Name(dtype)} weights), device {device}, {Environment.ProcessorCount} cores"));

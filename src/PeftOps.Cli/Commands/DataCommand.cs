@@ -25,7 +25,7 @@ internal static class DataCommand
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
             var outDir = parse.GetValue(output) ?? Path.Combine("artifacts", spec.Name, "data");
             var baselineData = parse.GetValue(baseline) is { } dir ? await BaselineDataOf.ReadAsync(dir, spec, ct).ConfigureAwait(false) : null;
-            var report = DataCheckRecipe.Run(spec, TorchRuntime.ResolveDevice(parse.GetValue(device)), baselineData, Console.WriteLine);
+            var report = DataCheckRecipe.Run(spec, TorchRuntime.ResolveDevice(parse.GetValue(device)), baselineData, Console.WriteLine, ct);
             DataCheckRecipe.Write(report, outDir);
             foreach (var c in report.Checks)
                 Console.WriteLine(c.Status == DataCheckSummary.NotRun ? $"{c.Name}: not run ({c.Reason})" : $"{c.Name}: {c.Count}");

@@ -40,12 +40,12 @@ internal static class EmbedCommand
         {
             baseModel, adapter, input, output, device, labels,
         };
-        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
-            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(labels))));
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() => Run(
+            parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(labels), ct)));
         return command;
     }
 
-    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName, string? labelsFile)
+    private static int Run(string reference, string? adapterDir, string inputPath, string outputPath, string? deviceName, string? labelsFile, CancellationToken ct)
     {
         var target = ForwardCommand.OutputFile(outputPath, "--out");
         if (!File.Exists(inputPath))
@@ -67,7 +67,7 @@ internal static class EmbedCommand
         }
 
         // the loop evaluation embeds with: eval mode, no gradients, length-sorted batches
-        AtomicFile.Write(target, stream => WriteJsonl(lines, texts => Predictor.Embeddings(model, texts, MaxLength, BatchSize), stream));
+        AtomicFile.Write(target, stream => WriteJsonl(lines, texts => Predictor.Embeddings(model, texts, MaxLength, BatchSize, ct), stream));
         Console.WriteLine($"wrote {outputPath}: {lines.Length} embeddings of {model.Bert!.HiddenSize} dimensions");
         return ExitCodes.Success;
     }

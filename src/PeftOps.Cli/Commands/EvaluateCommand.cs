@@ -19,14 +19,14 @@ internal static class EvaluateCommand
         var set = CommonOptions.Set();
         var labels = CommonOptions.Labels();
         var command = new Command("evaluate", "Evaluate base and adapted model on the spec's target and non-target suites.") { directory, adapter, output, suites, device, dtype, set, labels };
-        command.SetAction(parse => PeftOpsCli.Guard(() =>
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
             var extra = (parse.GetValue(suites) ?? []).Select(ParseSuite).ToList();
             var adapterDir = parse.GetValue(adapter)!;
             if (!Directory.Exists(adapterDir))
                 throw new InputException($"--adapter {adapterDir}: no such folder (expected a PEFT adapter folder)");
-            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory), parse.GetValue(dtype), parse.GetValue(labels));
+            var report = EvaluateRecipe.Run(spec, adapterDir, extra, parse.GetValue(device), Git.HeadCommit(spec.Directory), parse.GetValue(dtype), parse.GetValue(labels), ct);
             var outDir = parse.GetValue(output)!;
             Directory.CreateDirectory(outDir);
             EvaluationReportJson.Write(Path.Combine(outDir, "eval.json"), report);

@@ -37,14 +37,14 @@ internal static class ForwardCommand
         {
             baseModel, adapter, merge, inputs, output, device, dtype, labels,
         };
-        command.SetAction(parse => PeftOpsCli.Guard(() => Run(
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() => Run(
             parse.GetValue(baseModel)!, parse.GetValue(adapter), parse.GetValue(merge), parse.GetValue(inputs)!, parse.GetValue(output)!, parse.GetValue(device), parse.GetValue(dtype),
-            parse.GetValue(labels))));
+            parse.GetValue(labels), ct)));
         return command;
     }
 
     private static int Run(string reference, string? adapterDir, bool merge, string inputsPath, string outputPath, string? deviceName, string? dtypeName,
-        string? labelsFile)
+        string? labelsFile, CancellationToken ct)
     {
         if (merge && adapterDir is null)
             throw new InputException("--merge: there is no adapter to merge (pass --adapter PEFT_DIR)");
@@ -68,6 +68,8 @@ internal static class ForwardCommand
                 peft.Merge();
         }
 
+        // one forward pass over every input: the token is looked at before it and before the output is written
+        ct.ThrowIfCancellationRequested();
         // inference: eval mode, so LoRA dropout and every other dropout are off
         model.Module.eval();
         using var _ = no_grad();
@@ -82,6 +84,7 @@ internal static class ForwardCommand
             loss = model.Loss(logits, labels?.to(device), ids, mask).reshape(1).cpu();
             tensors.Add(("loss", loss));
         }
+        ct.ThrowIfCancellationRequested();
         SafetensorsTorch.Save(target, tensors, new Dictionary<string, string> { ["format"] = "pt" });
         var lossText = loss is null ? "" : string.Create(CultureInfo.InvariantCulture, $", loss {loss.item<float>():R}");
         Console.WriteLine($"wrote {outputPath}: logits [{string.Join(", ", logits.shape)}]{lossText}");

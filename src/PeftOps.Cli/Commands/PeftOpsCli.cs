@@ -22,7 +22,14 @@ internal static class PeftOpsCli
     public static Task<int> RunAsync(string[] args) => RunAsync(CreateRoot(), args);
 
     /// <inheritdoc cref="RunAsync(string[])"/>
-    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    public static Task<int> RunAsync(RootCommand root, string[] args) => RunAsync(root, args, signals: null);
+
+    /// <summary>
+    /// Runs one command line with <paramref name="signals"/> (the process's own, in <c>Program</c>) as the commands'
+    /// cancellation token: once a signal came, the command's end, however it ends, is the one cancellation line and
+    /// exit 130 (<see cref="TerminationSignals.Report(OperationCanceledException?)"/>).
+    /// </summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, TerminationSignals? signals)
     {
         ArgumentNullException.ThrowIfNull(root);
         try
@@ -34,8 +41,14 @@ internal static class PeftOpsCli
                     await Console.Error.WriteLineAsync($"peftops: {error.Message}").ConfigureAwait(false);
                 return ExitCodes.BadInput;
             }
-            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
-            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            // the signals are ours (TerminationSignals), not System.CommandLine's
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            var code = await parse.InvokeAsync(invocation, signals?.Token ?? CancellationToken.None).ConfigureAwait(false);
+            return signals?.Received is not null ? signals.Report(null) : code;
+        }
+        catch (OperationCanceledException e) when (signals?.Received is not null)
+        {
+            return signals.Report(e);
         }
         catch (Exception e)
         {
@@ -45,13 +58,20 @@ internal static class PeftOpsCli
 
     /// <summary>
     /// Runs a command body: bad input exits 2, "nothing there" 4, an infrastructure failure 5, each with one
-    /// message on stderr and no stack trace.
+    /// message on stderr and no stack trace. A cancellation, also one wrapped in such a failure, goes on up to
+    /// <see cref="RunAsync(RootCommand, string[], TerminationSignals?)"/> as itself.
     /// </summary>
     public static async Task<int> Guard(Func<Task<int>> body)
     {
         try
         {
             return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && CancelledBy(e) is { } cancelled)
+        {
+            // a cancelled store call wrapped as a failure: the cancellation line, not a failure's
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cancelled);
+            throw;
         }
         catch (InputException e)
         {
@@ -68,6 +88,22 @@ internal static class PeftOpsCli
             await Console.Error.WriteLineAsync($"peftops: {e.Message}").ConfigureAwait(false);
             return ExitCodes.Infrastructure;
         }
+    }
+
+    /// <summary>
+    /// The cancellation inside <paramref name="exception"/>: a store or HTTP call stopped by the token may surface
+    /// wrapped (an infrastructure failure whose cause is the cancellation), and that is still a cancellation.
+    /// </summary>
+    private static OperationCanceledException? CancelledBy(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException cancelled)
+                return cancelled;
+            if (e is AggregateException { InnerExceptions.Count: 1 } aggregate)
+                return CancelledBy(aggregate.InnerExceptions[0]);
+        }
+        return null;
     }
 
     public static Task<int> Guard(Func<int> body) => Guard(() => Task.FromResult(body()));

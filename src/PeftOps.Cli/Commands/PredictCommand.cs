@@ -25,7 +25,7 @@ internal static class PredictCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
         var labelsFile = CommonOptions.Labels();
         var command = new Command("predict", "Classify texts with a base model and an adapter.") { baseRef, adapter, input, output, maxLength, device, labelsFile };
-        command.SetAction(parse => PeftOpsCli.Guard(() =>
+        command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var texts = DataFile.ReadLabeled(parse.GetValue(input)!, labelRequired: false);
             var adapterDir = parse.GetValue(adapter)!;
@@ -35,7 +35,7 @@ internal static class PredictCommand
                 throw new InputException($"--adapter {adapterDir}: saves no classifier, so it cannot predict (expected a classifier adapter; embed with peftops embed)");
             using var model = ModelLoader.Load(parse.GetValue(baseRef)!, new ModelLoadOptions { ClassLabels = labels, Device = TorchRuntime.ResolveDevice(parse.GetValue(device)) });
             new PeftModel(model).LoadAdapter(adapterDir, "default");
-            var outputs = Predictor.Classify(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength));
+            var outputs = Predictor.Classify(model, texts.Select(t => t.Text).ToList(), parse.GetValue(maxLength), cancellationToken: ct);
             var predictions = new PredictionFormatter(labels, metadata.Scope);
             var lines = new StringBuilder();
             for (var i = 0; i < texts.Count; i++)

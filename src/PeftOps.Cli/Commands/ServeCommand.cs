@@ -67,7 +67,7 @@ internal static class ServeCommand
             foreach (var adapter in options.Adapters.Where(a => !AdapterName.IsValid(a)))
                 throw new InputException($"--adapter '{adapter}' is not a valid name (expected {AdapterName.Meaning})");
             var listen = Urls(parse.GetValue(urls)!);
-            await using var app = ServeApp.Build(options, registry, listen);
+            await using var app = ServeApp.Build(options, registry, listen, ServeShutdown.Configure);
             try
             {
                 await ServeApp.StartAsync(app, cancellationToken).ConfigureAwait(false);
@@ -77,6 +77,7 @@ internal static class ServeCommand
                 throw new InputException($"--urls {string.Join(';', listen)}: {e.Message}", e);
             }
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             return ExitCodes.Success;
         }, store: store));
         return command;

@@ -55,6 +55,7 @@ public static class DecoderBench
         memory.Sample();
         for (var i = 0; i < settings.Warmup + settings.Steps; i++)
         {
+            settings.CancellationToken.ThrowIfCancellationRequested();
             var t = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
             {

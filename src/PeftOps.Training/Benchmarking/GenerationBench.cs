@@ -44,7 +44,7 @@ public static class GenerationBench
                     steps++;
                 },
             };
-            generator.Generate(prompts, options);
+            generator.Generate(prompts, options, cancellationToken: settings.CancellationToken);
             memory.Sample();
             if (run < settings.Warmup)
                 continue;

@@ -40,6 +40,7 @@ public static partial class StepBench
         var memory = new MemoryProbe();
         for (var i = 0; i < settings.Warmup + settings.Steps; i++)
         {
+            settings.CancellationToken.ThrowIfCancellationRequested();
             var a = Time(() => setup.OurStep());
             var b = Time(() => plain.Step(ids, mask, labels, LearningRate).item<float>());
             memory.Sample();
@@ -63,6 +64,7 @@ public static partial class StepBench
         var times = new List<double>();
         for (var i = 0; i < settings.Warmup + settings.Steps; i++)
         {
+            settings.CancellationToken.ThrowIfCancellationRequested();
             var ms = Time(() => setup.OurStep());
             memory.Sample();
             if (i >= settings.Warmup)
@@ -88,10 +90,11 @@ public static partial class StepBench
                 case "unmerged": setup.Peft.SetAdapter(TrainRecipe.AdapterName); break;
                 default: setup.Peft.Merge(); break;
             }
-            Predictor.Probabilities(setup.Model, texts.Take(64).ToList(), tokens); // warm-up
-            var full = Time(() => Predictor.Probabilities(setup.Model, texts, tokens).Length);
-            var quarter = Time(() => Predictor.Probabilities(setup.Model, texts.Take(examples / 4).ToList(), tokens).Length);
-            var latencies = single.Select(t => Time(() => Predictor.Probabilities(setup.Model, [t], tokens, batchSize: 1).Length)).ToList();
+            var ct = settings.CancellationToken;
+            Predictor.Probabilities(setup.Model, texts.Take(64).ToList(), tokens, cancellationToken: ct); // warm-up
+            var full = Time(() => Predictor.Probabilities(setup.Model, texts, tokens, cancellationToken: ct).Length);
+            var quarter = Time(() => Predictor.Probabilities(setup.Model, texts.Take(examples / 4).ToList(), tokens, cancellationToken: ct).Length);
+            var latencies = single.Select(t => Time(() => Predictor.Probabilities(setup.Model, [t], tokens, batchSize: 1, cancellationToken: ct).Length)).ToList();
             rows.Add(new InferenceRow(mode, examples, examples / (full / 1000), full / quarter, Median(latencies)));
         }
         setup.Peft.Unmerge();
@@ -266,6 +269,8 @@ public sealed record BenchSettings
     public long Seed { get; init; } = 42;
     /// <summary>Activation checkpointing of every layer (<c>bench --model</c> only).</summary>
     public bool GradientCheckpointing { get; init; }
+    /// <summary>Looked at before every timed or warm-up step, run and prediction batch (Ctrl+C, SIGTERM).</summary>
+    public CancellationToken CancellationToken { get; init; }
 }
 
 public sealed record StepComparison(BenchShape Shape, double OursMs, double PlainMs, double Ratio, double TokensPerSecond, double MaxLogitDifference, long PeakBytes);

@@ -87,7 +87,7 @@ public static class CompareRecipe
             else
             {
                 ct.ThrowIfCancellationRequested();
-                eval = EvaluateRecipe.Run(spec, Path.Combine(runDir, "adapter"), [], options.Device, options.Commit);
+                eval = EvaluateRecipe.Run(spec, Path.Combine(runDir, "adapter"), [], options.Device, options.Commit, ct: ct);
                 Directory.CreateDirectory(Path.GetDirectoryName(evalPath)!);
                 EvaluationReportJson.Write(evalPath, eval);
             }

@@ -38,7 +38,7 @@ public sealed class CausalLmData : ITrainingData
     public TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device) =>
         Encode(model, indices.Select(i => train[i]).ToList(), device);
 
-    public double Validate(TransformerModel model)
+    public double Validate(TransformerModel model, CancellationToken cancellationToken = default)
     {
         var wasTraining = model.Module.training;
         model.Module.eval();
@@ -48,6 +48,7 @@ public sealed class CausalLmData : ITrainingData
         {
             foreach (var chunk in validation!.Chunk(spec.Training.BatchSize))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var batch = Encode(model, chunk, model.Device);
                 var responseTokens = batch.Labels!.narrow(1, 1, batch.Labels.shape[1] - 1).ne(-100).sum().item<long>();

@@ -77,9 +77,9 @@ public sealed class ClassificationData : ITrainingData
             headOnlyOutOfScope ? [.. indices.Select(i => train[i].Label == OutOfScopeSpec.Label)] : null);
     }
 
-    public double Validate(TransformerModel model)
+    public double Validate(TransformerModel model, CancellationToken cancellationToken = default)
     {
-        var probs = Predictor.Probabilities(model, validation!.Select(v => v.Text).ToList(), spec.Task.MaxLength);
+        var probs = Predictor.Probabilities(model, validation!.Select(v => v.Text).ToList(), spec.Task.MaxLength, cancellationToken: cancellationToken);
         var predicted = probs.Select(p => Labels[Predictor.ArgMax(p)]).ToList();
         var gold = validation!.Select(v => v.Label).ToList();
         return ValidationMetric.Name switch

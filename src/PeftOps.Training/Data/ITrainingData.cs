@@ -23,7 +23,7 @@ public interface ITrainingData
 
     TextBatch Encode(TransformerModel model, IReadOnlyList<int> indices, Device device);
 
-    double Validate(TransformerModel model);
+    double Validate(TransformerModel model, CancellationToken cancellationToken = default);
 }
 
 internal static class TrainingFiles

@@ -19,7 +19,8 @@ public static class DataCheckRecipe
 {
     /// <param name="baseline">the baseline version's data (read from its commit): the report then carries the data diff.</param>
     /// <param name="log">receives one line per step that takes time (loading the model, embedding, the probe), with its seconds.</param>
-    public static DataReport Run(AdapterSpec spec, Device? device = null, BaselineData? baseline = null, Action<string>? log = null)
+    /// <param name="cancellationToken">stops between embedding batches and between the probe's folds.</param>
+    public static DataReport Run(AdapterSpec spec, Device? device = null, BaselineData? baseline = null, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Task.Type == TaskType.CausalLm
@@ -27,7 +28,7 @@ public static class DataCheckRecipe
             {
                 Diff = baseline is null ? null : new DataDiff(baseline.Version, baseline.Commit, DataDiff.NotRun, "the data diff covers classifier data (texts and labels)", []),
             }
-            : Classifier(spec, device, baseline, log ?? (_ => { }));
+            : Classifier(spec, device, baseline, log ?? (_ => { }), cancellationToken);
     }
 
     /// <summary>Writes data.json and data.md into <paramref name="outDir"/> together (an error leaves neither half-written).</summary>
@@ -41,7 +42,7 @@ public static class DataCheckRecipe
         }, ExistingFolder.ReplaceFiles);
     }
 
-    private static DataReport Classifier(AdapterSpec spec, Device? device, BaselineData? baseline, Action<string> log)
+    private static DataReport Classifier(AdapterSpec spec, Device? device, BaselineData? baseline, Action<string> log, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string Seconds() => $"{clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s";
@@ -61,13 +62,13 @@ public static class DataCheckRecipe
                 var trainRows = splits.Where(s => s.Role == CheckedSplit.Train).SelectMany(s => s.Rows.Select(s.Row)).ToList();
                 var evalRows = splits.Where(s => s.Role == CheckedSplit.Evaluation).SelectMany(s => s.Rows.Select(s.Row)).ToList();
                 clock.Restart();
-                var embeddings = Embed(model, [.. trainRows.Concat(evalRows).Select(r => r.Text)], spec.Task.MaxLength);
+                var embeddings = Embed(model, [.. trainRows.Concat(evalRows).Select(r => r.Text)], spec.Task.MaxLength, cancellationToken);
                 log($"embedded {embeddings.Count} distinct texts: {Seconds()}");
                 clock.Restart();
                 near = NearDuplicates.Find(trainRows, [.. trainRows.Select(r => embeddings[r.Text])], evalRows, [.. evalRows.Select(r => embeddings[r.Text])], settings.NearDuplicateThreshold);
                 log($"near duplicates: {Seconds()}");
                 clock.Restart();
-                (issues, issuesNotRun) = LabelErrors(splits.First(s => s.Name == CheckedSplit.Train), embeddings, settings);
+                (issues, issuesNotRun) = LabelErrors(splits.First(s => s.Name == CheckedSplit.Train), embeddings, settings, cancellationToken);
                 log($"label errors ({settings.Folds}-fold probe, confident learning): {Seconds()}");
             }
         }
@@ -104,7 +105,7 @@ public static class DataCheckRecipe
     }
 
     /// <summary>Confident learning on the training file's rows, from a k-fold probe's out-of-fold probabilities.</summary>
-    private static (IReadOnlyList<LabelIssue>, string?) LabelErrors(CheckedSplit train, IReadOnlyDictionary<string, float[]> embeddings, DataCheckSettings settings)
+    private static (IReadOnlyList<LabelIssue>, string?) LabelErrors(CheckedSplit train, IReadOnlyDictionary<string, float[]> embeddings, DataCheckSettings settings, CancellationToken cancellationToken)
     {
         var labels = train.Rows.Select(r => r.Label).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (labels.Count < 2)
@@ -113,7 +114,7 @@ public static class DataCheckRecipe
             return ([], $"the training data has {train.Rows.Count} rows, fewer than data_checks.folds {settings.Folds}");
         var ids = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var y = train.Rows.Select(r => ids[r.Label]).ToArray();
-        var probabilities = LinearProbe.OutOfFold([.. train.Rows.Select(r => embeddings[r.Text])], y, labels.Count, settings.Folds, settings.Seed);
+        var probabilities = LinearProbe.OutOfFold([.. train.Rows.Select(r => embeddings[r.Text])], y, labels.Count, settings.Folds, settings.Seed, cancellationToken);
         return ([.. ConfidentLearning.FindIssues(probabilities, y).Select(f => new LabelIssue(
             train.Row(train.Rows[f.Row]), labels[f.Suggested], Math.Round(probabilities[f.Row][f.Suggested], 4), Math.Round(probabilities[f.Row][y[f.Row]], 4)))], null);
     }
@@ -223,11 +224,11 @@ public static class DataCheckRecipe
         return (model, null);
     }
 
-    /// <summary>Each distinct text's mean-pooled, L2-normalised base-model embedding (<see cref="Predictor.Embeddings(TransformerModel, IReadOnlyList{string}, int, int)"/>).</summary>
-    private static Dictionary<string, float[]> Embed(TransformerModel model, IReadOnlyList<string> texts, int maxLength)
+    /// <summary>Each distinct text's mean-pooled, L2-normalised base-model embedding (<see cref="Predictor.Embeddings(TransformerModel, IReadOnlyList{string}, int, int, CancellationToken)"/>).</summary>
+    private static Dictionary<string, float[]> Embed(TransformerModel model, IReadOnlyList<string> texts, int maxLength, CancellationToken cancellationToken)
     {
         var distinct = texts.Distinct(StringComparer.Ordinal).ToList();
-        var vectors = Predictor.Embeddings(model, distinct, maxLength);
+        var vectors = Predictor.Embeddings(model, distinct, maxLength, cancellationToken: cancellationToken);
         return distinct.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => vectors[x.i], StringComparer.Ordinal);
     }
 }

@@ -16,7 +16,7 @@ public static class LinearProbe
     /// <param name="features">[n, D].</param>
     /// <param name="labels">[n] label ids 0..classes-1.</param>
     /// <returns>[n, classes]: each row predicted by the probe fitted on the other folds.</returns>
-    public static float[][] OutOfFold(float[][] features, int[] labels, int classes, int folds, int seed)
+    public static float[][] OutOfFold(float[][] features, int[] labels, int classes, int folds, int seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -27,7 +27,7 @@ public static class LinearProbe
         set_num_threads(1);
         try
         {
-            return OutOfFold(features, labels, classes, folds, seed, fold);
+            return OutOfFold(features, labels, classes, folds, seed, fold, cancellationToken);
         }
         finally
         {
@@ -35,13 +35,14 @@ public static class LinearProbe
         }
     }
 
-    private static float[][] OutOfFold(float[][] features, int[] labels, int classes, int folds, int seed, int[] fold)
+    private static float[][] OutOfFold(float[][] features, int[] labels, int classes, int folds, int seed, int[] fold, CancellationToken cancellationToken)
     {
         var result = new float[labels.Length][];
         var dim = features[0].Length;
         using var all = tensor(features.SelectMany(f => f).ToArray(), [labels.Length, dim]);
         for (var f = 0; f < folds; f++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var train = Enumerable.Range(0, labels.Length).Where(i => fold[i] != f).Select(i => (long)i).ToArray();
             var held = Enumerable.Range(0, labels.Length).Where(i => fold[i] == f).ToArray();
             if (held.Length == 0 || train.Length == 0)

@@ -21,9 +21,10 @@ namespace PeftOps.Training.Evaluating;
 public static class EvaluateRecipe
 {
     /// <param name="dtype">The dtype the base is held in (<c>--dtype</c>: float32, the default, or bf16).</param>
+    /// <param name="ct">Stops between batches of every suite and the latency rounds (Ctrl+C, SIGTERM).</param>
     /// <param name="labelsFile">One label per line, for an adapter that carries no labels (<see cref="AdapterHead"/>).</param>
     public static EvaluationReport Run(AdapterSpec spec, string adapterDir, IReadOnlyList<SuiteSpec> extraSuites, string? device, string? commit, string? dtype = null,
-        string? labelsFile = null)
+        string? labelsFile = null, CancellationToken ct = default)
     {
         // --- setup ------------------------------------------------------------------------------
         var adapter = AdapterMetadata.Read(adapterDir);
@@ -54,12 +55,12 @@ public static class EvaluateRecipe
             var sha = DataFile.Sha256(path);
             var result = suite.Kind switch
             {
-                SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength),
-                SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength),
-                SuiteKind.OutOfScope => OutOfScope(peft, spec, suite, role, path, sha, validation, labels, scope, maxLength),
-                SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength),
-                SuiteKind.MultipleChoice when model.Architecture == ModelArchitecture.LlamaCausalLm => MultipleChoiceSuite.Run(peft, suite, role, path, sha, maxLength),
-                SuiteKind.Generation when model.Architecture == ModelArchitecture.LlamaCausalLm => GenerationSuite.Run(peft, suite, role, path, sha),
+                SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength, ct),
+                SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength, ct),
+                SuiteKind.OutOfScope => OutOfScope(peft, spec, suite, role, path, sha, validation, labels, scope, maxLength, ct),
+                SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength, ct),
+                SuiteKind.MultipleChoice when model.Architecture == ModelArchitecture.LlamaCausalLm => MultipleChoiceSuite.Run(peft, suite, role, path, sha, maxLength, ct),
+                SuiteKind.Generation when model.Architecture == ModelArchitecture.LlamaCausalLm => GenerationSuite.Run(peft, suite, role, path, sha, ct),
                 _ => throw new InputException($"{spec.SourcePath}: suite '{suite.Name}': {suite.Kind} does not fit the base model ({model.Architecture})"),
             };
             suites.Add(result);
@@ -83,17 +84,17 @@ public static class EvaluateRecipe
                 TorchRuntime.TorchSharpVersion, TorchRuntime.LibTorchVersion, dev.ToString(), Environment.OSVersion.ToString()),
             Lineage = new LineageInfo(commit),
             Training = ReadTraining(adapterDir),
-            Latency = latencyTexts.Count == 0 ? null : Latency(peft, latencyTexts, maxLength),
+            Latency = latencyTexts.Count == 0 ? null : Latency(peft, latencyTexts, maxLength, ct),
             Suites = suites,
         };
     }
 
-    private static SuiteResult Classification(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<string> labels, int maxLength)
+    private static SuiteResult Classification(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<string> labels, int maxLength, CancellationToken ct)
     {
         var examples = DataFile.ReadLabeled(path);
         LabelSet.CheckKnown(labels, examples, path);
         var texts = examples.Select(e => e.Text).ToList();
-        var (basePredictions, adaptedPredictions) = (Classify(peft, null, texts, labels, maxLength), Classify(peft, TrainRecipe.AdapterName, texts, labels, maxLength));
+        var (basePredictions, adaptedPredictions) = (Classify(peft, null, texts, labels, maxLength, ct), Classify(peft, TrainRecipe.AdapterName, texts, labels, maxLength, ct));
         var gold = examples.Select(e => e.Label).ToList();
         return new SuiteResult
         {
@@ -109,14 +110,14 @@ public static class EvaluateRecipe
         };
     }
 
-    private static SuiteResult Similarity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength)
+    private static SuiteResult Similarity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength, CancellationToken ct)
     {
         var pairs = DataFile.ReadPairs(path);
         double[] Cosines(string? adapter)
         {
             peft.SetAdapter(adapter);
-            var a = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence1).ToList(), maxLength);
-            var b = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence2).ToList(), maxLength);
+            var a = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence1).ToList(), maxLength, cancellationToken: ct);
+            var b = Predictor.Embeddings(peft.Base, pairs.Select(p => p.Sentence2).ToList(), maxLength, cancellationToken: ct);
             return a.Select((x, i) => (double)x.Zip(b[i], (p, q) => p * q).Sum()).ToArray();
         }
         var (baseCos, adaptedCos) = (Cosines(null), Cosines(TrainRecipe.AdapterName));
@@ -145,7 +146,7 @@ public static class EvaluateRecipe
     /// </summary>
     private static SuiteResult OutOfScope(
         PeftModel peft, AdapterSpec spec, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation,
-        IReadOnlyList<string> labels, AdapterScope? scope, int maxLength)
+        IReadOnlyList<string> labels, AdapterScope? scope, int maxLength, CancellationToken ct)
     {
         var offTopic = DataFile.ReadLabeled(path, labelRequired: false);
         var inScope = spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification)
@@ -158,11 +159,11 @@ public static class EvaluateRecipe
         {
             peft.SetAdapter(adapter);
             if (calibrated is not null)
-                return (calibrated.Threshold, [.. Predictor.Classify(peft.Base, texts, maxLength).Select(ScopeRule.For(labels, calibrated).Decide)]);
+                return (calibrated.Threshold, [.. Predictor.Classify(peft.Base, texts, maxLength, cancellationToken: ct).Select(ScopeRule.For(labels, calibrated).Decide)]);
             var threshold = suite.Threshold ?? ScopeCalibration.Threshold(
-                Predictor.Probabilities(peft.Base, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)], maxLength),
+                Predictor.Probabilities(peft.Base, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)], maxLength, cancellationToken: ct),
                 labels, oosLabel, quantile);
-            return (threshold, [.. Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => ScopeRule.Decide(p, labels, oosLabel, threshold))]);
+            return (threshold, [.. Predictor.Probabilities(peft.Base, texts, maxLength, cancellationToken: ct).Select(p => ScopeRule.Decide(p, labels, oosLabel, threshold))]);
         }
         var (b, a) = (Run(null, null), Run(TrainRecipe.AdapterName, scope));
         var examples = offTopic.Select((e, i) => new ExampleResult
@@ -188,17 +189,17 @@ public static class EvaluateRecipe
         };
     }
 
-    private static List<(string Label, double P)> Classify(PeftModel peft, string? adapter, IReadOnlyList<string> texts, IReadOnlyList<string> labels, int maxLength)
+    private static List<(string Label, double P)> Classify(PeftModel peft, string? adapter, IReadOnlyList<string> texts, IReadOnlyList<string> labels, int maxLength, CancellationToken ct)
     {
         peft.SetAdapter(adapter);
-        return Predictor.Probabilities(peft.Base, texts, maxLength).Select(p => (labels[Predictor.ArgMax(p)], (double)p.Max())).ToList();
+        return Predictor.Probabilities(peft.Base, texts, maxLength, cancellationToken: ct).Select(p => (labels[Predictor.ArgMax(p)], (double)p.Max())).ToList();
     }
 
     /// <summary>
     /// Milliseconds per example for base, adapter unmerged and merged: after a warm-up of each, 5 rounds that
     /// time the three in turn (so drift on a shared machine falls on all three alike), median per setting.
     /// </summary>
-    private static LatencySummary Latency(PeftModel peft, IReadOnlyList<string> texts, int maxLength)
+    private static LatencySummary Latency(PeftModel peft, IReadOnlyList<string> texts, int maxLength, CancellationToken ct)
     {
         var settings = new (string? Adapter, bool Merged)[] { (null, false), (TrainRecipe.AdapterName, false), (TrainRecipe.AdapterName, true) };
         var times = settings.Select(_ => new List<double>()).ToArray();
@@ -206,6 +207,7 @@ public static class EvaluateRecipe
         {
             for (var i = 0; i < settings.Length; i++)
             {
+                ct.ThrowIfCancellationRequested();
                 peft.SetAdapter(settings[i].Adapter);
                 if (settings[i].Merged)
                     peft.Merge();
@@ -231,14 +233,14 @@ public static class EvaluateRecipe
     }
 
     /// <summary>Perplexity = exp(total nll / total predicted tokens), per example kept as (nll, tokens) for pairing.</summary>
-    private static SuiteResult Perplexity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength)
+    private static SuiteResult Perplexity(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength, CancellationToken ct)
     {
         var examples = DataFile.ReadLabeled(path, labelRequired: false);
         var texts = examples.Select(e => e.Text).ToList();
         IReadOnlyList<(double Nll, int Tokens)> Score(string? adapter)
         {
             peft.SetAdapter(adapter);
-            return TokenLikelihood.Score(peft.Base, texts, maxLength);
+            return TokenLikelihood.Score(peft.Base, texts, maxLength, cancellationToken: ct);
         }
         var (b, a) = (Score(null), Score(TrainRecipe.AdapterName));
         SuiteMetrics Metrics(IReadOnlyList<(double Nll, int Tokens)> s) => new()

@@ -19,7 +19,7 @@ public static class GenerationSuite
 {
     private const int BatchSize = 8;
 
-    internal static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha)
+    internal static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, CancellationToken cancellationToken = default)
     {
         var rows = DataFile.ReadGeneration(path);
         var (prompts, inputs) = Prompts(peft, rows, path);
@@ -28,7 +28,7 @@ public static class GenerationSuite
         {
             peft.SetAdapter(adapter);
             var generator = new Generator(peft.Base);
-            return [.. inputs.Chunk(BatchSize).SelectMany(chunk => generator.Generate(chunk, options)).Select(g => g.Text)];
+            return [.. inputs.Chunk(BatchSize).SelectMany(chunk => generator.Generate(chunk, options, cancellationToken: cancellationToken)).Select(g => g.Text)];
         }
         var (baseAnswers, adaptedAnswers) = (Answers(null), Answers(TrainRecipe.AdapterName));
         var examples = rows.Select((row, i) => new ExampleResult

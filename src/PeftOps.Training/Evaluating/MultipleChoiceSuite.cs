@@ -19,7 +19,7 @@ internal static class MultipleChoiceSuite
     /// <summary>lm-evaluation-harness's default <c>target_delimiter</c>.</summary>
     public const string TargetDelimiter = " ";
 
-    public static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength)
+    public static SuiteResult Run(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, int maxLength, CancellationToken cancellationToken = default)
     {
         var rows = DataFile.ReadMultipleChoice(path);
         var pairs = new List<(int[] Context, int[] Continuation)>();
@@ -36,7 +36,7 @@ internal static class MultipleChoiceSuite
         IReadOnlyList<double> Score(string? adapter)
         {
             peft.SetAdapter(adapter);
-            return TokenLikelihood.ScoreContinuations(peft.Base, pairs, maxLength);
+            return TokenLikelihood.ScoreContinuations(peft.Base, pairs, maxLength, cancellationToken: cancellationToken);
         }
         var (baseScores, adaptedScores) = (Score(null), Score(TrainRecipe.AdapterName));
         var examples = new List<ExampleResult>();

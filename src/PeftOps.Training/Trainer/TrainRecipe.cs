@@ -71,64 +71,76 @@ public static partial class TrainRecipe
         var clock = Stopwatch.StartNew();
         long tokensSeen = 0, examplesSeen = 0;
         model.Module.train();
-        for (var epoch = state.Epoch; state.Step < totalSteps && !state.Stopped; epoch++)
+        try
         {
-            var batches = LengthBuckets.Batches(lengths, t.BatchSize, t.Seed, epoch);
-            var micro = 0;
-            Tensor? lossSum = null; // summed on the device, read once per optimizer step when it is logged
-            for (var b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && state.Step < totalSteps; b++)
+            for (var epoch = state.Epoch; state.Step < totalSteps && !state.Stopped; epoch++)
             {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                torch.manual_seed(t.Seed * 1_000_003L + state.Step * 131L + micro); // dropout, reproducible across resumes
-                var indices = batches[b];
-                using var batch = data.Encode(model, indices, device);
-                var loss = step.Backward(batch, indices);
-                lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.add_(loss);
-                tokensSeen += batch.Tokens;
-                examplesSeen += indices.Length;
-                if (++micro < t.GradientAccumulationSteps && b < batches.Count - 1)
-                    continue;
-
-                var lr = schedule.At(state.Step);
-                using var norm = step.Apply(lr);
-                var gradNorm = norm.item<float>();
-                var meanLoss = lossSum!.item<float>() / micro;
-                lossSum.Dispose();
-                lossSum = null;
-                state.Step++;
-                state.BatchInEpoch = b + 1;
-                state.Epoch = epoch;
-                var point = new CurvePoint(state.Step, epoch + (double)(b + 1) / batches.Count, meanLoss, lr);
-                run.AppendMetrics(new { step = point.Step, epoch = Math.Round(point.Epoch, 4), loss = point.Loss, learning_rate = lr, grad_norm = gradNorm, examples = examplesSeen, seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
-                state.Curve.Add(point);
-                progress.Step(state.Step, point.Loss, lr);
-                micro = 0;
-                if (t.CheckpointEvery > 0 && state.Step % t.CheckpointEvery == 0)
-                    run.SaveCheckpoint(specHash, state, parameters, optimizer);
-                options.AfterStep?.Invoke(state.Step);
-            }
-
-            // end of epoch: validate, early-stop, checkpoint
-            state.Epoch = epoch + 1;
-            state.BatchInEpoch = 0;
-            if (data.HasValidation)
-            {
-                var (metricName, higherIsBetter) = data.ValidationMetric;
-                var metric = data.Validate(model);
-                run.AppendMetrics(new { step = state.Step, epoch = epoch + 1, validation = new Dictionary<string, double> { [metricName] = metric } });
-                state.Curve[^1] = state.Curve[^1] with { ValidationMetric = metric };
-                progress.Validation(epoch + 1, metricName, metric);
-                if (state.BestMetric is null || (higherIsBetter ? metric > state.BestMetric : metric < state.BestMetric))
+                var batches = LengthBuckets.Batches(lengths, t.BatchSize, t.Seed, epoch);
+                var micro = 0;
+                Tensor? lossSum = null; // summed on the device, read once per optimizer step when it is logged
+                for (var b = epoch == state.Epoch ? state.BatchInEpoch : 0; b < batches.Count && state.Step < totalSteps; b++)
                 {
-                    (state.BestMetric, state.BestStep, state.BadEpochs) = (metric, state.Step, 0);
-                    run.SaveBest(parameters);
+                    ct.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    torch.manual_seed(t.Seed * 1_000_003L + state.Step * 131L + micro); // dropout, reproducible across resumes
+                    var indices = batches[b];
+                    using var batch = data.Encode(model, indices, device);
+                    var loss = step.Backward(batch, indices);
+                    lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.add_(loss);
+                    tokensSeen += batch.Tokens;
+                    examplesSeen += indices.Length;
+                    if (++micro < t.GradientAccumulationSteps && b < batches.Count - 1)
+                        continue;
+
+                    var lr = schedule.At(state.Step);
+                    using var norm = step.Apply(lr);
+                    var gradNorm = norm.item<float>();
+                    var meanLoss = lossSum!.item<float>() / micro;
+                    lossSum.Dispose();
+                    lossSum = null;
+                    state.Step++;
+                    state.BatchInEpoch = b + 1;
+                    state.Epoch = epoch;
+                    var point = new CurvePoint(state.Step, epoch + (double)(b + 1) / batches.Count, meanLoss, lr);
+                    run.AppendMetrics(new { step = point.Step, epoch = Math.Round(point.Epoch, 4), loss = point.Loss, learning_rate = lr, grad_norm = gradNorm, examples = examplesSeen, seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) });
+                    state.Curve.Add(point);
+                    progress.Step(state.Step, point.Loss, lr);
+                    micro = 0;
+                    if (t.CheckpointEvery > 0 && state.Step % t.CheckpointEvery == 0)
+                        run.SaveCheckpoint(specHash, state, parameters, optimizer);
+                    options.AfterStep?.Invoke(state.Step);
                 }
-                else if (t.EarlyStopping is { } es && ++state.BadEpochs >= es.Patience)
-                    state.Stopped = true;
-                model.Module.train();
+
+                // end of epoch: validate, early-stop, checkpoint; cancelled while validating, the checkpoint says
+                // "every batch done" and the resumed run validates this epoch again
+                if (data.HasValidation)
+                {
+                    var (metricName, higherIsBetter) = data.ValidationMetric;
+                    var metric = data.Validate(model, ct);
+                    run.AppendMetrics(new { step = state.Step, epoch = epoch + 1, validation = new Dictionary<string, double> { [metricName] = metric } });
+                    state.Curve[^1] = state.Curve[^1] with { ValidationMetric = metric };
+                    progress.Validation(epoch + 1, metricName, metric);
+                    if (state.BestMetric is null || (higherIsBetter ? metric > state.BestMetric : metric < state.BestMetric))
+                    {
+                        (state.BestMetric, state.BestStep, state.BadEpochs) = (metric, state.Step, 0);
+                        run.SaveBest(parameters);
+                    }
+                    else if (t.EarlyStopping is { } es && ++state.BadEpochs >= es.Patience)
+                        state.Stopped = true;
+                    model.Module.train();
+                }
+                state.Epoch = epoch + 1;
+                state.BatchInEpoch = 0;
+                run.SaveCheckpoint(specHash, state, parameters, optimizer);
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // between optimizer steps: what the last step left is whole, so keep it and resume from it
+            state.SecondsBefore += clock.Elapsed.TotalSeconds;
             run.SaveCheckpoint(specHash, state, parameters, optimizer);
+            throw new OperationCanceledException(
+                $"training stopped after step {state.Step} of {totalSteps}, checkpoint kept in {run.CheckpointDir}; run the same command again to resume", ct);
         }
         var seconds = clock.Elapsed.TotalSeconds + state.SecondsBefore;
 

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace PeftOps.Cli.Tests;
+
+/// <summary>
+/// The built <c>peftops</c> as its own process, its output read as it comes, stopped with a real signal
+/// (<c>kill -INT</c>, <c>kill -TERM</c>) as a terminal's Ctrl+C, a container runtime or GitHub Actions' cancel sends it.
+/// </summary>
+internal sealed class SignalledProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder stdout = new();
+    private readonly StringBuilder stderr = new();
+    private readonly Stopwatch sinceSignal = new();
+
+    private SignalledProcess(Process process) => this.process = process;
+
+    public static SignalledProcess Start(string? workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    public static SignalledProcess Start(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+            start.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        foreach (var arg in (string[])[Path.Combine(PeftOpsRunner.CliDirectory, "peftops.dll"), .. args])
+            start.ArgumentList.Add(arg);
+        var started = new SignalledProcess(Process.Start(start)!);
+        started.process.OutputDataReceived += (_, e) => Append(started.stdout, e.Data);
+        started.process.ErrorDataReceived += (_, e) => Append(started.stderr, e.Data);
+        started.process.BeginOutputReadLine();
+        started.process.BeginErrorReadLine();
+        return started;
+    }
+
+    public string Stdout => Read(stdout);
+
+    public string Stderr => Read(stderr);
+
+    /// <summary>CPU time the process has used so far: once it is well past what start-up and loading take, it is in its loop.</summary>
+    public TimeSpan CpuTime => process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
+
+    /// <summary>Waits until <paramref name="ready"/> holds; fails when the process ends first or 5 minutes pass.</summary>
+    public async Task UntilAsync(Func<SignalledProcess, bool> ready, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!ready(this))
+        {
+            Assert.False(process.HasExited, $"peftops ended (exit {(process.HasExited ? process.ExitCode : 0)}) before {what}: {Stdout}{Stderr}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), $"not {what} after 5 minutes: {Stdout}{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Sends SIGNAME (<c>INT</c>, <c>TERM</c>) with kill(1); the clock of <see cref="ExitAsync"/> starts at the first.</summary>
+    public async Task SignalAsync(string name)
+    {
+        if (!sinceSignal.IsRunning)
+            sinceSignal.Start();
+        using var kill = Process.Start("kill", [$"-{name}", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>
+    /// Waits for the process to end (a minute at most, so a hang fails the test, not the run): its exit code and how
+    /// long after the first signal it ended.
+    /// </summary>
+    public async Task<(int ExitCode, TimeSpan AfterSignal)> ExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"peftops still running {sinceSignal.Elapsed.TotalSeconds:F0} s after the signal: {Stdout}{Stderr}");
+        }
+        var after = sinceSignal.Elapsed;
+        process.WaitForExit(); // the output read to its end
+        return (process.ExitCode, after);
+    }
+
+    /// <summary>
+    /// What the contract promises for a signal: exit 130 within 10 s of it, and on stderr exactly one line, the
+    /// cancellation line naming the first signal, written by the command as it stopped (not the backstop's "did not
+    /// stop"), and no exception or stack trace anywhere.
+    /// </summary>
+    public async Task<string> AssertCancelledAsync(string firstSignal)
+    {
+        var (exitCode, after) = await ExitAsync();
+        var output = Stdout + Stderr;
+        Assert.True(exitCode == 130, $"exit {exitCode}: {output}");
+        Assert.True(after < TimeSpan.FromSeconds(10), $"stopped {after.TotalSeconds:F1} s after SIG{firstSignal}: {output}");
+        var line = Assert.Single(Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"peftops: cancelled (SIG{firstSignal})", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not stop", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        return line;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
+    private static void Append(StringBuilder text, string? line)
+    {
+        if (line is null)
+            return;
+        lock (text)
+            text.Append(line).Append('\n');
+    }
+
+    private static string Read(StringBuilder text)
+    {
+        lock (text)
+            return text.ToString();
+    }
+}
