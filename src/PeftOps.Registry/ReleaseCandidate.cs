@@ -12,7 +12,6 @@ public sealed record ReleaseCandidate(
     string Directory,
     IReadOnlyList<CandidateFile> AllFiles,
     EvalFacts Eval,
-    string GateVerdict,
     string AdapterSha256,
     CandidateRecord? Reviewed)
 {
@@ -50,7 +49,8 @@ public sealed record ReleaseCandidate(
                 $"{evalFile}: adapter_sha256 is {eval.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}: this eval.json measured another adapter");
 
         var gateFile = Path.Combine(directory, RunLayout.GateFolder, RunLayout.GateFile);
-        // the whole gate.json is read; a release needs its verdict and the two hashes that tie it to this folder
+        // the whole gate.json is read; here only the two hashes that tie it to this folder matter (its verdict is
+        // trusted only once ReleasePolicy has computed it again)
         var gate = GateResultJson.Parse(Content(RunLayout.GateFile), gateFile);
         var evalSha = Sha256.Hex(Content(RunLayout.EvalFile));
         if (gate.Inputs?.CandidateEvalSha256 != evalSha)
@@ -65,7 +65,7 @@ public sealed record ReleaseCandidate(
             : null;
         if (reviewed is not null && (!reviewed.Files.TryGetValue(AdapterWeights, out var kept) || kept.Sha256 != adapterSha))
             throw new InputException($"{recordFile}: the reviewed candidate's adapter is not adapter/{AdapterWeights} (sha256 {adapterSha})");
-        return new ReleaseCandidate(directory, files, eval, Verdicts.Name(gate.Verdict), adapterSha, reviewed);
+        return new ReleaseCandidate(directory, files, eval, adapterSha, reviewed);
     }
 
     private static async Task<byte[]> ReadAsync(string directory, string relative, CancellationToken cancellationToken)
