@@ -122,7 +122,8 @@ public sealed class CompareCommandTests
         var cake = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "build", "build.cake"));
         var start = cake.IndexOf("Task(\"Compare\")", StringComparison.Ordinal);
         Assert.True(start >= 0, "build/build.cake has no Compare target");
-        var body = cake[start..cake.IndexOf("\nTask(", start + 1, StringComparison.Ordinal)];
+        var next = cake.IndexOf("\nTask(", start + 1, StringComparison.Ordinal);
+        var body = cake[start..(next >= 0 ? next : cake.IndexOf("\nRunTarget(", start, StringComparison.Ordinal))];
         var root = PeftOpsCli.CreateRoot();
         var compare = root.Subcommands.Single(c => c.Name == "compare");
         var report = root.Subcommands.Single(c => c.Name == "report");
