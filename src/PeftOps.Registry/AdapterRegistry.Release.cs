@@ -13,12 +13,13 @@ public sealed partial class AdapterRegistry
     /// A plain (lightweight) tag of the version's name, as a release manager pushes to start a release, is a
     /// release request: it names the commit, and the release replaces it with the annotated lineage tag.
     /// </summary>
-    /// <param name="approval">who approved releasing a verdict other than pass, and why (<c>--force</c>); null to release only a pass.</param>
+    /// <param name="policy">whether the folder's verdict may ship as asked (<see cref="ReleasePolicy"/>): it computes the gate again from the folder's eval.json first.</param>
     /// <param name="retrained">the folder is a new training run, not the reviewed candidate (its <c>candidate.json</c>); the lineage says so.</param>
     public async Task<ReleaseResult> ReleaseAsync(
-        string adapter, string version, string fromDirectory, ReleaseApproval? approval, bool retrained, CancellationToken cancellationToken)
+        string adapter, string version, string fromDirectory, ReleasePolicy policy, bool retrained, CancellationToken cancellationToken)
     {
         // resolve
+        ArgumentNullException.ThrowIfNull(policy);
         CheckName(adapter, "adapter");
         version = CheckVersion(version);
         var tag = GtoTagName.Registration(adapter, version).ToString();
@@ -50,11 +51,7 @@ public sealed partial class AdapterRegistry
 
         // check where the bytes come from, and the gate
         var origin = await OriginAsync(adapter, candidate, retrained, cancellationToken).ConfigureAwait(false);
-        var forced = candidate.GateVerdict != "pass";
-        if (forced && approval is null)
-            throw new InputException(
-                $"{Path.Combine(fromDirectory, "gate", "gate.json")}: gate verdict is {candidate.GateVerdict}; {tag} is not released "
-                + "(release it through the approved path: --force with --reason and --approved-by, recorded in the lineage)");
+        var gate = await policy.AuthorizeAsync(this, candidate, tag, cancellationToken).ConfigureAwait(false);
 
         // upload: content files in a fixed order, then the manifest, each written once
         foreach (var file in candidate.Files)
@@ -64,7 +61,7 @@ public sealed partial class AdapterRegistry
             Manifest.SchemaId, adapter, version, _time.GetUtcNow(), FilesOf(candidate),
             candidate.Eval.BaseModel, candidate.Eval.Data, candidate.Eval.SpecSha256, commit,
             state.Versions.LastOrDefault(v => GtoTagName.ParseVersion(v).ComparePrecedenceTo(GtoTagName.ParseVersion(version)) < 0) ?? candidate.Eval.ParentVersion,
-            candidate.Eval.Tools, new GateRecord(candidate.GateVerdict, forced, forced ? approval!.Reason : null, forced ? approval!.ApprovedBy : null), origin);
+            candidate.Eval.Tools, gate, origin);
         manifest = await UploadManifestAsync(manifest, tag, cancellationToken).ConfigureAwait(false);
         FaultPoint.Reach("release", "after-manifest");
 
@@ -202,7 +199,7 @@ public sealed partial class AdapterRegistry
         if (!retrained || candidate.Eval.Commit is not { } commit)
             return head;
         var resolved = await Git.ResolveCommitAsync(commit, cancellationToken).ConfigureAwait(false)
-            ?? throw new InputException($"{Path.Combine(candidate.Directory, "eval", "eval.json")}: lineage.commit is '{commit}', expected a commit of {Git.Root}");
+            ?? throw new InputException($"{Path.Combine(candidate.Directory, RunLayout.EvalFolder, RunLayout.EvalFile)}: lineage.commit is '{commit}', expected a commit of {Git.Root}");
         return resolved;
     }
 
@@ -232,9 +229,6 @@ public sealed partial class AdapterRegistry
         throw new InputException($"{Store.Location}/{key} already describes other files: {tag} was released from another folder; choose another version");
     }
 }
-
-/// <summary>Who approved releasing a version whose gate did not pass, and why; both go into the lineage.</summary>
-public sealed record ReleaseApproval(string Reason, string ApprovedBy);
 
 /// <summary>A finished release: its tag, its manifest, and the remote the tag was pushed to (null when none).</summary>
 public sealed record ReleaseResult(string Tag, Manifest Manifest, string? PushedTo);

@@ -12,7 +12,6 @@ public sealed record ReleaseCandidate(
     string Directory,
     IReadOnlyList<CandidateFile> AllFiles,
     EvalFacts Eval,
-    string GateVerdict,
     string AdapterSha256,
     CandidateRecord? Reviewed)
 {
@@ -21,11 +20,11 @@ public sealed record ReleaseCandidate(
     /// <summary>Each file of a run folder: its name in the stores and its path in the folder. The release stores the first four.</summary>
     public static IReadOnlyList<(string Name, string RelativePath)> Layout { get; } =
     [
-        (PeftFileNames.Config, $"adapter/{PeftFileNames.Config}"),
-        (AdapterWeights, $"adapter/{AdapterWeights}"),
-        ("eval.json", "eval/eval.json"),
-        ("report.md", "gate/report.md"),
-        ("gate.json", "gate/gate.json"),
+        (PeftFileNames.Config, RunLayout.InRun(RunLayout.AdapterFolder, PeftFileNames.Config)),
+        (AdapterWeights, RunLayout.InRun(RunLayout.AdapterFolder, AdapterWeights)),
+        (RunLayout.EvalFile, RunLayout.InRun(RunLayout.EvalFolder, RunLayout.EvalFile)),
+        (RunLayout.ReportFile, RunLayout.InRun(RunLayout.GateFolder, RunLayout.ReportFile)),
+        (RunLayout.GateFile, RunLayout.InRun(RunLayout.GateFolder, RunLayout.GateFile)),
     ];
 
     /// <summary>The files a released version holds (<see cref="Manifest.ContentFiles"/>).</summary>
@@ -40,8 +39,8 @@ public sealed record ReleaseCandidate(
             files.Add(new CandidateFile(name, await ReadAsync(directory, relative, cancellationToken).ConfigureAwait(false)));
         byte[] Content(string name) => files.Single(f => f.Name == name).Content;
 
-        var evalFile = Path.Combine(directory, "eval", "eval.json");
-        var eval = EvalFacts.Parse(Content("eval.json"), evalFile);
+        var evalFile = Path.Combine(directory, RunLayout.EvalFolder, RunLayout.EvalFile);
+        var eval = EvalFacts.Parse(Content(RunLayout.EvalFile), evalFile);
         if (eval.Adapter != adapter)
             throw new InputException($"{evalFile}: adapter is '{eval.Adapter}', expected '{adapter}'");
         var adapterSha = Sha256.Hex(Content(AdapterWeights));
@@ -49,10 +48,11 @@ public sealed record ReleaseCandidate(
             throw new InputException(
                 $"{evalFile}: adapter_sha256 is {eval.AdapterSha256 ?? "missing"}, but adapter/{AdapterWeights} has sha256 {adapterSha}: this eval.json measured another adapter");
 
-        var gateFile = Path.Combine(directory, "gate", "gate.json");
-        // the whole gate.json is read; a release needs its verdict and the two hashes that tie it to this folder
-        var gate = GateResultJson.Parse(Content("gate.json"), gateFile);
-        var evalSha = Sha256.Hex(Content("eval.json"));
+        var gateFile = Path.Combine(directory, RunLayout.GateFolder, RunLayout.GateFile);
+        // the whole gate.json is read; here only the two hashes that tie it to this folder matter (its verdict is
+        // trusted only once ReleasePolicy has computed it again)
+        var gate = GateResultJson.Parse(Content(RunLayout.GateFile), gateFile);
+        var evalSha = Sha256.Hex(Content(RunLayout.EvalFile));
         if (gate.Inputs?.CandidateEvalSha256 != evalSha)
             throw new InputException(
                 $"{gateFile}: inputs.candidate_eval_sha256 is {gate.Inputs?.CandidateEvalSha256 ?? "missing"}, but eval/eval.json has sha256 {evalSha}: this gate.json was computed from another eval.json (run peftops gate again)");
@@ -65,7 +65,7 @@ public sealed record ReleaseCandidate(
             : null;
         if (reviewed is not null && (!reviewed.Files.TryGetValue(AdapterWeights, out var kept) || kept.Sha256 != adapterSha))
             throw new InputException($"{recordFile}: the reviewed candidate's adapter is not adapter/{AdapterWeights} (sha256 {adapterSha})");
-        return new ReleaseCandidate(directory, files, eval, Verdicts.Name(gate.Verdict), adapterSha, reviewed);
+        return new ReleaseCandidate(directory, files, eval, adapterSha, reviewed);
     }
 
     private static async Task<byte[]> ReadAsync(string directory, string relative, CancellationToken cancellationToken)

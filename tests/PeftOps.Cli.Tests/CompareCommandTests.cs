@@ -122,15 +122,18 @@ public sealed class CompareCommandTests
         var cake = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "build", "build.cake"));
         var start = cake.IndexOf("Task(\"Compare\")", StringComparison.Ordinal);
         Assert.True(start >= 0, "build/build.cake has no Compare target");
-        var body = cake[start..cake.IndexOf("\nTask(", start + 1, StringComparison.Ordinal)];
+        var next = cake.IndexOf("\nTask(", start + 1, StringComparison.Ordinal);
+        var body = cake[start..(next >= 0 ? next : cake.IndexOf("\nRunTarget(", start, StringComparison.Ordinal))];
         var root = PeftOpsCli.CreateRoot();
         var compare = root.Subcommands.Single(c => c.Name == "compare");
         var report = root.Subcommands.Single(c => c.Name == "report");
 
-        Assert.Contains("{ \"compare\", $\"adapters/{name}\", \"--out\", $\"artifacts/{name}/compare\" }", body, StringComparison.Ordinal);
-        Assert.Contains("Peftops(\"report\", name, \"--compare-dir\", $\"artifacts/{name}/compare\")", body, StringComparison.Ordinal);
+        Assert.Contains("WithDevice(\"compare\", $\"adapters/{name}\", \"--out\", PathOf(name, \"compare\"))", body, StringComparison.Ordinal);
+        Assert.Contains("Peftops(\"report\", name, \"--compare-dir\", PathOf(name, \"compare\"))", body, StringComparison.Ordinal);
+        Assert.Equal("artifacts/tiny/compare", new RunLayout("tiny").Compare);
         var options = System.Text.RegularExpressions.Regex.Matches(body, "\"(--[a-z-]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
-        Assert.Equal(["--out", "--device", "--compare-dir"], options);
+        Assert.Equal(["--out", "--compare-dir"], options);
+        Assert.Contains(compare.Options, o => o.Name == "--device");   // what WithDevice adds
         Assert.All(options, o => Assert.True(compare.Options.Concat(report.Options).Any(x => x.Name == o), $"peftops compare/report has no option {o}"));
         Assert.Contains(compare.Options, o => o.Name == "--variant");
     }

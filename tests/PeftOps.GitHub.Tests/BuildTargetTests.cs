@@ -14,7 +14,7 @@ public sealed class BuildTargetTests : IDisposable
 
     public BuildTargetTests()
     {
-        foreach (var file in new[] { "build.sh", "build/build.cake", ".config/dotnet-tools.json" })
+        foreach (var file in new[] { "build.sh", ".config/dotnet-tools.json" }.Concat(BuildScript.Files.Select(f => $"build/{System.IO.Path.GetFileName(f)}")))
         {
             var target = _repo.Combine(file.Split('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -76,6 +76,16 @@ public sealed class BuildTargetTests : IDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("StageChange cannot start; missing: --adapter-version=X.Y.Z (to promote)", log, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stage_target_named_after_its_action_is_the_stage_change_with_that_action()
+    {
+        var (code, log) = await Build([], "--target=Promote", "--adapter=alpha");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("Promote cannot start; missing: --adapter-version=X.Y.Z (to promote); --stage=STAGE (one of the stages in .gto, to promote)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("peftops ", log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class AdapterRegistryTests : IDisposable
     private async Task ReleaseAsync(string version, CandidateFolder candidate, bool force = false)
     {
         var registry = await RegistryAsync();
-        await registry.ReleaseAsync(candidate.Adapter, version, candidate.WriteTo(_sandbox.Combine("artifacts", version, candidate.Adapter)), force ? new ReleaseApproval("accepted in a test", "tester") : null, retrained: true, CancellationToken.None);
+        await registry.ReleaseAsync(candidate.Adapter, version, candidate.WriteTo(_sandbox.Combine("artifacts", version, candidate.Adapter)), candidate.Policy(force ? CandidateFolder.Forced : null), retrained: true, CancellationToken.None);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
         File.WriteAllBytes(Path.Combine(candidate, "adapter", "adapter_model.safetensors"), Enumerable.Repeat((byte)9, 4096).ToArray());
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.StartsWith($"{Path.Combine(candidate, "eval", "eval.json")}: adapter_sha256 is ", error.Message, StringComparison.Ordinal);
         Assert.EndsWith(": this eval.json measured another adapter", error.Message, StringComparison.Ordinal);
@@ -144,7 +144,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var file = Path.Combine(candidate, folder, name);
         File.WriteAllText(file, File.ReadAllText(file).Replace(found, replaced, StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.StartsWith(file + ":", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -159,7 +159,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var eval = Path.Combine(candidate, "eval", "eval.json");
         File.WriteAllText(eval, File.ReadAllText(eval).Replace("\"rows\": 120", "\"rows\": 121", StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.EndsWith("this gate.json was computed from another eval.json (run peftops gate again)", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_store.Root));
@@ -202,14 +202,14 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder(Verdict: "fail").WriteTo(_sandbox.Combine("artifacts", "support-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder(Verdict: "fail").Policy(), retrained: true, CancellationToken.None));
         Assert.Equal(
             $"{Path.Combine(candidate, "gate", "gate.json")}: gate verdict is fail; support-intents@v1.0.0 is not released (release it through the approved path: --force with --reason and --approved-by, recorded in the lineage)",
             error.Message);
         Assert.Empty(_sandbox.RemoteTags());
         Assert.False(Directory.Exists(_store.Root));
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new ReleaseApproval("accepted in a test", "tester"), retrained: true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder(Verdict: "fail").Policy(CandidateFolder.Forced), retrained: true, CancellationToken.None);
 
         Assert.Equal(new GateRecord("fail", true, "accepted in a test", "tester"), result.Manifest.Gate);
         using var lineage = JsonDocument.Parse(_sandbox.TagMessage(_sandbox.Remote, "support-intents@v1.0.0"));
@@ -322,7 +322,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
         File.Delete(Path.Combine(candidate, "gate", "report.md"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.StartsWith($"{Path.Combine(candidate, "gate", "report.md")}: missing", error.Message, StringComparison.Ordinal);
     }
@@ -333,7 +333,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.Equal("version '1.0' is not a semantic version (expected e.g. 1.2.0 or v1.2.0)", error.Message);
     }
@@ -346,9 +346,9 @@ public sealed class AdapterRegistryTests : IDisposable
         var candidate = new CandidateFolder().WriteTo(_sandbox.Combine("artifacts", "support-intents"));
         var other = new CandidateFolder(Report: "other\n").WriteTo(_sandbox.Combine("other", "support-intents"));
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
-        var again = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", other, null, retrained: true, CancellationToken.None));
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
+        var again = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", other, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.Null(result.PushedTo);
         Assert.Equal(result.Manifest.ToJsonBytes(), again.Manifest.ToJsonBytes());
@@ -363,7 +363,7 @@ public sealed class AdapterRegistryTests : IDisposable
         var registry = await RegistryAsync();
         var candidate = new CandidateFolder(Adapter: "billing-intents").WriteTo(_sandbox.Combine("artifacts", "billing-intents"));
 
-        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InputException>(() => registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.Equal($"{Path.Combine(candidate, "eval", "eval.json")}: adapter is 'billing-intents', expected 'support-intents'", error.Message);
     }

@@ -21,7 +21,7 @@ public sealed class ReleaseRecoveryTests : IDisposable
         (folder ?? new CandidateFolder()).WriteTo(_sandbox.Combine(name, "support-intents"));
 
     private Task<ReleaseResult> ReleaseAsync(AdapterRegistry registry, string candidate) =>
-        registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
 
     private string StorePath(string file) => Path.Combine(_store.Root, "support-intents", "v1.0.0", file);
 

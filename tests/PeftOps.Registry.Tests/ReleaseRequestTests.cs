@@ -18,7 +18,7 @@ public sealed class ReleaseRequestTests : IDisposable
         GitSandbox.Run(_sandbox.Work, "push", "--quiet", "origin", "support-intents@v1.0.0");
         var registry = new AdapterRegistry(await _sandbox.OpenAsync(), new FolderArtifactStore(_sandbox.Combine("store")));
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", new CandidateFolder().WriteTo(_sandbox.Combine("artifacts")), null, retrained: true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", new CandidateFolder().WriteTo(_sandbox.Combine("artifacts")), new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
 
         Assert.Equal("support-intents@v1.0.0", result.Tag);
         Assert.Equal("tag", GitSandbox.Run(_sandbox.Remote, "cat-file", "-t", "support-intents@v1.0.0").Trim());
@@ -37,7 +37,7 @@ public sealed class ReleaseRequestTests : IDisposable
         var registry = new AdapterRegistry(await _sandbox.OpenAsync(), new FolderArtifactStore(_sandbox.Combine("store")));
 
         var error = await Assert.ThrowsAsync<InputException>(() =>
-            registry.ReleaseAsync("support-intents", "1.0.0", new CandidateFolder().WriteTo(_sandbox.Combine("artifacts")), null, retrained: true, CancellationToken.None));
+            registry.ReleaseAsync("support-intents", "1.0.0", new CandidateFolder().WriteTo(_sandbox.Combine("artifacts")), new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.Contains($"points at {tagged[..12]}", error.Message, StringComparison.Ordinal);
         Assert.Contains($"built from {head[..12]}", error.Message, StringComparison.Ordinal);

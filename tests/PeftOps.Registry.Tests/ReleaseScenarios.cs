@@ -27,7 +27,7 @@ public abstract class ReleaseScenarios : IDisposable
         var store = NewStore();
         var registry = await RegistryAsync(store);
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), null, retrained: true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
 
         Assert.Equal("support-intents@v1.0.0", result.Tag);
         Assert.Equal(["support-intents@v1.0.0"], Sandbox.RemoteTags());
@@ -57,11 +57,11 @@ public abstract class ReleaseScenarios : IDisposable
     {
         var store = NewStore();
         var registry = await RegistryAsync(store);
-        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), null, retrained: true, CancellationToken.None);
+        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
         var before = await store.ReadAsync("support-intents/v1.0.0/report.md", CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<InputException>(() =>
-            registry.ReleaseAsync("support-intents", "v1.0.0", Candidate(new CandidateFolder(Report: "other"), "again"), null, retrained: true, CancellationToken.None));
+            registry.ReleaseAsync("support-intents", "v1.0.0", Candidate(new CandidateFolder(Report: "other"), "again"), new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
 
         Assert.Equal("support-intents@v1.0.0 already exists on origin: a version is written once; choose another version", error.Message);
         Assert.Equal(before, await store.ReadAsync("support-intents/v1.0.0/report.md", CancellationToken.None));
@@ -72,7 +72,7 @@ public abstract class ReleaseScenarios : IDisposable
     {
         var store = NewStore();
         var registry = await RegistryAsync(store);
-        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), null, retrained: true, CancellationToken.None);
+        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder()), new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
         var good = await store.ReadAsync("support-intents/v1.0.0/adapter_model.safetensors", CancellationToken.None);
         var bad = good!.ToArray();
         bad[100] ^= 0xFF;
@@ -92,7 +92,7 @@ public abstract class ReleaseScenarios : IDisposable
     {
         var store = NewStore();
         var registry = await RegistryAsync(store);
-        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder(Verdict: "fail")), new ReleaseApproval("accepted in a test", "tester"), retrained: true, CancellationToken.None);
+        await registry.ReleaseAsync("support-intents", "1.0.0", Candidate(new CandidateFolder(Verdict: "fail")), new CandidateFolder(Verdict: "fail").Policy(CandidateFolder.Forced), retrained: true, CancellationToken.None);
         var manifest = Encoding.UTF8.GetString((await store.ReadAsync("support-intents/v1.0.0/manifest.json", CancellationToken.None))!);
         var laundered = manifest.Replace("\"verdict\": \"fail\"", "\"verdict\": \"pass\"", StringComparison.Ordinal);
         Assert.NotEqual(manifest, laundered);
@@ -110,13 +110,13 @@ public abstract class ReleaseScenarios : IDisposable
         var candidate = Candidate(new CandidateFolder());
         var broken = await RegistryAsync(new FailingStore(store, allowedWrites: 2));
 
-        await Assert.ThrowsAsync<IOException>(() => broken.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => broken.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None));
         Assert.Empty(Sandbox.RemoteTags());
         Assert.Empty((await broken.StateAsync("support-intents", CancellationToken.None)).Versions);
         Assert.Null(await store.ReadAsync("support-intents/v1.0.0/manifest.json", CancellationToken.None));
 
         var registry = await RegistryAsync(store);
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
 
         Assert.Equal(["support-intents@v1.0.0"], Sandbox.RemoteTags());
         var verified = await registry.VerifyAsync("support-intents", "1.0.0", CancellationToken.None);
@@ -129,10 +129,10 @@ public abstract class ReleaseScenarios : IDisposable
         var store = NewStore();
         var candidate = Candidate(new CandidateFolder());
         var registry = await RegistryAsync(store);
-        await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
         GitSandbox.Run(Sandbox.Remote, "tag", "-d", "support-intents@v1.0.0"); // as if the push had never happened
 
-        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None);
+        var result = await registry.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None);
 
         Assert.Equal("origin", result.PushedTo);
         Assert.Equal(["support-intents@v1.0.0"], Sandbox.RemoteTags());
@@ -148,8 +148,8 @@ public abstract class ReleaseScenarios : IDisposable
         var b = Candidate(new CandidateFolder(Report: "# from B\n", Weights: 2), "b");
 
         var outcomes = await Task.WhenAll(
-            Attempt(() => first.ReleaseAsync("support-intents", "2.0.0", a, null, retrained: true, CancellationToken.None)),
-            Attempt(() => second.ReleaseAsync("support-intents", "2.0.0", b, null, retrained: true, CancellationToken.None)));
+            Attempt(() => first.ReleaseAsync("support-intents", "2.0.0", a, new CandidateFolder().Policy(), retrained: true, CancellationToken.None)),
+            Attempt(() => second.ReleaseAsync("support-intents", "2.0.0", b, new CandidateFolder().Policy(), retrained: true, CancellationToken.None)));
 
         var won = Assert.Single(outcomes, o => o.Result is not null);
         var lost = Assert.Single(outcomes, o => o.Error is not null);
@@ -168,7 +168,7 @@ public abstract class ReleaseScenarios : IDisposable
         var candidate = Candidate(new CandidateFolder());
         var registries = new[] { await RegistryAsync(store), await RegistryAsync(store) };
 
-        var outcomes = await Task.WhenAll(registries.Select(r => Attempt(() => r.ReleaseAsync("support-intents", "1.0.0", candidate, null, retrained: true, CancellationToken.None))));
+        var outcomes = await Task.WhenAll(registries.Select(r => Attempt(() => r.ReleaseAsync("support-intents", "1.0.0", candidate, new CandidateFolder().Policy(), retrained: true, CancellationToken.None))));
 
         Assert.Single(outcomes, o => o.Result is not null);
         var lost = Assert.Single(outcomes, o => o.Error is not null);

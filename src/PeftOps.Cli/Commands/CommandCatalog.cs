@@ -18,6 +18,7 @@ internal static class CommandCatalog
         yield return RegistryCommand.Create();
         yield return ServeCommand.Create();
         yield return ReportCommand.Create();
+        yield return PathsCommand.Create();
         yield return ForwardCommand.Create();
         yield return GenerateCommand.Create();
         yield return EmbedCommand.Create();

@@ -11,8 +11,8 @@ namespace PeftOps.Evaluation.Reporting;
 /// </summary>
 public static class GateRunner
 {
-    public const string ReportFile = "report.md";
-    public const string GateFile = "gate.json";
+    public const string ReportFile = RunLayout.ReportFile;
+    public const string GateFile = RunLayout.GateFile;
 
     public static GateResult Run(
         GatePolicy policy, string adapterName, string candidateEvalPath, string? baselineEvalPath, string outDir, CancellationToken ct,
