@@ -1,7 +1,7 @@
 // PeftOps build (targets and parameters: docs/github.md). Targets are thin: each declares what it needs right above
 // itself (Requires, checked in Setup before any work) and calls `dotnet` or one `peftops` command per adapter; no
 // training or evaluation logic lives here, and the build never loads libtorch. Where an adapter's files go is peftops'
-// to say (`peftops paths NAME`); whether a verdict may be released is its release policy's: the build passes facts.
+// to say (`peftops paths ADAPTER`); whether a verdict may be released is its release policy's: the build passes facts.
 //
 //   ./build.sh --target=Test                                        build and test the whole solution
 //   ./build.sh --target=Test --filter="FullyQualifiedName~Gate"      only the tests the filter picks (dotnet test --filter)

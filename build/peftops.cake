@@ -1,5 +1,5 @@
 // What build.cake's targets share: running the built peftops tool, asking it where an adapter's files go
-// (`peftops paths NAME`, owned by PeftOps.Contracts' RunLayout), one parser for release tags, the adapters a
+// (`peftops paths ADAPTER`, owned by PeftOps.Contracts' RunLayout), one parser for release tags, the adapters a
 // branch changes, the requirements each target declares beside itself, and the main job's per-phase timing.
 
 using System.Diagnostics;
@@ -53,7 +53,7 @@ void Expect(int expected, int actual, string what)
         throw new Exception($"peftops {what} exited {actual}");
 }
 
-// Where the pipeline puts one adapter's files (run, eval_json, gate, data_checks, ...: `peftops paths NAME`), asked once per adapter.
+// Where the pipeline puts one adapter's files (run, eval_json, gate, data_checks, ...: `peftops paths ADAPTER`), asked once per adapter.
 var layouts = new Dictionary<string, IReadOnlyDictionary<string, string>>();
 string PathOf(string adapter, string key)
 {

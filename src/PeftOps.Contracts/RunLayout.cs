@@ -5,7 +5,7 @@ namespace PeftOps.Contracts;
 /// fill (<c>adapter/</c>, <c>eval/eval.json</c>, <c>baseline/</c>, <c>gate/gate.json</c>, <c>gate/report.md</c>,
 /// <c>compare/</c>) and the data check's folder <c>artifacts/data-checks/NAME/</c>, outside the run folder because
 /// training replaces the run folder whole. Paths are relative to the repository root, with <c>/</c>; the registry
-/// reads and writes a run folder by these names, and the build asks <c>peftops paths NAME</c> for them.
+/// reads and writes a run folder by these names, and the build asks <c>peftops paths ADAPTER</c> for them.
 /// </summary>
 public sealed record RunLayout(string Adapter)
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace PeftOps.Cli.Tests;
 
-/// <summary><c>peftops paths NAME</c>: the run-folder layout the build reads instead of spelling it.</summary>
+/// <summary><c>peftops paths ADAPTER</c>: the run-folder layout the build reads instead of spelling it.</summary>
 public sealed class PathsCommandTests
 {
     [Fact]
@@ -32,7 +32,7 @@ public sealed class PathsCommandTests
         var result = await PeftOpsRunner.InProcess("paths", name);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal($"peftops: NAME: expected an adapter's folder name under adapters/ (was '{name}')", result.Stderr.Trim());
+        Assert.Equal($"peftops: ADAPTER: expected an adapter's folder name under adapters/ (was '{name}')", result.Stderr.Trim());
         Assert.Empty(result.Stdout);
     }
 }
