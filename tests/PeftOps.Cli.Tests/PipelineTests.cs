@@ -35,6 +35,8 @@ public sealed class PipelineTests
             return result;
         }
 
+        // the data check's default folder lies outside the run folder that train replaces, where gate looks by default
+        await Run("data", "check", "adapters/tiny");
         await Run("train", "adapters/tiny", "--out", "artifacts/tiny", "--set", "training.epochs=25", "--set", "training.learning_rate=3.0e-2",
             "--set", "method.modules_to_save=[classifier, pooler.dense]");
         await Run("evaluate", "adapters/tiny", "--adapter", "artifacts/tiny/adapter", "--out", "artifacts/tiny/eval");
@@ -57,6 +59,8 @@ public sealed class PipelineTests
         Assert.Contains("\"origin\":{\"kind\":\"reviewed\"", lineage, StringComparison.Ordinal);
         Assert.Contains("production", shown.Stdout, StringComparison.Ordinal);
         Assert.Contains("v1.0.0", shown.Stdout, StringComparison.Ordinal);
+        var gateJson = File.ReadAllText(Path.Combine(repo, "artifacts", "tiny", "gate", "gate.json"));
+        Assert.Contains($"\"data_sha256\": \"{DataSha256(Path.Combine(repo, "artifacts", "data-checks", "tiny", "data.json"))}\"", gateJson, StringComparison.Ordinal);
         Assert.Contains("passes", gated.Stdout, StringComparison.Ordinal);
         // the baseline's version comes from the manifest pulled beside it: the report and gate.json name it
         Assert.Contains("against production (v1.0.0)", gated.Stdout, StringComparison.Ordinal);
@@ -108,6 +112,8 @@ public sealed class PipelineTests
     }
 
     private static string Git(string directory, params string[] arguments) => GitCli.Run(directory, arguments);
+
+    private static string DataSha256(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
 
     private static void CopyDirectory(string from, string to)
     {

@@ -8,14 +8,14 @@ namespace PeftOps.Cli.Commands;
 
 /// <summary>
 /// <c>peftops data check ADAPTER_DIR [--out DIR] [--device cpu|cuda] [--baseline PULLED_DIR] [--set key=value]...</c>: writes DIR/data.json and
-/// DIR/data.md (default DIR: artifacts/ADAPTER/data). Exit 0 whatever it finds (the gate judges the findings), 2 on bad input.
+/// DIR/data.md (default DIR: artifacts/data-checks/ADAPTER, <see cref="RunLayout.DataChecks"/>, outside the run folder that train replaces). Exit 0 whatever it finds (the gate judges the findings), 2 on bad input.
 /// </summary>
 internal static class DataCommand
 {
     public static Command Create()
     {
         var directory = new Argument<string>("ADAPTER_DIR") { Description = "The adapter folder holding adapter.yaml." };
-        var output = new Option<string>("--out") { Description = "DIR: receives data.json and data.md (default artifacts/ADAPTER/data)." };
+        var output = new Option<string>("--out") { Description = "DIR: receives data.json and data.md (default artifacts/data-checks/ADAPTER)." };
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (for the base model's embeddings).", DefaultValueFactory = _ => "cpu" };
         var baseline = new Option<string>("--baseline") { Description = "A baseline pulled with registry pull (its manifest.json): data.json then carries the data diff against that version's commit." };
         var set = CommonOptions.Set();
@@ -23,7 +23,7 @@ internal static class DataCommand
         check.SetAction((parse, ct) => PeftOpsCli.Guard(async () =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!, parse.GetValue(set) ?? []);
-            var outDir = parse.GetValue(output) ?? Path.Combine("artifacts", spec.Name, "data");
+            var outDir = parse.GetValue(output) ?? new RunLayout(spec.Name).DataChecks;
             var baselineData = parse.GetValue(baseline) is { } dir ? await BaselineDataOf.ReadAsync(dir, spec, ct).ConfigureAwait(false) : null;
             var report = DataCheckRecipe.Run(spec, TorchRuntime.ResolveDevice(parse.GetValue(device)), baselineData, Console.WriteLine, ct);
             DataCheckRecipe.Write(report, outDir);

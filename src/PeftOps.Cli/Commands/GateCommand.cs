@@ -21,18 +21,23 @@ internal static class GateCommand
     }
 
     /// <summary>
-    /// --data as given, else the run folder's <c>data/data.json</c> when it exists (the candidate's eval.json being
-    /// <c>RUN/eval/eval.json</c>, as the build lays out <c>artifacts/NAME/</c>), else none.
+    /// --data as given, else the data check's <c>data.json</c> where <see cref="RunLayout"/> puts it
+    /// (<c>artifacts/data-checks/NAME/data.json</c>) when the candidate's eval.json is a run folder's
+    /// (<c>artifacts/NAME/eval/eval.json</c>) and that file exists, else none.
     /// </summary>
-    private static string? DataJson(string? given, string candidateEval)
+    private static string? DataJson(string? given, string candidateEval, string adapter)
     {
         if (given is not null)
             return given;
         if (string.IsNullOrWhiteSpace(candidateEval))
             return null; // the gate refuses the empty --candidate itself
-        var evalFolder = Path.GetDirectoryName(Path.GetFullPath(candidateEval))!;
-        var beside = Path.Combine(Path.GetDirectoryName(evalFolder) ?? evalFolder, "data", DataReport.FileName);
-        return File.Exists(beside) ? beside : null;
+        var layout = new RunLayout(adapter);
+        var full = Path.GetFullPath(candidateEval).Replace('\\', '/');
+        if (!full.EndsWith("/" + layout.EvalJson, StringComparison.Ordinal))
+            return null;
+        var root = full[..^layout.EvalJson.Length];
+        var data = Path.Combine(root, layout.DataJson);
+        return File.Exists(data) ? data : null;
     }
 
     public static Command Create()
@@ -41,13 +46,13 @@ internal static class GateCommand
         var candidate = new Option<string>("--candidate") { Description = "The candidate's eval.json.", Required = true };
         var baseline = new Option<string>("--baseline") { Description = "The production version's eval.json; without it the base model is the baseline." };
         var output = new Option<string>("--out") { Description = "DIR: receives report.md, gate.json and the charts.", Required = true };
-        var data = new Option<string>("--data") { Description = "The data.json of peftops data check: the spec's data_checks rules are judged on it (default: data/data.json beside the candidate's eval.json, when there)." };
+        var data = new Option<string>("--data") { Description = "The data.json of peftops data check: the spec's data_checks rules are judged on it (default: artifacts/data-checks/NAME/data.json, when the candidate is artifacts/NAME/eval/eval.json and it is there)." };
         var command = new Command("gate", "Compare the candidate with the baseline under the spec's gate policy; write the report.") { directory, candidate, baseline, output, data };
         command.SetAction((parse, ct) => PeftOpsCli.Guard(() =>
         {
             var spec = AdapterSpecLoader.Load(parse.GetValue(directory)!);
             var baselinePath = parse.GetValue(baseline);
-            var dataPath = DataJson(parse.GetValue(data), parse.GetValue(candidate)!);
+            var dataPath = DataJson(parse.GetValue(data), parse.GetValue(candidate)!, spec.Name);
             var result = GateRunner.Run(spec.Gate, spec.Name, parse.GetValue(candidate)!, baselinePath, parse.GetValue(output)!, ct, BaselineVersion(baselinePath),
                 dataPath is null ? null : new DataInput(dataPath, spec.DataChecks));
             Console.WriteLine(result.Headline);

@@ -16,9 +16,8 @@ namespace PeftOps.Training.Comparing;
 /// </summary>
 public static class CompareRecipe
 {
+    /// <summary>A variant's training run, beside <see cref="RunLayout.EvalFolder"/> and <see cref="RunLayout.GateFolder"/> in its folder.</summary>
     public const string RunFolder = "run";
-    public const string EvalFolder = "eval";
-    public const string GateFolder = "gate";
 
     public static ComparisonReport Run(IReadOnlyList<SpecVariant> variants, CompareOptions options, Func<TrainProgress> progress, TextWriter log, CancellationToken ct)
     {
@@ -80,7 +79,7 @@ public static class CompareRecipe
                 trained = true;
             }
 
-            var evalPath = Path.Combine(folder, EvalFolder, "eval.json");
+            var evalPath = Path.Combine(folder, RunLayout.EvalFolder, RunLayout.EvalFile);
             EvaluationReport eval;
             if (!trained && File.Exists(evalPath) && EvaluationReportJson.Read(evalPath) is var earlier && earlier.SpecSha256 == hash)
                 eval = earlier;
@@ -92,7 +91,7 @@ public static class CompareRecipe
                 EvaluationReportJson.Write(evalPath, eval);
             }
 
-            var gate = GateRunner.Run(spec.Gate, spec.Name, evalPath, baselineEvalPath: null, Path.Combine(folder, GateFolder), stepSummaryPath: null, ct);
+            var gate = GateRunner.Run(spec.Gate, spec.Name, evalPath, baselineEvalPath: null, Path.Combine(folder, RunLayout.GateFolder), stepSummaryPath: null, ct);
             log.WriteLine($"{variant.Name}: {gate.Headline}");
             rows.Add(Comparison.Row(variant.Name, variant.Set, spec.Method, eval, gate));
         }
