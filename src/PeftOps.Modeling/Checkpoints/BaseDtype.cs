@@ -46,8 +46,11 @@ public static class BaseDtype
             decoder.TieWeights();
     }
 
-    /// <summary>Runs a tiny matmul in <paramref name="dtype"/> on <paramref name="device"/>; libtorch refusing it is bad input.</summary>
-    public static void EnsureSupported(ScalarType dtype, Device device)
+    /// <summary>
+    /// Runs a tiny matmul in <paramref name="dtype"/> on <paramref name="device"/>; libtorch refusing it is bad input,
+    /// named by <paramref name="setting"/> (the option, or a spec key with <paramref name="location"/>, its file:line).
+    /// </summary>
+    public static void EnsureSupported(ScalarType dtype, Device device, string setting = "--dtype", string? location = null)
     {
         try
         {
@@ -57,7 +60,8 @@ public static class BaseDtype
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or NotSupportedException)
         {
-            throw new InputException($"--dtype {Name(dtype)}: libtorch cannot run {dtype} on {device} ({e.Message.Split('\n')[0]}); use --dtype float32");
+            var at = location is null ? "" : location + ": ";
+            throw new InputException($"{at}{setting} {Name(dtype)}: libtorch cannot run {dtype} on {device} ({e.Message.Split('\n')[0]}); use {setting} float32");
         }
     }
 }

@@ -218,7 +218,15 @@ public static class DataCheckRecipe
         if (BaseDtype.Parse(dtype, "data_checks.dtype") is var lower and not ScalarType.Float32)
         {
             // a frozen encoder that only embeds: its weights in the lower dtype; Embed returns float32 rows
-            BaseDtype.EnsureSupported(lower, model.Device);
+            try
+            {
+                BaseDtype.EnsureSupported(lower, model.Device, "data_checks.dtype", spec.Locate("data_checks.dtype"));
+            }
+            catch (InputException)
+            {
+                model.Dispose();
+                throw;
+            }
             model.Module.to(lower);
         }
         return (model, null);
