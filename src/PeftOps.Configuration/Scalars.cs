@@ -140,15 +140,23 @@ internal static class Scalars
         Numeric = v => v is { } x ? inner.Numeric(x) : null,
     };
 
-    /// <summary>An optional string from a fixed set: YAML null leaves it unset.</summary>
-    public static Scalar<string?> OptionalOneOf(params string[] allowed) => new()
+    /// <summary>An optional string from a fixed set (<see cref="OneOf"/>): YAML null leaves it unset.</summary>
+    public static Scalar<string?> OptionalOneOf(params string[] allowed)
     {
-        Expected = "one of: " + string.Join(", ", allowed),
-        Parse = text => text is null || allowed.Contains(text, StringComparer.Ordinal) ? (true, text) : (false, null),
-        Render = v => v,
-        ToJson = v => v,
-        Describe = s => s["enum"] = new JsonArray([.. allowed.Select(a => (JsonNode)a), null]),
-    };
+        var inner = OneOf(allowed);
+        return new()
+        {
+            Expected = inner.Expected,
+            Parse = text => text is null ? (true, null) : inner.Parse(text),
+            Render = v => v,
+            ToJson = v => v,
+            Describe = s =>
+            {
+                inner.Describe(s);
+                ((JsonArray)s["enum"]!).Add(null);
+            },
+        };
+    }
 
     /// <summary>An optional string: YAML null leaves it unset.</summary>
     public static readonly Scalar<string?> OptionalText = new()
