@@ -24,6 +24,7 @@ public sealed partial class AdapterRegistry
         version = CheckVersion(version);
         var tag = GtoTagName.Registration(adapter, version).ToString();
         var candidate = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
+        await Git.RequireTaggerAsync(cancellationToken).ConfigureAwait(false);
         using var releaseLock = await ReleaseLock.AcquireAsync(Git, tag, cancellationToken).ConfigureAwait(false);
         var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
         var remoteObject = remote is null ? null : await Git.RemoteTagObjectAsync(remote, tag, cancellationToken).ConfigureAwait(false);

@@ -123,6 +123,7 @@ public sealed partial class AdapterRegistry
 
     private async Task<StageChange> WriteEventTagAsync(AdapterState state, GtoTagName name, string commit, EventRecord record, CancellationToken cancellationToken)
     {
+        await Git.RequireTaggerAsync(cancellationToken).ConfigureAwait(false);
         var counter = TagReader.LastCounter(await Git.ListTagsAsync(cancellationToken).ConfigureAwait(false), state.Adapter) + 1;
         var tag = (name with { Counter = counter }).ToString();
         var message = JsonSerializer.Serialize(record, RegistryDocumentJson.OneLine);

@@ -29,6 +29,9 @@ internal sealed class FaultSandbox : IDisposable
 
     public string Combine(params string[] parts) => _temp.Combine(parts);
 
+    /// <summary>Added to every run's environment.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>Runs peftops in the repository against the sandbox's store, with <c>PEFTOPS_FAULT</c> when <paramref name="fault"/> is given.</summary>
     public Task<CliResult> Peftops(string? fault, params string[] args) => Run(fault, [.. args, "--registry", new Uri(Store).AbsoluteUri]);
 
@@ -41,6 +44,8 @@ internal sealed class FaultSandbox : IDisposable
             ["PEFTOPS_FAULT"] = fault ?? "",
             ["PEFTOPS_AZURE_STORAGE_CONNECTION_STRING"] = $"DefaultEndpointsProtocol=https;AccountName=planted;AccountKey={PlantedKey};EndpointSuffix=core.windows.net",
         };
+        foreach (var (name, value) in Environment)
+            environment[name] = value;
         var result = await PeftOpsRunner.AsProcessIn(Repository, environment, args);
         Assert.DoesNotContain(PlantedKey[..24], result.Stdout + result.Stderr, StringComparison.Ordinal);
         return result;

@@ -154,6 +154,38 @@ public sealed class RegistryFaultTests(TrainedRepository trained) : IClassFixtur
     }
 
     [Fact]
+    public async Task Without_a_git_identity_release_and_promotion_are_refused_before_anything_is_written_and_the_workflows_identity_is_the_tagger()
+    {
+        using var sandbox = new FaultSandbox(trained);
+        // as on a fresh runner: no identity in the clone, none global, none system-wide
+        sandbox.Git("config", "--unset", "user.name");
+        sandbox.Git("config", "--unset", "user.email");
+        sandbox.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        sandbox.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        string[] promote = ["registry", "promote", "tiny", "--version", "1.0.0", "--stage", "production"];
+
+        var refused = await sandbox.Peftops(null, Release);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal("peftops: git has no identity to tag as (the tagger is who the registry history names): set git config user.name and user.email, "
+            + "or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL as release.yml does with the actor who started the run\n", refused.Stderr);
+        Assert.False(Directory.Exists(sandbox.Store) && Directory.EnumerateFileSystemEntries(sandbox.Store).Any(), "nothing uploaded");
+        Assert.Empty(sandbox.LocalTags());
+
+        // release.yml's identity: the actor
+        sandbox.Environment["GIT_COMMITTER_NAME"] = "release-manager";
+        sandbox.Environment["GIT_COMMITTER_EMAIL"] = "4242001+release-manager@users.noreply.github.com";
+        Assert.Equal(0, (await sandbox.Peftops(null, Release)).ExitCode);
+        sandbox.Environment.Remove("GIT_COMMITTER_NAME");
+        sandbox.Environment.Remove("GIT_COMMITTER_EMAIL");
+        var promotion = await sandbox.Peftops(null, promote);
+        Assert.Equal(2, promotion.ExitCode);
+        Assert.StartsWith("peftops: git has no identity to tag as", promotion.Stderr, StringComparison.Ordinal);
+        Assert.Equal(["tag release-manager <4242001+release-manager@users.noreply.github.com>"],
+            sandbox.Git("for-each-ref", "--format=%(objecttype) %(taggername) %(taggeremail)", "refs/tags").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task A_push_the_remotes_hook_rejects_is_reported_in_its_words_and_exit_5()
     {
         using var sandbox = new FaultSandbox(trained);

@@ -195,7 +195,7 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         var github = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
         {
             ["event_name"] = e.Name, ["sha"] = e.Sha, ["ref"] = e.Ref, ["ref_name"] = e.RefName, ["repository"] = Repository,
-            ["event"] = Lower(e.Payload), ["actor"] = "release-manager", ["run_id"] = "4242", ["workflow"] = "w",
+            ["event"] = Lower(e.Payload), ["actor"] = "release-manager", ["actor_id"] = "4242001", ["run_id"] = "4242", ["workflow"] = "w",
             ["base_ref"] = e.Name == "pull_request" ? "main" : "",
             ["workspace"] = workspace,
         };
@@ -234,11 +234,15 @@ internal sealed class ActionsRunner(string origin, string workRoot, IReadOnlyDic
         ["GITHUB_SERVER_URL"] = "https://github.com",
         ["GITHUB_RUN_ID"] = "4242",
         ["GITHUB_ACTOR"] = "release-manager",
+        ["GITHUB_ACTOR_ID"] = "4242001",
         ["GITHUB_WORKSPACE"] = workspace,
         ["GITHUB_OUTPUT"] = outputFile,
         ["GITHUB_STEP_SUMMARY"] = Path.Combine(folder, "step-summary.md"),
         ["RUNNER_OS"] = "Linux",
         ["RUNNER_TEMP"] = folder,
+        // a hosted runner has no git identity: no user.name or user.email beyond what the workflow itself sets
+        ["GIT_CONFIG_GLOBAL"] = "/dev/null",
+        ["GIT_CONFIG_NOSYSTEM"] = "1",
     };
 
     private void UploadArtifact(YamlMappingNode step, string workspace, Dictionary<string, object?> contexts)

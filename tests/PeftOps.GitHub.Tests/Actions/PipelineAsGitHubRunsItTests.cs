@@ -128,6 +128,11 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite, ITestOut
         Assert.Matches(@"production\s+v1\.0\.0", show);
         Assert.Equal(2, history.Split('\n').Count(l => l.Contains(" assignment ", StringComparison.Ordinal)));
         Assert.Single(history.Split('\n'), l => l.Contains(" rollback ", StringComparison.Ordinal));
+        // every registry tag names the actor who started its run as tagger: release.yml sets it, the runner has no git identity
+        var taggers = Git(third, "for-each-ref", "--format=%(objecttype) %(taggername) %(taggeremail)", "refs/tags")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(t => t.StartsWith("tag ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, taggers.Count); // two releases, three stage changes
+        Assert.All(taggers, t => Assert.Equal("tag release-manager <4242001+release-manager@users.noreply.github.com>", t));
 
         // a pull request that changes only data: one row removed, one relabelled, one added; its report shows the rows
         // added, removed and relabelled per label against the data of production's version (v1.0.0, trained at head)
