@@ -31,10 +31,12 @@ IReadOnlyList<string> MissingFor(IReadOnlySet<string> running) =>
 // ---- the peftops tool ----
 
 // Runs the built peftops tool from the repository root and returns its exit code.
-int Peftops(params string[] args)
+int Peftops(params string[] args) => PeftopsWith(new Dictionary<string, string>(), args);
+
+int PeftopsWith(IDictionary<string, string> environment, params string[] args)
 {
     Information($"peftops {string.Join(" ", args)}");
-    return StartProcess("dotnet", new ProcessSettings { Arguments = PeftopsArguments(args), WorkingDirectory = repoRoot });
+    return StartProcess("dotnet", new ProcessSettings { Arguments = PeftopsArguments(args), WorkingDirectory = repoRoot, EnvironmentVariables = environment });
 }
 
 ProcessArgumentBuilder PeftopsArguments(string[] args)

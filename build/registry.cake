@@ -24,9 +24,24 @@ Task("Release")
         release.AddRange(new[] { "--force", "--reason", forceReason });
     if (acceptInconclusive != "")
         release.AddRange(new[] { "--accept-inconclusive", "--reason", acceptInconclusive });
-    Expect(0, Peftops(WithRegistry(release.ToArray())), $"registry release {name}");
+    Expect(0, PeftopsWith(Tagger(), WithRegistry(release.ToArray())), $"registry release {name}");
     Expect(0, Peftops("report", name, "--gate-dir", PathOf(name, "gate"), "--release", version), $"GitHub release {name}@v{version}");
 });
+
+// The registry tags' tagger, the "who" of `peftops registry history`: in GitHub Actions the actor who started the run,
+// with the address GitHub gives that account (a runner has no git identity of its own); elsewhere your own git identity.
+IDictionary<string, string> Tagger()
+{
+    var actor = EnvironmentVariable("GITHUB_ACTOR") ?? "";
+    if (actor == "" || (EnvironmentVariable("GIT_COMMITTER_NAME") ?? "") != "")
+        return new Dictionary<string, string>();
+    var id = EnvironmentVariable("GITHUB_ACTOR_ID") ?? "";
+    return new Dictionary<string, string>
+    {
+        ["GIT_COMMITTER_NAME"] = actor,
+        ["GIT_COMMITTER_EMAIL"] = id == "" ? $"{actor}@users.noreply.github.com" : $"{id}+{actor}@users.noreply.github.com",
+    };
+}
 
 // One stage or lifecycle change; Promote, Rollback, Unassign, Deregister and Deprecate are this target with --action fixed.
 var stageChanges = new Dictionary<string, (bool Version, bool Stage)>
@@ -52,7 +67,7 @@ Task("StageChange")
         "deregister" => new[] { "registry", "deregister", name, "--version", version }.Concat(withReason).ToArray(),
         _ => new[] { "registry", "deprecate", name }.Concat(withReason).ToArray(),
     };
-    Expect(0, Peftops(WithRegistry(args)), $"registry {action} {name}");
+    Expect(0, PeftopsWith(Tagger(), WithRegistry(args)), $"registry {action} {name}");
 });
 
 Task("Promote").Description("StageChange --action=promote: peftops registry promote NAME --version V --stage S").IsDependentOn("StageChange");

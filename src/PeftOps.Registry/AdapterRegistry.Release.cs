@@ -24,7 +24,6 @@ public sealed partial class AdapterRegistry
         version = CheckVersion(version);
         var tag = GtoTagName.Registration(adapter, version).ToString();
         var candidate = await ReleaseCandidate.LoadAsync(fromDirectory, adapter, cancellationToken).ConfigureAwait(false);
-        await Git.RequireTaggerAsync(cancellationToken).ConfigureAwait(false);
         using var releaseLock = await ReleaseLock.AcquireAsync(Git, tag, cancellationToken).ConfigureAwait(false);
         var remote = await Git.DefaultRemoteAsync(cancellationToken).ConfigureAwait(false);
         var remoteObject = remote is null ? null : await Git.RemoteTagObjectAsync(remote, tag, cancellationToken).ConfigureAwait(false);
@@ -53,6 +52,9 @@ public sealed partial class AdapterRegistry
         // check where the bytes come from, and the gate
         var origin = await OriginAsync(adapter, candidate, retrained, cancellationToken).ConfigureAwait(false);
         var gate = await policy.AuthorizeAsync(this, candidate, tag, cancellationToken).ConfigureAwait(false);
+
+        // a tag will be written: git must know who writes it before anything is uploaded
+        await Git.RequireTaggerAsync(cancellationToken).ConfigureAwait(false);
 
         // upload: content files in a fixed order, then the manifest, each written once
         foreach (var file in candidate.Files)

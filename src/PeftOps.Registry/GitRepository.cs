@@ -55,14 +55,14 @@ public sealed class GitRepository
 
     /// <summary>
     /// Fails with an input error when git has no identity to write a tag as: the tagger is the audit trail's "who", and a
-    /// fresh CI runner has none (release.yml names the actor who started the run). Checked before anything is uploaded or tagged.
+    /// fresh CI runner has none (the build names the actor who started the run). Checked before anything is uploaded or tagged.
     /// </summary>
     public async Task RequireTaggerAsync(CancellationToken cancellationToken)
     {
         var ident = await RunAsync(["var", "GIT_COMMITTER_IDENT"], cancellationToken).ConfigureAwait(false);
         if (ident.ExitCode != 0)
             throw new InputException("git has no identity to tag as (the tagger is who the registry history names): set git config user.name and "
-                + "user.email, or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL as release.yml does with the actor who started the run");
+                + "user.email, or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL as the build does in GitHub Actions with the actor who started the run");
     }
 
     /// <summary>Creates an annotated tag dated <paramref name="at"/>; false when a tag of that name exists.</summary>

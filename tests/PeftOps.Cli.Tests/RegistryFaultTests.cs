@@ -168,11 +168,11 @@ public sealed class RegistryFaultTests(TrainedRepository trained) : IClassFixtur
 
         Assert.Equal(2, refused.ExitCode);
         Assert.Equal("peftops: git has no identity to tag as (the tagger is who the registry history names): set git config user.name and user.email, "
-            + "or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL as release.yml does with the actor who started the run\n", refused.Stderr);
+            + "or GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL as the build does in GitHub Actions with the actor who started the run\n", refused.Stderr);
         Assert.False(Directory.Exists(sandbox.Store) && Directory.EnumerateFileSystemEntries(sandbox.Store).Any(), "nothing uploaded");
         Assert.Empty(sandbox.LocalTags());
 
-        // release.yml's identity: the actor
+        // the build's identity in GitHub Actions: the actor
         sandbox.Environment["GIT_COMMITTER_NAME"] = "release-manager";
         sandbox.Environment["GIT_COMMITTER_EMAIL"] = "4242001+release-manager@users.noreply.github.com";
         Assert.Equal(0, (await sandbox.Peftops(null, Release)).ExitCode);

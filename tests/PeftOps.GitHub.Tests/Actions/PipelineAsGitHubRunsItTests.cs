@@ -128,7 +128,7 @@ public sealed class PipelineAsGitHubRunsItTests(AzuriteFixture azurite, ITestOut
         Assert.Matches(@"production\s+v1\.0\.0", show);
         Assert.Equal(2, history.Split('\n').Count(l => l.Contains(" assignment ", StringComparison.Ordinal)));
         Assert.Single(history.Split('\n'), l => l.Contains(" rollback ", StringComparison.Ordinal));
-        // every registry tag names the actor who started its run as tagger: release.yml sets it, the runner has no git identity
+        // every registry tag names the actor who started its run as tagger: the build sets it, the runner has no git identity
         var taggers = Git(third, "for-each-ref", "--format=%(objecttype) %(taggername) %(taggeremail)", "refs/tags")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(t => t.StartsWith("tag ", StringComparison.Ordinal)).ToList();
         Assert.Equal(5, taggers.Count); // two releases, three stage changes
