@@ -25,8 +25,9 @@ namespace PeftOps.Cli.Tests;
 /// tokens into D, what a reply needs to know which sentence it is in after an order number.</item>
 /// <item>The MLPs are random, reading the whole stream and writing small values into D only: the adapter's room to learn.</item>
 /// </list>
-/// Layer 0 and layer 1's head 0 checked with transformers' own Qwen2 on the same weights: 196 of 200 random
-/// four-digit numbers copied exactly, 89 of the 93 among them with a repeated digit.
+/// Layer 0 and layer 1's head 0, built the same way in Python (same layout and gains, another random generator) and
+/// run by transformers' own Qwen2: 196 of 200 random four-digit numbers copied exactly, 89 of the 93 among them with a
+/// repeated digit.
 /// </summary>
 internal static class CopyingDecoder
 {
