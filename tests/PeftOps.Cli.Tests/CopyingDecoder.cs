@@ -163,7 +163,6 @@ internal static class CopyingDecoder
 
         public float this[int row, int column]
         {
-            get => _data[row * columns + column];
             set => _data[row * columns + column] = value;
         }
 
