@@ -23,6 +23,14 @@ public sealed record EvaluationReport
     public required LineageInfo Lineage { get; init; }
     public TrainingSummary? Training { get; init; }
     public LatencySummary? Latency { get; init; }
+
+    /// <summary>
+    /// The labels, in id order, of the classifier the adapter saves, as this evaluation named its classes: the adapter's
+    /// own, a <c>--labels</c> file's, or the base config's <c>id2label</c>. Null when the adapter saves no classifier.
+    /// A released version travels with its eval.json, so the server names an HF PEFT adapter's classes with these.
+    /// </summary>
+    public IReadOnlyList<string>? ClassLabels { get; init; }
+
     public required IReadOnlyList<SuiteResult> Suites { get; init; }
 }
 

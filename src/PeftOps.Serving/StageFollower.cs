@@ -169,7 +169,8 @@ public sealed class StageFollower : BackgroundService
         var manifest = cached.Verified.Manifest;
         var key = ServingSlot.ModelKeyOf(adapter, version);
         var metadata = AdapterMetadata.Read(cached.Folder);
-        var labels = AdapterHead.Labels(metadata, manifest.BaseModel.Ref);
+        var evalPath = Path.Combine(cached.Folder, RunLayout.EvalFile);
+        var labels = AdapterHead.Released(metadata, manifest.BaseModel.Ref, EvaluationReportJson.Read(evalPath), evalPath);
         var generates = _host.Load(key, cached.Folder, manifest.BaseModel, labels);
         return new ServingSlot(adapter, version, _options.Stage, manifest.Files[PeftFormat.WeightsFileName].Sha256, _time.GetUtcNow(), key, labels,
             metadata.Scope, generates);

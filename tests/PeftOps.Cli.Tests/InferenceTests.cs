@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PeftOps.Contracts;
+using PeftOps.Inference;
 using PeftOps.Modeling.Safetensors;
 using PeftOps.Modeling.Tokenization;
 using PeftOps.TestSupport;
@@ -159,6 +161,16 @@ public sealed class InferenceTests : IClassFixture<InferenceTests.DropoutAdapter
         var suite = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "eval.json")))!["suites"]![0]!;
         Assert.Equal(["red", "green", "blue", "other", "none"], suite["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.Equal(12, suite["examples"]!.AsArray().Count);
+
+        // a released version keeps this eval.json: its class_labels name the classes wherever it is served
+        var evalPath = Path.Combine(output, "eval.json");
+        var report = EvaluationReportJson.Read(evalPath);
+        var hf = AdapterMetadata.Read(hfAdapter);
+        Assert.Equal(["red", "green", "blue", "other", "none"], report.ClassLabels);
+        Assert.Equal(report.ClassLabels, AdapterHead.Released(hf, trained.Base, report, evalPath));
+        Assert.Equal(["LABEL_0", "LABEL_1", "LABEL_2", "LABEL_3", "LABEL_4"], AdapterHead.Released(hf, trained.Base, report with { ClassLabels = null }, evalPath));
+        var other = Assert.Throws<InputException>(() => AdapterHead.Released(AdapterMetadata.Read(trained.Adapter), trained.Base, report, evalPath));
+        Assert.Equal($"{evalPath}: class_labels (red, green, blue, other, none) are not the labels {Path.Combine(trained.Adapter, "adapter_model.safetensors")} carries (blue, green, red): this eval.json measured another adapter", other.Message);
     }
 
     private static readonly string[] Texts = ["paint it red fire", "the colour of the sky", "i see moss"];

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using PeftOps.Cli.Tests;
+using PeftOps.Contracts;
+using PeftOps.TestSupport;
 
 namespace PeftOps.Serving.Tests;
 
@@ -164,14 +166,55 @@ public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixtu
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 
-    internal static async Task<List<JsonElement>> PredictedByTheCliAsync(ServingSandbox sandbox)
+    [Fact]
+    public async Task An_adapter_saved_by_hf_peft_is_evaluated_with_a_labels_file_gated_released_and_served_with_those_labels()
+    {
+        string[] colours = ["red", "green", "blue", "other", "none"];
+        string labelsFile = "";
+        async Task RunOfHfPeftAdapter(ServingSandbox s)
+        {
+            // the run folder's adapter becomes the one HF PEFT saved (a 5-class classifier, no peftops.labels), evaluated
+            // with a labels file and gated as RegressionGate would
+            foreach (var file in new[] { "adapter_config.json", "adapter_model.safetensors" })
+                File.Copy(Path.Combine(TestPaths.HfPeftFixtures, "bert-lora", file), Path.Combine(s.Sandbox.Repository, "artifacts", "tiny", "adapter", file), overwrite: true);
+            labelsFile = s.Sandbox.Combine("colours.txt");
+            await File.WriteAllLinesAsync(labelsFile, colours);
+            var evaluated = await s.Sandbox.Run(null, "evaluate", "adapters/tiny", "--adapter", "artifacts/tiny/adapter", "--out", "artifacts/tiny/eval", "--labels", labelsFile);
+            Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
+            var gated = await s.Sandbox.Run(null, "gate", "adapters/tiny", "--candidate", "artifacts/tiny/eval/eval.json", "--out", "artifacts/tiny/gate");
+            Assert.True(gated.ExitCode is 0 or 1 or 3, gated.Stderr);
+        }
+
+        using var sandbox = await ServingSandbox.ReleasedAsync(trained, null, RunOfHfPeftAdapter, "2.0.0");
+        await using var app = await sandbox.StartInProcessAsync();
+        using var client = app.GetTestClient();
+        using var response = await ServeClient.PredictAsync(client, Texts);
+        var body = await ServeClient.JsonAsync(response);
+
+        // the stored eval.json names the classes, and the server answers with them, as predict --labels does
+        var stored = EvaluationReportJson.Read(Path.Combine(sandbox.Sandbox.Store, "tiny", "v2.0.0", "eval.json"));
+        Assert.Equal(colours, stored.ClassLabels);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("v2.0.0", body.GetProperty("version").GetString());
+        var expected = await PredictedByTheCliAsync(sandbox, "--labels", labelsFile);
+        var predictions = body.GetProperty("predictions").EnumerateArray().ToList();
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            Assert.Equal(colours, predictions[i].GetProperty("scores").EnumerateObject().Select(p => p.Name));
+            Assert.Equal(expected[i].GetProperty("label").GetString(), predictions[i].GetProperty("label").GetString());
+            foreach (var score in expected[i].GetProperty("scores").EnumerateObject())
+                Assert.Equal(score.Value.GetDouble(), predictions[i].GetProperty("scores").GetProperty(score.Name).GetDouble(), 1e-4);
+        }
+    }
+
+    internal static async Task<List<JsonElement>> PredictedByTheCliAsync(ServingSandbox sandbox, params string[] extra)
     {
         var input = sandbox.Sandbox.Combine("texts.jsonl");
         File.WriteAllLines(input, Texts.Select(t => JsonSerializer.Serialize(new { text = t })));
         var yaml = File.ReadAllLines(Path.Combine(sandbox.Sandbox.Repository, "adapters", "tiny", "adapter.yaml"));
         var model = yaml.Single(l => l.StartsWith("base_model: ", StringComparison.Ordinal))["base_model: ".Length..].Trim();
         var output = sandbox.Sandbox.Combine("predicted.jsonl");
-        var predicted = await sandbox.Sandbox.Run(null, "predict", "--base", model, "--adapter", "artifacts/tiny/adapter", "--input", input, "--out", output);
+        var predicted = await sandbox.Sandbox.Run(null, ["predict", "--base", model, "--adapter", "artifacts/tiny/adapter", "--input", input, "--out", output, .. extra]);
         Assert.True(predicted.ExitCode == 0, predicted.Stderr);
         return [.. File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
     }

@@ -53,9 +53,16 @@ internal sealed class ServingSandbox : IDisposable
     public static Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, params string[] versions) => ReleasedAsync(trained, null, versions);
 
     /// <inheritdoc cref="ReleasedAsync(TrainedRepository, string[])"/>
-    public static async Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, AzuriteFixture? azurite, params string[] versions)
+    public static Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, AzuriteFixture? azurite, params string[] versions) =>
+        ReleasedAsync(trained, azurite, _ => Task.CompletedTask, versions);
+
+    /// <inheritdoc cref="ReleasedAsync(TrainedRepository, string[])"/>
+    /// <param name="prepare">Runs in the release manager's clone before the first release (another run folder, say).</param>
+    public static async Task<ServingSandbox> ReleasedAsync(TrainedRepository trained, AzuriteFixture? azurite, Func<ServingSandbox, Task> prepare, params string[] versions)
     {
+        ArgumentNullException.ThrowIfNull(prepare);
         var sandbox = new ServingSandbox(trained, azurite);
+        await prepare(sandbox);
         foreach (var version in versions)
             await sandbox.PeftopsAsync("registry", "release", sandbox.Adapter, "--version", version, "--from", $"artifacts/{sandbox.Adapter}", "--retrained", "--force", "--reason", "serve drill", "--approved-by", "tester");
         await sandbox.PeftopsAsync("registry", "promote", sandbox.Adapter, "--version", versions[0], "--stage", Stage);

@@ -85,6 +85,7 @@ public static class EvaluateRecipe
             Lineage = new LineageInfo(commit),
             Training = ReadTraining(adapterDir),
             Latency = latencyTexts.Count == 0 ? null : Latency(peft, latencyTexts, maxLength, ct),
+            ClassLabels = labels.Count == 0 ? null : labels,
             Suites = suites,
         };
     }
