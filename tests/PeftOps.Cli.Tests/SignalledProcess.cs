@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace PeftOps.Cli.Tests;
@@ -16,6 +17,31 @@ internal sealed class SignalledProcess : IAsyncDisposable
     private readonly Stopwatch sinceSignal = new();
 
     private SignalledProcess(Process process) => this.process = process;
+
+    /// <summary>
+    /// A test run started in the background of a non-interactive shell (<c>dotnet test ... &amp;</c>) has SIGINT and SIGQUIT
+    /// ignored, children inherit that, and the .NET runtime keeps an ignored SIGINT ignored, as <c>nohup</c> expects; a
+    /// peftops started from such a run would never see the Ctrl+C these tests send. So the test host gives them back
+    /// their default disposition first: what is tested is peftops, not how the suite was launched.
+    /// </summary>
+    static SignalledProcess()
+    {
+        var ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = ignored is null ? 0UL : ulong.Parse(ignored["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        foreach (var signal in new[] { SigInt, SigQuit })
+        {
+            if ((mask & (1UL << (signal - 1))) != 0)
+                _ = SetDisposition(signal, DefaultDisposition);
+        }
+    }
+
+    private const int SigInt = 2;
+    private const int SigQuit = 3;
+    private const nint DefaultDisposition = 0; // SIG_DFL
+
+    [DllImport("libc.so.6", EntryPoint = "signal")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern nint SetDisposition(int signal, nint disposition);
 
     public static SignalledProcess Start(string? workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
 
