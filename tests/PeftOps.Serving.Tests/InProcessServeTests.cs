@@ -25,8 +25,11 @@ public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixtu
 
         using var response = await ServeClient.PredictAsync(client, Texts);
         var body = await ServeClient.JsonAsync(response);
+        using var again = await ServeClient.PredictAsync(client, Texts);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // the adapter trains with LoRA dropout 0.1; served, it runs in evaluation mode: the same answer to the bit
+        Assert.Equal(body.GetProperty("predictions").GetRawText(), (await ServeClient.JsonAsync(again)).GetProperty("predictions").GetRawText());
         Assert.Equal("v1.0.0", body.GetProperty("version").GetString());
         Assert.Equal("production", body.GetProperty("stage").GetString());
         var expected = await PredictedByTheCliAsync(sandbox);
@@ -54,8 +57,8 @@ public sealed class InProcessServeTests(TrainedRepository trained) : IClassFixtu
 
         var metrics = await client.GetStringAsync("/metrics");
         Assert.Contains($"peftops_serve_adapter_info{{adapter=\"tiny\",version=\"v1.0.0\",stage=\"production\",sha256=\"{sha}\"}} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("peftops_serve_batch_size_count{endpoint=\"predict\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("peftops_serve_request_duration_seconds_count{adapter=\"tiny\",endpoint=\"predict\",status=\"200\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("peftops_serve_batch_size_count{endpoint=\"predict\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("peftops_serve_request_duration_seconds_count{adapter=\"tiny\",endpoint=\"predict\",status=\"200\"} 2", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/readyz")).StatusCode);
     }
 
