@@ -8,6 +8,7 @@
 #   SHAPES [32x32 256x64]         all-MiniLM-L6-v2 shapes, BATCHxTOKENS; STEPS [6], WARMUP [2] for them
 #   DECODER [2x256]               the Qwen2.5-0.5B-shaped decoder (model synth), LoRA r 16 on every projection; "" skips it
 #   DECODER_STEPS [2], DECODER_WARMUP [1]
+#   CHECKPOINT [artifacts/bench/qwen2.5-0.5b]   the decoder folder; `model synth qwen2.5-0.5b` writes it when absent
 #   DECODER_WEIGHTS [load]        HF side: load the synthetic checkpoint's weights, or `random` (its config.json only)
 #   THREADS [2]                   OMP/OpenBLAS/MKL threads for both sides, and hf_step.py --threads
 #   HF_REFERENCE [../shared/tools/hf-reference]   OUT [artifacts/bench/side-by-side]
@@ -32,7 +33,7 @@ dotnet build src/PeftOps.Cli -c Release -nologo -v quiet
 peftops() { dotnet src/PeftOps.Cli/bin/Release/net10.0/peftops.dll "$@"; }
 hf_step() { "$hf/py" benchmarks/speed/hf_step.py "$@" --threads "$threads"; }
 
-checkpoint="artifacts/bench/qwen2.5-0.5b"
+checkpoint="${CHECKPOINT:-artifacts/bench/qwen2.5-0.5b}"
 if [ -n "$decoder" ] && [ ! -d "$checkpoint" ]; then
   peftops model synth qwen2.5-0.5b --out "$checkpoint"
 fi

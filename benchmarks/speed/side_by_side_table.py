@@ -36,7 +36,7 @@ def main():
     if not rounds:
         sys.exit(f"{sys.argv[1]}: no LABEL.rN.peftops.json / LABEL.rN.hf.json files")
 
-    print(f"{'training step':26}{'rounds':>7}{'PeftOps ms (range)':>26}{'HF PEFT ms (range)':>26}{'ratio (range)':>20}")
+    print(f"{'training step':26}{'rounds':>7}{'PeftOps ms (range)':>28}{'HF PEFT ms (range)':>28}{'ratio (range)':>22}")
     runtimes, versions, threads = set(), set(), set()
     for label in sorted(rounds, key=lambda l: (not l.startswith("minilm"), [int(n) for n in re.findall(r"\d+", l)])):
         kind, shape = label.split("-", 1)
@@ -55,8 +55,8 @@ def main():
             threads.add(("HF PEFT", hf["torch_threads"]))
         name = ("MiniLM " if kind == "minilm" else "decoder ") + shape.replace("x", " x ")
         ratio = statistics.median(ours) / statistics.median(theirs)
-        print(f"{name:26}{len(ours):>7}{span(ours):>26}{span(theirs):>26}"
-              f"{f'{ratio:.2f} ({min(ratios):.2f}-{max(ratios):.2f})':>20}")
+        print(f"{name:26}{len(ours):>7}{span(ours):>28}{span(theirs):>28}"
+              f"{f'{ratio:.2f} ({min(ratios):.2f}-{max(ratios):.2f})':>22}")
 
     print()
     for torchsharp, libtorch, source in sorted(runtimes):
