@@ -4,8 +4,8 @@ Usage: python3 benchmarks/speed/side_by_side_table.py FOLDER
 FOLDER holds LABEL.rN.peftops.json (`peftops bench --json`, or `bench --model --json`) and LABEL.rN.hf.json
 (`hf_step.py --json`), LABEL being `minilm-BxT` or `decoder-BxT`, N the round. Per shape: the median over rounds of
 each side's median ms per step, the range of those round medians, and the ratio PeftOps / HF PEFT (below 1: PeftOps
-is faster), with the range of the per-round ratios. Then the versions and thread counts of both sides, which must
-match between rounds and between the two sides (a thread mismatch is printed as a warning and exits 1).
+is faster), with the range of the per-round ratios. Then the versions, the trainable parameter counts and the thread
+counts of both sides; a different count of trainable parameters (decoders) or of threads is a warning and exit code 1.
 """
 import glob
 import json
@@ -37,7 +37,7 @@ def main():
         sys.exit(f"{sys.argv[1]}: no LABEL.rN.peftops.json / LABEL.rN.hf.json files")
 
     print(f"{'training step':26}{'rounds':>7}{'PeftOps ms (range)':>28}{'HF PEFT ms (range)':>28}{'ratio (range)':>22}")
-    runtimes, versions, threads = set(), set(), set()
+    runtimes, versions, threads, trainable = set(), set(), set(), {}
     for label in sorted(rounds, key=lambda l: (not l.startswith("minilm"), [int(n) for n in re.findall(r"\d+", l)])):
         kind, shape = label.split("-", 1)
         ours, theirs, ratios = [], [], []
@@ -53,6 +53,8 @@ def main():
             versions.add(tuple(sorted(hf["versions"].items())))
             threads.add(("PeftOps", runtime["torch_threads"]))
             threads.add(("HF PEFT", hf["torch_threads"]))
+            ours_trainable = sides["peftops"].get("adapter_parameters")  # decoders; StepBench's MiniLM count is in benchmarks/README.md
+            trainable[label] = (ours_trainable, hf["trainable_parameters"])
         name = ("MiniLM " if kind == "minilm" else "decoder ") + shape.replace("x", " x ")
         ratio = statistics.median(ours) / statistics.median(theirs)
         print(f"{name:26}{len(ours):>7}{span(ours):>28}{span(theirs):>28}"
@@ -64,6 +66,11 @@ def main():
     for v in sorted(versions):
         v = dict(v)
         print(f"HF PEFT: peft {v['peft']}, transformers {v['transformers']}, torch {v['torch']}, Python {v['python']}")
+    print("trainable parameters: " + "; ".join(
+        f"{label}: " + (f"PeftOps {ours:,}, " if ours is not None else "") + f"HF PEFT {hf:,}" for label, (ours, hf) in sorted(trainable.items())))
+    if any(ours is not None and ours != hf for ours, hf in trainable.values()):
+        print("warning: the two sides train different parameter counts, so they are not the same step", file=sys.stderr)
+        sys.exit(1)
     counts = sorted({n for _, n in threads})
     print("torch threads: " + ", ".join(f"{side} {n}" for side, n in sorted(threads)))
     if len(counts) != 1:
