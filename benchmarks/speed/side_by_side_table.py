@@ -54,7 +54,7 @@ def main():
             threads.add(("PeftOps", runtime["torch_threads"]))
             threads.add(("HF PEFT", hf["torch_threads"]))
             ours_trainable = sides["peftops"].get("adapter_parameters")  # decoders; StepBench's MiniLM count is in benchmarks/README.md
-            trainable[label] = (ours_trainable, hf["trainable_parameters"])
+            trainable.setdefault(label, set()).add((ours_trainable, hf["trainable_parameters"]))
         name = ("MiniLM " if kind == "minilm" else "decoder ") + shape.replace("x", " x ")
         ratio = statistics.median(ours) / statistics.median(theirs)
         print(f"{name:26}{len(ours):>7}{span(ours):>28}{span(theirs):>28}"
@@ -67,8 +67,9 @@ def main():
         v = dict(v)
         print(f"HF PEFT: peft {v['peft']}, transformers {v['transformers']}, torch {v['torch']}, Python {v['python']}")
     print("trainable parameters: " + "; ".join(
-        f"{label}: " + (f"PeftOps {ours:,}, " if ours is not None else "") + f"HF PEFT {hf:,}" for label, (ours, hf) in sorted(trainable.items())))
-    if any(ours is not None and ours != hf for ours, hf in trainable.values()):
+        f"{label}: " + (f"PeftOps {ours:,}, " if ours is not None else "") + f"HF PEFT {hf:,}"
+        for label, counts in sorted(trainable.items()) for ours, hf in sorted(counts, key=str)))
+    if any(ours is not None and ours != hf for counts in trainable.values() for ours, hf in counts):
         print("warning: the two sides train different parameter counts, so they are not the same step", file=sys.stderr)
         sys.exit(1)
     counts = sorted({n for _, n in threads})
