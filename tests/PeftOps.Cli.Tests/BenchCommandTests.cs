@@ -39,6 +39,21 @@ public sealed class BenchCommandTests
             Assert.True(r.GetProperty("latency_ms").GetDouble() > 0);
         });
         Assert.Empty(document.RootElement.GetProperty("sizing").EnumerateArray());
+        AssertRuntime(document.RootElement);
+    }
+
+    /// <summary>
+    /// The versions and thread count a side-by-side comparison (benchmarks/speed/side-by-side.sh) prints beside the
+    /// figures: this process's TorchSharp and libtorch, and the torch threads the steps ran on.
+    /// </summary>
+    internal static void AssertRuntime(JsonElement root)
+    {
+        var runtime = root.GetProperty("runtime");
+        Assert.Equal(typeof(TorchSharp.torch).Assembly.GetName().Version!.ToString(3), runtime.GetProperty("torchsharp").GetString());
+        Assert.Equal(TorchSharp.torch.__version__, runtime.GetProperty("libtorch").GetString());
+        Assert.False(string.IsNullOrEmpty(runtime.GetProperty("libtorch_source").GetString()));
+        Assert.Equal(TorchSharp.torch.get_num_threads(), runtime.GetProperty("torch_threads").GetInt32());
+        Assert.Equal(Environment.ProcessorCount, runtime.GetProperty("cores").GetInt32());
     }
 
     [Theory]
@@ -87,6 +102,7 @@ public sealed class DecoderBenchCommandTests
         Assert.True(root.GetProperty("peak_resident").GetInt64() > 0);
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() < shape.Parameters * 4, "only the adapter is saved");
+        BenchCommandTests.AssertRuntime(root);
     }
 
     [Fact]
@@ -124,7 +140,7 @@ public sealed class DecoderBenchCommandTests
         Assert.DoesNotContain("LoRA r", result.Stdout);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var generation = document.RootElement.GetProperty("generation");
-        Assert.Equal(["base_dtype", "generation"], document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["base_dtype", "runtime", "generation"], document.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal("float32", document.RootElement.GetProperty("base_dtype").GetString());
         Assert.True(generation.GetProperty("prefill_tokens_per_second").GetDouble() > 0);
         Assert.True(generation.GetProperty("decode_tokens_per_second").GetDouble() > 0);

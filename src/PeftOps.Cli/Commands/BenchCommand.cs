@@ -112,11 +112,20 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(ic, $"\nlargest peak resident memory of one measurement: {peak / 1e6:F0} MB"));
         if (output is not null)
         {
-            var document = new { model = StepBench.BaseModel, device, steps, warmup, training = comparisons, prediction = inference, sizing };
+            var document = new { model = StepBench.BaseModel, device, steps, warmup, runtime = Runtime(), training = comparisons, prediction = inference, sizing };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
         }
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// What ran the measurement, in both JSON documents: comparisons with another stack
+    /// (<c>benchmarks/speed/side-by-side.sh</c> against Hugging Face PEFT) print it beside the figures.
+    /// </summary>
+    private static BenchRuntime Runtime() =>
+        new(TorchRuntime.TorchSharpVersion, TorchRuntime.LibTorchVersion, TorchRuntime.Source, get_num_threads(), Environment.ProcessorCount);
+
+    private sealed record BenchRuntime(string Torchsharp, string Libtorch, string LibtorchSource, int TorchThreads, int Cores);
 
     private sealed record GenerationRun(int PromptTokens, int NewTokens, int Runs);
 
@@ -137,6 +146,7 @@ internal static class BenchCommand
             document = JsonSerializer.SerializeToNode(Train(checkpoint, device, dtype, batch, tokens, rank, checkpointing, steps, warmup, ct), options)!.AsObject();
         }
         document["base_dtype"] = BaseDtype.Name(dtype);
+        document["runtime"] = JsonSerializer.SerializeToNode(Runtime(), options);
         if (dtype != ScalarType.Float32)
         {
             var d = DtypeBench.Run(checkpoint, batch, tokens, dtype, new BenchSettings { Device = device, CancellationToken = ct });
