@@ -4,8 +4,8 @@ using PeftOps.TestSupport;
 namespace PeftOps.Cli.Tests;
 
 /// <summary>
-/// <c>peftops bench</c> at a tiny size: it runs our training step and the plain loop on the same weights, and the two
-/// compute the same logits; every figure it prints is in its JSON and is a real measurement (positive, finite).
+/// <c>peftops bench</c> at a tiny size: it runs our training step, the plain loop and the fused loop on the same weights,
+/// and the three compute the same logits; every figure it prints is in its JSON and is a real measurement (positive, finite).
 /// Speed itself is the benchmark's business (README), not a test's.
 /// </summary>
 [Collection(CliCollection.Name)]
@@ -21,16 +21,21 @@ public sealed class BenchCommandTests
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("plain loop ms", result.Stdout);
+        Assert.Contains("fused loop ms", result.Stdout);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var training = Assert.Single(document.RootElement.GetProperty("training").EnumerateArray());
         Assert.Equal(4, training.GetProperty("shape").GetProperty("batch").GetInt32());
         Assert.Equal(8, training.GetProperty("shape").GetProperty("tokens").GetInt32());
-        // Same weights, same inputs, dropout off: the plain loop and PeftOps agree to float rounding.
-        Assert.InRange(training.GetProperty("max_logit_difference").GetDouble(), 0, 1e-4);
+        // Same weights, same inputs, dropout off: the plain loop, the fused loop and PeftOps agree to float rounding.
+        Assert.InRange(training.GetProperty("max_logit_difference").GetDouble(), 0, 1e-5);
+        Assert.InRange(training.GetProperty("fused_max_logit_difference").GetDouble(), 0, 1e-5);
         var ours = training.GetProperty("ours_ms").GetDouble();
         var plain = training.GetProperty("plain_ms").GetDouble();
         Assert.True(ours > 0 && plain > 0, $"{ours} ms, {plain} ms");
         Assert.Equal(ours / plain, training.GetProperty("ratio").GetDouble(), 6);
+        var fused = training.GetProperty("fused_ms").GetDouble();
+        Assert.True(fused > 0, $"{fused} ms");
+        Assert.Equal(ours / fused, training.GetProperty("fused_ratio").GetDouble(), 6);
         var modes = document.RootElement.GetProperty("prediction").EnumerateArray().Select(r => r.GetProperty("mode").GetString()).ToList();
         Assert.Equal(["base", "unmerged", "merged"], modes);
         Assert.All(document.RootElement.GetProperty("prediction").EnumerateArray(), r =>

@@ -68,13 +68,13 @@ internal static class BenchCommand
             + $"medians of {steps} steps after {warmup} warm-up; TorchSharp {TorchRuntime.TorchSharpVersion}, libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Source})");
 
         Console.WriteLine();
-        Console.WriteLine("training step            peftops ms   plain loop ms   ratio   tokens/s   max |logit diff|   peak RSS MB");
+        Console.WriteLine("training step            peftops ms   plain loop ms   ratio   fused loop ms   ratio   tokens/s   max |logit diff| plain, fused   peak RSS MB");
         var comparisons = new List<StepComparison>();
         foreach (var (batch, tokens) in shapes)
         {
             var c = StepBench.Compare(new BenchShape(batch, tokens, settings.Rank), settings);
             comparisons.Add(c);
-            Console.WriteLine(string.Create(ic, $"{c.Shape.Batch,5} x {c.Shape.Tokens,-5}          {c.OursMs,10:F1}   {c.PlainMs,13:F1}   {c.Ratio,5:F2}   {c.TokensPerSecond,8:F0}   {c.MaxLogitDifference,16:E1}   {c.PeakBytes / 1e6,11:F0}"));
+            Console.WriteLine(string.Create(ic, $"{c.Shape.Batch,5} x {c.Shape.Tokens,-5}          {c.OursMs,10:F1}   {c.PlainMs,13:F1}   {c.Ratio,5:F2}   {c.FusedMs,13:F1}   {c.FusedRatio,5:F2}   {c.TokensPerSecond,8:F0}   {c.MaxLogitDifference,18:E1}, {c.FusedMaxLogitDifference,7:E1}   {c.PeakBytes / 1e6,11:F0}"));
         }
 
         var inference = new List<InferenceRow>();

@@ -8,6 +8,9 @@ namespace PeftOps.Modeling.Bert;
 /// <summary>
 /// Multi-head self-attention. softmax(q k^T / sqrt(d) + mask) v, with the additive mask
 /// [B, 1, 1, T] = (1 - attention_mask) * finfo.min, as transformers builds it.
+/// Where nothing is differentiated and no dropout applies (evaluation, prediction, frozen layers in eval mode) it runs
+/// as one fused kernel, libtorch's scaled_dot_product_attention; otherwise as separate ops, which on a CPU were
+/// faster with a backward pass or dropout at BERT's sizes (benchmarks/README.md, "Speed and size").
 /// </summary>
 public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -39,9 +42,11 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var q = Split(query.forward(hidden));
         var k = Split(key.forward(hidden));
         var v = Split(value.forward(hidden));
-        var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(headDim) + additiveMask;
-        var probs = dropout.forward(nn.functional.softmax(scores, -1));
-        var context = matmul(probs, v).transpose(1, 2).contiguous().view(b, t, heads * headDim);
-        return context.MoveToOuterDisposeScope();
+        var fused = !(training && dropout.p > 0) && !(is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad));
+        // [B, heads, T, d]; the fused kernel's default scale is 1 / sqrt(d)
+        var attended = fused
+            ? nn.functional.scaled_dot_product_attention(q, k, v, additiveMask)
+            : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(headDim) + additiveMask, -1)), v);
+        return attended.transpose(1, 2).contiguous().view(b, t, heads * headDim).MoveToOuterDisposeScope();
     }
 }

@@ -12,6 +12,8 @@ namespace PeftOps.Training.Benchmarking;
 /// PeftOps training step (embeddings, additive attention mask, exact GELU, post-LayerNorm blocks, every dropout,
 /// LoRA <c>W x + b + s B A dropout(x)</c>, pooler, classifier, cross-entropy, clipping, AdamW), starting from copies
 /// of the same weights, so the two losses agree in eval mode and their step times compare like for like.
+/// With <c>fusedAttention</c> the attention of every layer is libtorch's fused <c>scaled_dot_product_attention</c>
+/// (its dropout on the probabilities in training, none in eval), the same arithmetic in one kernel: the fused yardstick.
 /// </summary>
 public sealed class PlainLoraLoop : IDisposable
 {
@@ -22,16 +24,18 @@ public sealed class PlainLoraLoop : IDisposable
     private readonly double scaling;
     private readonly double loraDropout;
     private readonly double maxGradNorm;
+    private readonly bool fusedAttention;
 
     /// <param name="weights">HF state-dict names: <c>bert.*</c> and <c>classifier.*</c>, and per layer <c>…query.lora_A</c>/<c>lora_B</c>, <c>…value.lora_A</c>/<c>lora_B</c>; copied.</param>
     public PlainLoraLoop(BertConfig config, IReadOnlyDictionary<string, Tensor> weights, double scaling, double loraDropout,
-        double learningRate, double weightDecay, double maxGradNorm)
+        double learningRate, double weightDecay, double maxGradNorm, bool fusedAttention = false)
     {
         ArgumentNullException.ThrowIfNull(weights);
         this.config = config;
         this.scaling = scaling;
         this.loraDropout = loraDropout;
         this.maxGradNorm = maxGradNorm;
+        this.fusedAttention = fusedAttention;
         w = [];
         var parameters = new List<Parameter>();
         foreach (var (name, value) in weights)
@@ -72,8 +76,10 @@ public sealed class PlainLoraLoop : IDisposable
             var q = Split(Lora(x, p + "attention.self.query"));
             var k = Split(Linear(x, p + "attention.self.key"));
             var v = Split(Lora(x, p + "attention.self.value"));
-            var probs = Drop(F.softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(d) + mask, -1), config.AttentionProbsDropoutProb);
-            var context = matmul(probs, v).transpose(1, 2).contiguous().view(b, t, heads * d);
+            var attended = fusedAttention
+                ? F.scaled_dot_product_attention(q, k, v, mask, p: Training ? config.AttentionProbsDropoutProb : 0)
+                : matmul(Drop(F.softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(d) + mask, -1), config.AttentionProbsDropoutProb), v);
+            var context = attended.transpose(1, 2).contiguous().view(b, t, heads * d);
             x = LayerNorm(Drop(Linear(context, p + "attention.output.dense"), config.HiddenDropoutProb) + x, p + "attention.output.LayerNorm");
             var inner = F.gelu(Linear(x, p + "intermediate.dense"));
             x = LayerNorm(Drop(Linear(inner, p + "output.dense"), config.HiddenDropoutProb) + x, p + "output.LayerNorm");

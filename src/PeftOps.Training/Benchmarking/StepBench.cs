@@ -14,7 +14,8 @@ namespace PeftOps.Training.Benchmarking;
 /// <summary>
 /// What <c>peftops bench</c> measures, on <c>builtin:all-MiniLM-L6-v2</c> with LoRA on query and value of every layer
 /// and a new classifier (PEFT's SEQ_CLS default), AdamW and clipping as <c>train</c> runs them:
-/// training steps side by side with <see cref="PlainLoraLoop"/> (interleaved, medians after warm-up), prediction
+/// training steps side by side with <see cref="PlainLoraLoop"/>, plain and with fused attention (interleaved, medians
+/// after warm-up), prediction
 /// throughput and per-example latency for the base model, the unmerged and the merged adapter, and how step time
 /// and memory grow with batch, sequence length and rank.
 /// </summary>
@@ -26,32 +27,43 @@ public static partial class StepBench
     private const double WeightDecay = 0.01;
     private const double MaxGradNorm = 1.0;
 
-    /// <summary>Our step and the plain loop on the same batch shape, interleaved step by step.</summary>
+    /// <summary>Our step, the plain loop and the fused loop on the same batch shape, interleaved step by step.</summary>
     public static StepComparison Compare(BenchShape shape, BenchSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         using var setup = Setup.Create(shape, settings);
         var (ids, mask, labels) = setup.Tensors();
-        using var plain = setup.Plain();
-        var parity = LossParity(setup, plain, ids, mask, labels);
+        using var plain = setup.Plain(fusedAttention: false);
+        using var fused = setup.Plain(fusedAttention: true);
+        var parity = LossParity(setup, plain, ids, mask);
+        var fusedParity = LossParity(setup, fused, ids, mask);
         setup.Model.Module.train();
         var ours = new List<double>();
         var theirs = new List<double>();
+        var fusedTimes = new List<double>();
         var memory = new MemoryProbe();
         for (var i = 0; i < settings.Warmup + settings.Steps; i++)
         {
             settings.CancellationToken.ThrowIfCancellationRequested();
             var a = Time(() => setup.OurStep());
             var b = Time(() => plain.Step(ids, mask, labels, LearningRate).item<float>());
+            var c = Time(() => fused.Step(ids, mask, labels, LearningRate).item<float>());
             memory.Sample();
             if (i < settings.Warmup)
                 continue;
             ours.Add(a);
             theirs.Add(b);
+            fusedTimes.Add(c);
         }
         var oursMs = Median(ours);
         var plainMs = Median(theirs);
-        return new StepComparison(shape, oursMs, plainMs, oursMs / plainMs, shape.Batch * shape.Tokens / (oursMs / 1000), parity, memory.PeakBytes);
+        var fusedMs = Median(fusedTimes);
+        return new StepComparison(shape, oursMs, plainMs, oursMs / plainMs, shape.Batch * shape.Tokens / (oursMs / 1000), parity, memory.PeakBytes)
+        {
+            FusedMs = fusedMs,
+            FusedRatio = oursMs / fusedMs,
+            FusedMaxLogitDifference = fusedParity,
+        };
     }
 
     /// <summary>Our step alone at one shape and rank: the sizing table.</summary>
@@ -105,7 +117,7 @@ public static partial class StepBench
     /// The same batch through both in eval mode (no dropout): the largest difference between their logits. Near
     /// float precision when the two do the same arithmetic.
     /// </summary>
-    private static double LossParity(Setup setup, PlainLoraLoop plain, Tensor ids, Tensor mask, Tensor labels)
+    private static double LossParity(Setup setup, PlainLoraLoop plain, Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -223,8 +235,8 @@ public static partial class StepBench
             return (batch.InputIds, batch.AttentionMask, batch.Labels!);
         }
 
-        /// <summary>The plain loop, from copies of this model's weights and this adapter's initial LoRA matrices.</summary>
-        public PlainLoraLoop Plain()
+        /// <summary>The plain (or fused) loop, from copies of this model's weights and this adapter's initial LoRA matrices.</summary>
+        public PlainLoraLoop Plain(bool fusedAttention)
         {
             var weights = Model.Module.state_dict()
                 .Where(kv => !kv.Key.Contains($".{TrainRecipe.AdapterName}.", StringComparison.Ordinal))
@@ -235,7 +247,7 @@ public static partial class StepBench
                 if (lora.Success)
                     weights[$"{lora.Groups[1].Value}.{lora.Groups[2].Value}"] = parameter;
             }
-            return new PlainLoraLoop(Model.Bert!, weights, scaling, loraDropout, LearningRate, WeightDecay, MaxGradNorm);
+            return new PlainLoraLoop(Model.Bert!, weights, scaling, loraDropout, LearningRate, WeightDecay, MaxGradNorm, fusedAttention);
         }
 
         public void Dispose()
@@ -273,7 +285,19 @@ public sealed record BenchSettings
     public CancellationToken CancellationToken { get; init; }
 }
 
-public sealed record StepComparison(BenchShape Shape, double OursMs, double PlainMs, double Ratio, double TokensPerSecond, double MaxLogitDifference, long PeakBytes);
+/// <param name="Ratio">ours over the plain loop.</param>
+/// <param name="MaxLogitDifference">ours against the plain loop, eval mode, same batch.</param>
+public sealed record StepComparison(BenchShape Shape, double OursMs, double PlainMs, double Ratio, double TokensPerSecond, double MaxLogitDifference, long PeakBytes)
+{
+    /// <summary>The loop with fused attention (<c>scaled_dot_product_attention</c>), ms per step.</summary>
+    public double FusedMs { get; init; }
+
+    /// <summary>Ours over the fused loop.</summary>
+    public double FusedRatio { get; init; }
+
+    /// <summary>Ours against the fused loop, eval mode, same batch.</summary>
+    public double FusedMaxLogitDifference { get; init; }
+}
 
 public sealed record ScalingRow(BenchShape Shape, double Ms, double TokensPerSecond, long TrainableParameters, long PeakBytes);
 
