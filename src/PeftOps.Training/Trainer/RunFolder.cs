@@ -38,6 +38,10 @@ public sealed class RunFolder
     public string MetricsPath => Path.Combine(WorkDir, "metrics.jsonl");
     public string AdapterDir => Path.Combine(WorkDir, "adapter");
     private string ReplacedDir => Root + ".replaced";
+    /// <summary>The next checkpoint while it is written.</summary>
+    private string PendingCheckpointDir => CheckpointDir + ".tmp";
+    /// <summary>The last checkpoint while the next one takes its place.</summary>
+    private string OldCheckpointDir => CheckpointDir + ".old";
 
     public sealed record Checkpoint(TrainingState State, string Folder);
 
@@ -68,11 +72,15 @@ public sealed class RunFolder
     {
         if (Directory.Exists(ReplacedDir))
             Directory.Delete(ReplacedDir, recursive: true);
-        // Killed between removing the old checkpoint and moving the new one in: the new one is complete
-        // once spec.sha256, written last, is there.
-        var pending = CheckpointDir + ".tmp";
-        if (!Directory.Exists(CheckpointDir) && File.Exists(Path.Combine(pending, "spec.sha256")))
-            Directory.Move(pending, CheckpointDir);
+        // Killed while a checkpoint was being replaced (SaveCheckpoint): between moving the old one aside and the new
+        // one in, the new one is complete once spec.sha256, written last, is there, else the old one stands; killed
+        // while the old one was being deleted, what is left of it goes.
+        if (!Directory.Exists(CheckpointDir) && File.Exists(Path.Combine(PendingCheckpointDir, "spec.sha256")))
+            Directory.Move(PendingCheckpointDir, CheckpointDir);
+        else if (!Directory.Exists(CheckpointDir) && Directory.Exists(OldCheckpointDir))
+            Directory.Move(OldCheckpointDir, CheckpointDir);
+        if (Directory.Exists(OldCheckpointDir))
+            Directory.Delete(OldCheckpointDir, recursive: true);
         var statePath = Path.Combine(CheckpointDir, "state.json");
         if (File.Exists(statePath) && File.Exists(Path.Combine(CheckpointDir, "spec.sha256"))
             && File.ReadAllText(Path.Combine(CheckpointDir, "spec.sha256")).Trim() == specHash)
@@ -96,7 +104,7 @@ public sealed class RunFolder
 
     public void SaveCheckpoint(string specHash, TrainingState state, IReadOnlyList<(string Name, Parameter Parameter)> parameters, OptimizerHelper optimizer)
     {
-        var temp = CheckpointDir + ".tmp";
+        var temp = PendingCheckpointDir;
         if (Directory.Exists(temp))
             Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
@@ -107,15 +115,23 @@ public sealed class RunFolder
             File.Copy(best, Path.Combine(temp, "best.safetensors"));
         File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json));
         File.WriteAllText(Path.Combine(temp, "spec.sha256"), specHash);
+        // two renames, each atomic, so that a kill at any point leaves one whole checkpoint (LoadCheckpoint finds it);
+        // deleting the old one in place could leave half of it under the checkpoint's name
+        if (Directory.Exists(OldCheckpointDir))
+            Directory.Delete(OldCheckpointDir, recursive: true);
         if (Directory.Exists(CheckpointDir))
-            Directory.Delete(CheckpointDir, recursive: true);
+            Directory.Move(CheckpointDir, OldCheckpointDir);
         Directory.Move(temp, CheckpointDir);
+        if (Directory.Exists(OldCheckpointDir))
+            Directory.Delete(OldCheckpointDir, recursive: true);
     }
 
     public void SaveBest(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
     {
         Directory.CreateDirectory(CheckpointDir);
-        Save(parameters, Path.Combine(CheckpointDir, "best.safetensors"));
+        var best = Path.Combine(CheckpointDir, "best.safetensors");
+        Save(parameters, best + ".tmp");
+        File.Move(best + ".tmp", best, overwrite: true); // a rename: a kill never leaves half a file under the name
     }
 
     public void RestoreBest(IReadOnlyList<(string Name, Parameter Parameter)> parameters) =>
