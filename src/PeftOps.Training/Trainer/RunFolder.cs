@@ -70,8 +70,7 @@ public sealed class RunFolder
     /// <summary>The checkpoint of an interrupted run of the same spec, if any; otherwise a clean start in <see cref="WorkDir"/>.</summary>
     public Checkpoint? LoadCheckpoint(string specHash)
     {
-        if (Directory.Exists(ReplacedDir))
-            Directory.Delete(ReplacedDir, recursive: true);
+        Remove(ReplacedDir);
         // Killed while a checkpoint was being replaced (SaveCheckpoint): between moving the old one aside and the new
         // one in, the new one is complete once spec.sha256, written last, is there, else the old one stands; killed
         // while the old one was being deleted, what is left of it goes.
@@ -79,8 +78,7 @@ public sealed class RunFolder
             Directory.Move(PendingCheckpointDir, CheckpointDir);
         else if (!Directory.Exists(CheckpointDir) && Directory.Exists(OldCheckpointDir))
             Directory.Move(OldCheckpointDir, CheckpointDir);
-        if (Directory.Exists(OldCheckpointDir))
-            Directory.Delete(OldCheckpointDir, recursive: true);
+        Remove(OldCheckpointDir);
         var statePath = Path.Combine(CheckpointDir, "state.json");
         if (File.Exists(statePath) && File.Exists(Path.Combine(CheckpointDir, "spec.sha256"))
             && File.ReadAllText(Path.Combine(CheckpointDir, "spec.sha256")).Trim() == specHash)
@@ -89,8 +87,7 @@ public sealed class RunFolder
             KeepMetricsUpTo(state.Step);
             return new Checkpoint(state, CheckpointDir);
         }
-        if (Directory.Exists(WorkDir))
-            Directory.Delete(WorkDir, recursive: true);
+        Remove(WorkDir);
         Directory.CreateDirectory(WorkDir);
         File.WriteAllText(MetricsPath, "");
         return null;
@@ -105,8 +102,7 @@ public sealed class RunFolder
     public void SaveCheckpoint(string specHash, TrainingState state, IReadOnlyList<(string Name, Parameter Parameter)> parameters, OptimizerHelper optimizer)
     {
         var temp = PendingCheckpointDir;
-        if (Directory.Exists(temp))
-            Directory.Delete(temp, recursive: true);
+        Remove(temp);
         Directory.CreateDirectory(temp);
         Save(parameters, Path.Combine(temp, "trainable.safetensors"));
         optimizer.save_state_dict(Path.Combine(temp, "optimizer.bin"));
@@ -117,13 +113,11 @@ public sealed class RunFolder
         File.WriteAllText(Path.Combine(temp, "spec.sha256"), specHash);
         // two renames, each atomic, so that a kill at any point leaves one whole checkpoint (LoadCheckpoint finds it);
         // deleting the old one in place could leave half of it under the checkpoint's name
-        if (Directory.Exists(OldCheckpointDir))
-            Directory.Delete(OldCheckpointDir, recursive: true);
+        Remove(OldCheckpointDir);
         if (Directory.Exists(CheckpointDir))
             Directory.Move(CheckpointDir, OldCheckpointDir);
         Directory.Move(temp, CheckpointDir);
-        if (Directory.Exists(OldCheckpointDir))
-            Directory.Delete(OldCheckpointDir, recursive: true);
+        Remove(OldCheckpointDir);
     }
 
     public void SaveBest(IReadOnlyList<(string Name, Parameter Parameter)> parameters)
@@ -143,11 +137,9 @@ public sealed class RunFolder
     public long SaveAdapter(PeftModel peft, IReadOnlyList<string> labels, AdapterScope? scope = null)
     {
         var temp = AdapterDir + ".tmp";
-        if (Directory.Exists(temp))
-            Directory.Delete(temp, recursive: true);
+        Remove(temp);
         peft.SaveAdapter(temp, TrainRecipe.AdapterName, AdapterMetadata.Entries(labels, scope));
-        if (Directory.Exists(AdapterDir))
-            Directory.Delete(AdapterDir, recursive: true);
+        Remove(AdapterDir);
         Directory.Move(temp, AdapterDir);
         return new FileInfo(Path.Combine(AdapterDir, PeftFormat.WeightsFileName)).Length;
     }
@@ -156,15 +148,20 @@ public sealed class RunFolder
     public void Finish(TrainSummary summary, IReadOnlyList<CurvePoint> curve)
     {
         TrainRunJson.Write(Path.Combine(WorkDir, TrainRun.FileName), new TrainRun(summary, curve));
-        if (Directory.Exists(CheckpointDir))
-            Directory.Delete(CheckpointDir, recursive: true);
+        Remove(CheckpointDir);
         // A folder cannot be renamed over a non-empty one: move the old run aside, the new one in, then delete
         // the old. Killed in between, RUN_DIR is absent (never mixed) and the next train starts over.
         if (Directory.Exists(Root))
             Directory.Move(Root, ReplacedDir);
         Directory.Move(WorkDir, Root);
-        if (Directory.Exists(ReplacedDir))
-            Directory.Delete(ReplacedDir, recursive: true);
+        Remove(ReplacedDir);
+    }
+
+    /// <summary>Deletes a folder and everything in it, if it is there.</summary>
+    private static void Remove(string folder)
+    {
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
     }
 
     private static void Save(IReadOnlyList<(string Name, Parameter Parameter)> parameters, string path) =>
