@@ -64,6 +64,20 @@ public sealed class ScopeTests
         Assert.Equal(m["rejection_rate"], m["oos_recall"]);
         Assert.Equal(offTopic.Examples.Take(6).Count(e => e.Adapted.Correct == true) / 6.0, m["oos_recall"], 12);
         Assert.True(m["oos_recall"] >= 0.5 && m["in_scope_accuracy"] >= 0.5 && m["auroc"] >= 0.8, JsonSerializer.Serialize(m));
+
+        // one forward pass per text and model: an in-scope row carries the very numbers the target suite has for its line
+        // (batched with the off-topic messages, a second pass would pad differently and move the last digits)
+        var colours = report.Suites.Single(s => s.Name == "colours").Examples.ToDictionary(e => $"colours:{e.Id}");
+        foreach (var row in offTopic.Examples.Skip(6))
+        {
+            foreach (var (target, here) in new[] { (colours[row.Id].Base, row.Base), (colours[row.Id].Adapted, row.Adapted) })
+            {
+                if (target.Prediction == OutOfScopeSpec.Label)
+                    continue; // the out-of-scope class won: the suite scores it, the scope rule the best in-scope class
+                Assert.Equal(target.Prediction, here.Prediction);
+                Assert.Equal(target.Score, here.Score);
+            }
+        }
     }
 
     [Fact]

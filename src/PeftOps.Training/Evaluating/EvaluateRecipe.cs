@@ -38,6 +38,7 @@ public static class EvaluateRecipe
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
         var scope = adapter.Scope;
         var maxLength = spec.Task.MaxLength;
+        var classified = new ClassifiedTexts(peft, maxLength, ct);
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
         int Rows(SpecDataFiles.File file) => causal
@@ -55,9 +56,9 @@ public static class EvaluateRecipe
             var sha = DataFile.Sha256(path);
             var result = suite.Kind switch
             {
-                SuiteKind.Classification => Classification(peft, suite, role, path, sha, labels, maxLength, ct),
+                SuiteKind.Classification => Classification(classified, suite, role, path, sha, labels),
                 SuiteKind.EmbeddingSimilarity => Similarity(peft, suite, role, path, sha, maxLength, ct),
-                SuiteKind.OutOfScope => OutOfScope(peft, spec, suite, role, path, sha, validation, labels, scope, maxLength, ct),
+                SuiteKind.OutOfScope => OutOfScope(classified, spec, suite, role, path, sha, validation, labels, scope),
                 SuiteKind.Perplexity when model.Architecture == ModelArchitecture.LlamaCausalLm => Perplexity(peft, suite, role, path, sha, maxLength, ct),
                 SuiteKind.MultipleChoice when model.Architecture == ModelArchitecture.LlamaCausalLm => MultipleChoiceSuite.Run(peft, suite, role, path, sha, maxLength, ct),
                 SuiteKind.Generation when model.Architecture == ModelArchitecture.LlamaCausalLm => GenerationSuite.Run(peft, suite, role, path, sha, ct),
@@ -90,12 +91,14 @@ public static class EvaluateRecipe
         };
     }
 
-    private static SuiteResult Classification(PeftModel peft, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<string> labels, int maxLength, CancellationToken ct)
+    private static SuiteResult Classification(ClassifiedTexts classified, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<string> labels)
     {
         var examples = DataFile.ReadLabeled(path);
         LabelSet.CheckKnown(labels, examples, path);
         var texts = examples.Select(e => e.Text).ToList();
-        var (basePredictions, adaptedPredictions) = (Classify(peft, null, texts, labels, maxLength, ct), Classify(peft, TrainRecipe.AdapterName, texts, labels, maxLength, ct));
+        List<(string Label, double P)> Top(string? adapter) =>
+            [.. classified.Of(adapter, texts).Select(o => (labels[Predictor.ArgMax(o.Probabilities)], (double)o.Probabilities.Max()))];
+        var (basePredictions, adaptedPredictions) = (Top(null), Top(TrainRecipe.AdapterName));
         var gold = examples.Select(e => e.Label).ToList();
         return new SuiteResult
         {
@@ -146,8 +149,8 @@ public static class EvaluateRecipe
     /// rejected (1 - scope.out_of_scope.target_in_scope_recall when the spec declares a scope).
     /// </summary>
     private static SuiteResult OutOfScope(
-        PeftModel peft, AdapterSpec spec, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation,
-        IReadOnlyList<string> labels, AdapterScope? scope, int maxLength, CancellationToken ct)
+        ClassifiedTexts classified, AdapterSpec spec, SuiteSpec suite, SuiteRole role, string path, string sha, IReadOnlyList<LabeledText>? validation,
+        IReadOnlyList<string> labels, AdapterScope? scope)
     {
         var offTopic = DataFile.ReadLabeled(path, labelRequired: false);
         var inScope = spec.Evaluation.Target.Where(s => s.Kind == SuiteKind.Classification)
@@ -158,13 +161,12 @@ public static class EvaluateRecipe
         var quantile = spec.Scope?.OutOfScope is { } declared ? 1 - declared.TargetInScopeRecall : suite.Quantile;
         (double Threshold, ScopeRule.Verdict[] Verdicts) Run(string? adapter, AdapterScope? calibrated)
         {
-            peft.SetAdapter(adapter);
             if (calibrated is not null)
-                return (calibrated.Threshold, [.. Predictor.Classify(peft.Base, texts, maxLength, cancellationToken: ct).Select(ScopeRule.For(labels, calibrated).Decide)]);
+                return (calibrated.Threshold, [.. classified.Of(adapter, texts).Select(ScopeRule.For(labels, calibrated).Decide)]);
             var threshold = suite.Threshold ?? ScopeCalibration.Threshold(
-                Predictor.Probabilities(peft.Base, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)], maxLength, cancellationToken: ct),
+                classified.Of(adapter, [.. validation!.Where(v => v.Label != OutOfScopeSpec.Label && labels.Contains(v.Label)).Select(v => v.Text)]).Select(o => o.Probabilities),
                 labels, oosLabel, quantile);
-            return (threshold, [.. Predictor.Probabilities(peft.Base, texts, maxLength, cancellationToken: ct).Select(p => ScopeRule.Decide(p, labels, oosLabel, threshold))]);
+            return (threshold, [.. classified.Of(adapter, texts).Select(o => ScopeRule.Decide(o.Probabilities, labels, oosLabel, threshold))]);
         }
         var (b, a) = (Run(null, null), Run(TrainRecipe.AdapterName, scope));
         var examples = offTopic.Select((e, i) => new ExampleResult
@@ -190,21 +192,41 @@ public static class EvaluateRecipe
         };
     }
 
-    private static List<(string Label, double P)> Classify(PeftModel peft, string? adapter, IReadOnlyList<string> texts, IReadOnlyList<string> labels, int maxLength, CancellationToken ct)
+    /// <summary>
+    /// Each text's classifier output per model (the base, or the adapter), computed once however many suites ask:
+    /// the target suites' messages are classified for their own metrics and again, beside the off-topic ones, for
+    /// out-of-scope detection. One forward pass per text and model, so every suite reads the same numbers.
+    /// </summary>
+    private sealed class ClassifiedTexts(PeftModel peft, int maxLength, CancellationToken ct)
     {
-        peft.SetAdapter(adapter);
-        return Predictor.Probabilities(peft.Base, texts, maxLength, cancellationToken: ct).Select(p => (labels[Predictor.ArgMax(p)], (double)p.Max())).ToList();
+        private readonly Dictionary<(string? Adapter, string Text), ClassifierOutput> known = [];
+
+        public ClassifierOutput[] Of(string? adapter, IReadOnlyList<string> texts)
+        {
+            var missing = texts.Where(t => !known.ContainsKey((adapter, t))).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                peft.SetAdapter(adapter);
+                var outputs = Predictor.Classify(peft.Base, missing, maxLength, cancellationToken: ct);
+                for (var i = 0; i < missing.Count; i++)
+                    known[(adapter, missing[i])] = outputs[i];
+            }
+            return [.. texts.Select(t => known[(adapter, t)])];
+        }
     }
 
+    private const int Rounds = 3;
+
     /// <summary>
-    /// Milliseconds per example for base, adapter unmerged and merged: after a warm-up of each, 5 rounds that
-    /// time the three in turn (so drift on a shared machine falls on all three alike), median per setting.
+    /// Milliseconds per example for base, adapter unmerged and merged: 3 rounds that time the three in turn (so drift
+    /// on a shared machine falls on all three alike), median per setting. No warm-up round: the suites before it ran
+    /// every kernel the three use (merging changes weights, not kernels).
     /// </summary>
     private static LatencySummary Latency(PeftModel peft, IReadOnlyList<string> texts, int maxLength, CancellationToken ct)
     {
         var settings = new (string? Adapter, bool Merged)[] { (null, false), (TrainRecipe.AdapterName, false), (TrainRecipe.AdapterName, true) };
         var times = settings.Select(_ => new List<double>()).ToArray();
-        for (var round = -1; round < 5; round++)
+        for (var round = 0; round < Rounds; round++)
         {
             for (var i = 0; i < settings.Length; i++)
             {
@@ -214,8 +236,7 @@ public static class EvaluateRecipe
                     peft.Merge();
                 var sw = Stopwatch.StartNew();
                 Forward(peft.Base, texts, maxLength);
-                if (round >= 0)
-                    times[i].Add(sw.Elapsed.TotalMilliseconds / texts.Count);
+                times[i].Add(sw.Elapsed.TotalMilliseconds / texts.Count);
                 if (settings[i].Merged)
                     peft.Unmerge();
             }
