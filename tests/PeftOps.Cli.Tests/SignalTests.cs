@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PeftOps.TestSupport;
 using PeftOps.Training.Trainer;
@@ -64,9 +65,14 @@ public sealed partial class SignalTests
         using var temp = new TempDirectory();
         var trained = await PeftOpsRunner.AsProcess(new Dictionary<string, string>(), "train", adapter.Directory, "--out", temp.Combine("run"), "--set", "training.epochs=1");
         Assert.True(trained.ExitCode == 0, trained.Stderr);
-        // an extra suite that takes minutes on this model: 200,000 texts, base and adapted
-        var rows = File.ReadAllLines(adapter.Combine("data", "test.jsonl"));
-        await File.WriteAllLinesAsync(temp.Combine("big.jsonl"), Enumerable.Range(0, 200_000).Select(i => rows[i % rows.Length]));
+        // an extra suite that takes minutes on this model: 200,000 distinct texts (evaluate runs each text once), base and adapted
+        var rows = File.ReadAllLines(adapter.Combine("data", "test.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject()).ToArray();
+        await File.WriteAllLinesAsync(temp.Combine("big.jsonl"), Enumerable.Range(0, 200_000).Select(i =>
+        {
+            var row = rows[i % rows.Length].DeepClone().AsObject();
+            row["text"] = $"{row["text"]} {i}";
+            return row.ToJsonString();
+        }));
 
         await using var process = SignalledProcess.Start(null,
             "evaluate", adapter.Directory, "--adapter", temp.Combine("run", "adapter"), "--out", temp.Combine("eval"), "--suite", $"big={temp.Combine("big.jsonl")}");
