@@ -4,8 +4,10 @@ Usage: python3 benchmarks/speed/side_by_side_table.py FOLDER
 FOLDER holds LABEL.rN.peftops.json (`peftops bench --json`, or `bench --model --json`) and LABEL.rN.hf.json
 (`hf_step.py --json`), LABEL being `minilm-BxT` or `decoder-BxT`, N the round. Per shape: the median over rounds of
 each side's median ms per step, the range of those round medians, and the ratio PeftOps / HF PEFT (below 1: PeftOps
-is faster), with the range of the per-round ratios. Then the versions, the trainable parameter counts and the thread
-counts of both sides; a different count of trainable parameters (decoders) or of threads is a warning and exit code 1.
+is faster), with the range of the per-round ratios; then the floor PeftOps measured beside its step (the step's
+unavoidable matrix products alone, `MatmulFloor`) and each side's step over it: half of HF PEFT's step is only
+reachable where it is above the floor. Then the versions, the trainable parameter counts and the thread counts of both
+sides; a different count of trainable parameters (decoders) or of threads is a warning and exit code 1.
 """
 import glob
 import json
@@ -18,9 +20,9 @@ NAME = re.compile(r"^(?P<label>(?P<kind>minilm|decoder)-(?P<batch>\d+)x(?P<token
 
 
 def peftops_step(document, kind):
-    """PeftOps' median ms per step and its runtime block from one `peftops bench` JSON document."""
-    ms = document["training"][0]["ours_ms"] if kind == "minilm" else document["step_ms"]
-    return ms, document["runtime"]
+    """PeftOps' median ms per step, the matrix-product floor beside it, and the runtime block of one `peftops bench` JSON document."""
+    figures = document["training"][0] if kind == "minilm" else document
+    return (figures["ours_ms"] if kind == "minilm" else figures["step_ms"]), figures["floor_ms"], document["runtime"]
 
 
 def main():
@@ -36,17 +38,19 @@ def main():
     if not rounds:
         sys.exit(f"{sys.argv[1]}: no LABEL.rN.peftops.json / LABEL.rN.hf.json files")
 
-    print(f"{'training step':26}{'rounds':>7}{'PeftOps ms (range)':>28}{'HF PEFT ms (range)':>28}{'ratio (range)':>22}")
+    print(f"{'training step':26}{'rounds':>7}{'PeftOps ms (range)':>28}{'HF PEFT ms (range)':>28}{'ratio (range)':>22}"
+          f"{'floor ms':>12}{'PeftOps/floor':>15}{'HF/floor':>10}")
     runtimes, versions, threads, trainable = set(), set(), set(), {}
     for label in sorted(rounds, key=lambda l: (not l.startswith("minilm"), [int(n) for n in re.findall(r"\d+", l)])):
         kind, shape = label.split("-", 1)
-        ours, theirs, ratios = [], [], []
+        ours, theirs, ratios, floors = [], [], [], []
         for n, sides in sorted(rounds[label].items()):
             if set(sides) != {"peftops", "hf"}:
                 sys.exit(f"{label} round {n}: only {', '.join(sides)} (a side failed; its output is above)")
-            ms, runtime = peftops_step(sides["peftops"], kind)
+            ms, floor, runtime = peftops_step(sides["peftops"], kind)
             hf = sides["hf"]
             ours.append(ms)
+            floors.append(floor)
             theirs.append(hf["step_ms"])
             ratios.append(ms / hf["step_ms"])
             runtimes.add((runtime["torchsharp"], runtime["libtorch"], runtime["libtorch_source"]))
@@ -57,8 +61,10 @@ def main():
             trainable.setdefault(label, set()).add((ours_trainable, hf["trainable_parameters"]))
         name = ("MiniLM " if kind == "minilm" else "decoder ") + shape.replace("x", " x ")
         ratio = statistics.median(ours) / statistics.median(theirs)
+        floor = statistics.median(floors)
         print(f"{name:26}{len(ours):>7}{span(ours):>28}{span(theirs):>28}"
-              f"{f'{ratio:.2f} ({min(ratios):.2f}-{max(ratios):.2f})':>22}")
+              f"{f'{ratio:.2f} ({min(ratios):.2f}-{max(ratios):.2f})':>22}"
+              f"{floor:>12,.1f}{statistics.median(ours) / floor:>15.2f}{statistics.median(theirs) / floor:>10.2f}")
 
     print()
     for torchsharp, libtorch, source in sorted(runtimes):

@@ -36,6 +36,11 @@ public sealed class BenchCommandTests
         var fused = training.GetProperty("fused_ms").GetDouble();
         Assert.True(fused > 0, $"{fused} ms");
         Assert.Equal(ours / fused, training.GetProperty("fused_ratio").GetDouble(), 6);
+        // the floor: the step's unavoidable matrix products alone, less than the step that also does everything else
+        var floor = training.GetProperty("floor_ms").GetDouble();
+        Assert.True(floor > 0 && floor < ours, $"floor {floor} ms, step {ours} ms");
+        Assert.Equal(ours / floor, training.GetProperty("floor_ratio").GetDouble(), 6);
+        Assert.Equal(MiniLmFloorFlops(batch: 4, tokens: 8) / 1e9, training.GetProperty("floor_gflop").GetDouble(), 9);
         var modes = document.RootElement.GetProperty("prediction").EnumerateArray().Select(r => r.GetProperty("mode").GetString()).ToList();
         Assert.Equal(["base", "unmerged", "merged"], modes);
         Assert.All(document.RootElement.GetProperty("prediction").EnumerateArray(), r =>
@@ -45,6 +50,22 @@ public sealed class BenchCommandTests
         });
         Assert.Empty(document.RootElement.GetProperty("sizing").EnumerateArray());
         AssertRuntime(document.RootElement);
+    }
+
+    /// <summary>
+    /// all-MiniLM-L6-v2's step with LoRA on every layer, counted from the whole step down: each layer's forward (four
+    /// 384 x 384 projections, the 384 x 1536 pair, two attention products), the same backward, less what the lowest layer
+    /// needs no gradient for (its query, key and value inputs, and the key's attention product).
+    /// </summary>
+    private static double MiniLmFloorFlops(int batch, int tokens)
+    {
+        const double H = 384, I = 1536, Layers = 6, Heads = 12, HeadDim = 32;
+        double n = batch * tokens;
+        var linear = 2 * n * (4 * H * H + 2 * H * I);
+        var attentionProduct = 2.0 * batch * Heads * tokens * tokens * HeadDim;
+        var forward = Layers * (linear + 2 * attentionProduct);
+        var backward = Layers * (linear + 4 * attentionProduct) - 3 * (2 * n * H * H) - attentionProduct;
+        return forward + backward;
     }
 
     /// <summary>
@@ -103,6 +124,7 @@ public sealed class DecoderBenchCommandTests
         var expected = 2 * 4 * ((h + q) + (h + kv) * 2 + (q + h) + (h + i) * 2 + (i + h));
         Assert.Equal(expected, root.GetProperty("adapter_parameters").GetInt64());
         Assert.True(root.GetProperty("step_ms").GetDouble() > 0);
+        Assert.True(root.GetProperty("floor_ms").GetDouble() > 0 && root.GetProperty("floor_gflop").GetDouble() > 0);
         Assert.Equal(checkpointing, root.GetProperty("gradient_checkpointing").GetBoolean());
         Assert.True(root.GetProperty("peak_resident").GetInt64() > 0);
         Assert.True(root.GetProperty("adapter_file_bytes").GetInt64() > expected * 4, "the saved adapter holds every LoRA matrix in float32");

@@ -68,13 +68,13 @@ internal static class BenchCommand
             + $"medians of {steps} steps after {warmup} warm-up; TorchSharp {TorchRuntime.TorchSharpVersion}, libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Source})");
 
         Console.WriteLine();
-        Console.WriteLine("training step            peftops ms   plain loop ms   ratio   fused loop ms   ratio   tokens/s   max |logit diff| plain, fused   peak RSS MB");
+        Console.WriteLine("training step            peftops ms   plain loop ms   ratio   fused loop ms   ratio   matmul floor ms   ratio   tokens/s   max |logit diff| plain, fused   peak RSS MB");
         var comparisons = new List<StepComparison>();
         foreach (var (batch, tokens) in shapes)
         {
             var c = StepBench.Compare(new BenchShape(batch, tokens, settings.Rank), settings);
             comparisons.Add(c);
-            Console.WriteLine(string.Create(ic, $"{c.Shape.Batch,5} x {c.Shape.Tokens,-5}          {c.OursMs,10:F1}   {c.PlainMs,13:F1}   {c.Ratio,5:F2}   {c.FusedMs,13:F1}   {c.FusedRatio,5:F2}   {c.TokensPerSecond,8:F0}   {c.MaxLogitDifference,18:E1}, {c.FusedMaxLogitDifference,7:E1}   {c.PeakBytes / 1e6,11:F0}"));
+            Console.WriteLine(string.Create(ic, $"{c.Shape.Batch,5} x {c.Shape.Tokens,-5}          {c.OursMs,10:F1}   {c.PlainMs,13:F1}   {c.Ratio,5:F2}   {c.FusedMs,13:F1}   {c.FusedRatio,5:F2}   {c.FloorMs,15:F1}   {c.FloorRatio,5:F2}   {c.TokensPerSecond,8:F0}   {c.MaxLogitDifference,18:E1}, {c.FusedMaxLogitDifference,7:E1}   {c.PeakBytes / 1e6,11:F0}"));
         }
 
         var inference = new List<InferenceRow>();
@@ -174,7 +174,7 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(ic, $"peftops bench --model {checkpoint}: {f.BaseParameters:N0} base parameters ({f.WeightBytes / MB:F0} MB of {BaseDtype.Name(dtype)} weights), device {device}, {Environment.ProcessorCount} cores"));
         Console.WriteLine(string.Create(ic, $"load                {f.LoadSeconds,8:F1} s    resident {f.ResidentBeforeLoad / MB:F0} MB -> {f.ResidentAfterLoad / MB:F0} MB (+{(f.ResidentAfterLoad - f.ResidentBeforeLoad) / MB:F0} MB for {f.WeightBytes / MB:F0} MB of weights)"));
         Console.WriteLine(string.Create(ic, $"LoRA r {f.Rank} on q,k,v,o,gate,up,down: {f.AdapterParameters:N0} trainable parameters; batch {f.Batch} x {f.Tokens} tokens, median of {steps} steps after {warmup}; activation checkpointing {(f.GradientCheckpointing ? "on" : "off")}"));
-        Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s"));
+        Console.WriteLine(string.Create(ic, $"step                {f.StepMs,8:F0} ms   {f.TokensPerSecond:F0} tokens/s; its matrix products alone {f.FloorMs:F0} ms ({f.FloorGflop:F0} GFLOP), the step {f.StepMs / f.FloorMs:F2}x that floor"));
         Console.WriteLine(string.Create(ic, $"peak resident       {f.PeakResident / MB,8:F0} MB (high-water mark over the steps) = loaded model {f.ResidentAfterLoad / MB:F0} + adapter, gradients and AdamW state {f.AdapterStateBytes / MB:F0} + activations and workspace {f.ActivationBytes / MB:F0}"));
         Console.WriteLine(string.Create(ic, $"saved adapter       {f.AdapterFileBytes / MB,8:F1} MB (adapter_config.json and adapter_model.safetensors only)"));
         return f;

@@ -69,6 +69,8 @@ public static class DecoderBench
             memory.Sample();
         }
         var peak = memory.PeakBytes;
+        var floor = MatmulFloor.Decoder(llama, batch, tokens);
+        var floorMs = MatmulFloor.Milliseconds(floor, device, settings.Dtype, settings.Warmup, settings.Steps, settings.CancellationToken);
 
         var folder = Directory.CreateTempSubdirectory("peftops-bench-").FullName;
         try
@@ -80,7 +82,11 @@ public static class DecoderBench
             var adapterStateBytes = adapterParameters * 4 * 4;
             return new DecoderFigures(model.Source.Folder, model.ParameterCount - adapterParameters, weightBytes, loadSeconds, before, afterLoad,
                 batch, tokens, rank, settings.GradientCheckpointing, adapterParameters, ms, batch * tokens / (ms / 1000), peak, adapterStateBytes,
-                Math.Max(0, peak - afterLoad - adapterStateBytes), adapterBytes);
+                Math.Max(0, peak - afterLoad - adapterStateBytes), adapterBytes)
+            {
+                FloorMs = floorMs,
+                FloorGflop = floor.Sum(p => p.Flops) / 1e9,
+            };
         }
         finally
         {
@@ -98,4 +104,11 @@ public static class DecoderBench
 /// <param name="ActivationBytes">peak resident memory beyond the loaded model and the adapter's state: activations and workspace.</param>
 public sealed record DecoderFigures(string Checkpoint, long BaseParameters, long WeightBytes, double LoadSeconds, long ResidentBeforeLoad, long ResidentAfterLoad,
     int Batch, int Tokens, int Rank, bool GradientCheckpointing, long AdapterParameters, double StepMs, double TokensPerSecond, long PeakResident, long AdapterStateBytes,
-    long ActivationBytes, long AdapterFileBytes);
+    long ActivationBytes, long AdapterFileBytes)
+{
+    /// <summary>The step's unavoidable matrix products alone (<see cref="MatmulFloor"/>), ms: no step of this arithmetic takes less here.</summary>
+    public double FloorMs { get; init; }
+
+    /// <summary>The floor's work, GFLOP.</summary>
+    public double FloorGflop { get; init; }
+}

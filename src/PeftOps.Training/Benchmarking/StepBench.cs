@@ -58,11 +58,16 @@ public static partial class StepBench
         var oursMs = Median(ours);
         var plainMs = Median(theirs);
         var fusedMs = Median(fusedTimes);
+        var floor = MatmulFloor.Encoder(setup.Model.Bert!, shape.Batch, shape.Tokens);
+        var floorMs = MatmulFloor.Milliseconds(floor, setup.Model.Device, ScalarType.Float32, settings.Warmup, settings.Steps, settings.CancellationToken);
         return new StepComparison(shape, oursMs, plainMs, oursMs / plainMs, shape.Batch * shape.Tokens / (oursMs / 1000), parity, memory.PeakBytes)
         {
             FusedMs = fusedMs,
             FusedRatio = oursMs / fusedMs,
             FusedMaxLogitDifference = fusedParity,
+            FloorMs = floorMs,
+            FloorRatio = oursMs / floorMs,
+            FloorGflop = floor.Sum(p => p.Flops) / 1e9,
         };
     }
 
@@ -297,6 +302,15 @@ public sealed record StepComparison(BenchShape Shape, double OursMs, double Plai
 
     /// <summary>Ours against the fused loop, eval mode, same batch.</summary>
     public double FusedMaxLogitDifference { get; init; }
+
+    /// <summary>The step's unavoidable matrix products alone (<see cref="MatmulFloor"/>), ms: no step of this arithmetic takes less here.</summary>
+    public double FloorMs { get; init; }
+
+    /// <summary>Ours over the floor.</summary>
+    public double FloorRatio { get; init; }
+
+    /// <summary>The floor's work, GFLOP (its products' 2 x M x K x N summed).</summary>
+    public double FloorGflop { get; init; }
 }
 
 public sealed record ScalingRow(BenchShape Shape, double Ms, double TokensPerSecond, long TrainableParameters, long PeakBytes);
