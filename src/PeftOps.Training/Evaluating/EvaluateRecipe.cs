@@ -38,7 +38,7 @@ public static class EvaluateRecipe
         peft.LoadAdapter(adapterDir, TrainRecipe.AdapterName);
         var scope = adapter.Scope;
         var maxLength = spec.Task.MaxLength;
-        var classified = new ClassifiedTexts(peft, maxLength, ct);
+        var classified = new ClassifiedTexts(peft, maxLength, featuresOf: adapter.Scope?.Score == ScopeScore.Mahalanobis ? TrainRecipe.AdapterName : null, ct);
         var causal = spec.Task.Type == TaskType.CausalLm;
         var validation = !causal && spec.Data.Validation is { } v ? DataFile.ReadLabeled(spec.Resolve(v)) : null;
         int Rows(SpecDataFiles.File file) => causal
@@ -195,9 +195,11 @@ public static class EvaluateRecipe
     /// <summary>
     /// Each text's classifier output per model (the base, or the adapter), computed once however many suites ask:
     /// the target suites' messages are classified for their own metrics and again, beside the off-topic ones, for
-    /// out-of-scope detection. One forward pass per text and model, so every suite reads the same numbers.
+    /// out-of-scope detection. One forward pass per text and model, so every suite reads the same numbers. The pooled
+    /// features are kept only for <paramref name="featuresOf"/>, the adapter whose scope measures distances on them
+    /// (score mahalanobis); the others keep their probabilities alone.
     /// </summary>
-    private sealed class ClassifiedTexts(PeftModel peft, int maxLength, CancellationToken ct)
+    private sealed class ClassifiedTexts(PeftModel peft, int maxLength, string? featuresOf, CancellationToken ct)
     {
         private readonly Dictionary<(string? Adapter, string Text), ClassifierOutput> known = [];
 
@@ -207,7 +209,9 @@ public static class EvaluateRecipe
             if (missing.Count > 0)
             {
                 peft.SetAdapter(adapter);
-                var outputs = Predictor.Classify(peft.Base, missing, maxLength, cancellationToken: ct);
+                var outputs = adapter is not null && adapter == featuresOf
+                    ? Predictor.Classify(peft.Base, missing, maxLength, cancellationToken: ct)
+                    : [.. Predictor.Probabilities(peft.Base, missing, maxLength, cancellationToken: ct).Select(p => new ClassifierOutput(p, []))];
                 for (var i = 0; i < missing.Count; i++)
                     known[(adapter, missing[i])] = outputs[i];
             }
