@@ -85,7 +85,7 @@ public static class DecoderBench
                 Math.Max(0, peak - afterLoad - adapterStateBytes), adapterBytes)
             {
                 FloorMs = floorMs,
-                FloorGflop = floor.Sum(p => p.Flops) / 1e9,
+                FloorGflop = MatmulFloor.Gflop(floor),
             };
         }
         finally

@@ -78,6 +78,9 @@ public static class MatmulFloor
         return products;
     }
 
+    /// <summary>The products' work, GFLOP (each one's 2 x M x K x N, times its batch and count).</summary>
+    public static double Gflop(IReadOnlyList<Product> products) => products.Sum(p => p.Flops) / 1e9;
+
     /// <summary>Median milliseconds over <paramref name="rounds"/> of running every product once, after <paramref name="warmup"/> untimed rounds.</summary>
     /// <param name="dtype">The frozen weights' dtype (float32, or a decoder base held in bfloat16).</param>
     public static double Milliseconds(IReadOnlyList<Product> products, Device device, ScalarType dtype, int warmup, int rounds, CancellationToken ct = default)

@@ -67,7 +67,7 @@ public static partial class StepBench
             FusedMaxLogitDifference = fusedParity,
             FloorMs = floorMs,
             FloorRatio = oursMs / floorMs,
-            FloorGflop = floor.Sum(p => p.Flops) / 1e9,
+            FloorGflop = MatmulFloor.Gflop(floor),
         };
     }
 
