@@ -1,5 +1,7 @@
+using PeftOps.Modeling.Runtime;
 using System.Runtime.InteropServices;
 using PeftOps.Contracts;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PeftOps.Inference;
@@ -41,17 +43,20 @@ public sealed class MahalanobisDistance
         using var scope = NewDisposeScope();
         var x = tensor(features.SelectMany(f => f).ToArray(), [features.Count, dim]).to(ScalarType.Float64);
         var ids = tensor(classOf.Select(c => (long)c).ToArray());
-        var sums = zeros(classCount, dim, ScalarType.Float64).index_add_(0, ids, x, 1.0);
-        var counts = zeros(classCount, ScalarType.Float64).index_add_(0, ids, ones(features.Count, ScalarType.Float64), 1.0).clamp_min(1).unsqueeze(1);
+        var sums = zeros(classCount, dim, ScalarType.Float64).index_add_(0, ids, x, HeldScalars.One);
+        var counts = zeros(classCount, ScalarType.Float64).index_add_(0, ids, ones(features.Count, ScalarType.Float64), HeldScalars.One).clamp_min(HeldScalars.One).unsqueeze(1);
         var mean = sums / counts;
         var centred = x - mean.index(ids);
-        var covariance = centred.t().matmul(centred) / features.Count;
+        using var rows = features.Count.ToScalar();
+        var covariance = centred.t().matmul(centred).div(rows);
         // Shrunk towards its average variance by dim / (n + dim): with fewer messages than features the sample covariance
         // is singular, and directions no training message varies in would dominate the distance; with many (CLINC150's
         // 15,000 for 384 features, 2.5%) it is nearly the sample covariance.
         var shrinkage = (double)dim / (features.Count + dim);
         var average = covariance.diagonal().mean().item<double>();
-        var shrunk = covariance * (1 - shrinkage) + eye(dim, dtype: ScalarType.Float64) * (shrinkage * average + 1e-9);
+        using var kept = (1 - shrinkage).ToScalar();
+        using var added = (shrinkage * average + 1e-9).ToScalar();
+        var shrunk = covariance.mul(kept).Plus(eye(dim, dtype: ScalarType.Float64).mul(added));
         var precisionMatrix = linalg.pinv(shrunk);
         return new MahalanobisStatistics(classCount, dim, Bytes(mean), Bytes(precisionMatrix));
     }

@@ -1,5 +1,6 @@
 using PeftOps.Contracts;
 using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training;
@@ -84,7 +85,7 @@ public static class TokenLikelihood
             var nll = nn.functional.cross_entropy(logits.narrow(1, 0, logits.shape[1] - 1).reshape(-1, vocab), targets.reshape(-1),
                 ignore_index: -100, reduction: nn.Reduction.None).reshape(targets.shape);
             var sums = nll.to(ScalarType.Float64).sum(1).cpu().data<double>().ToArray();
-            var counts = targets.ne(-100).sum(1).cpu().data<long>().ToArray();
+            var counts = targets.ne(HeldScalars.Of(-100L)).sum(1).cpu().data<long>().ToArray();
             for (var i = 0; i < chunk.Length; i++)
                 result.Add((sums[i], (int)counts[i]));
         }

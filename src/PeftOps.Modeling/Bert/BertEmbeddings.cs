@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,9 +28,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
-        var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var positions = HeldScalars.Arange(length, inputIds.device).unsqueeze(0);
         var types = zeros_like(inputIds);
-        var x = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(types);
+        var x = word_embeddings.forward(inputIds).Plus(position_embeddings.forward(positions)).Plus(token_type_embeddings.forward(types));
         return dropout.forward(LayerNorm.forward(x)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
     {
         using var scope = NewDisposeScope();
         var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
-        return ((1.0 - keep) * finfo(dtype).min).MoveToOuterDisposeScope();
+        return keep.neg().Plus(1.0).mul(HeldScalars.Of(finfo(dtype).min)).MoveToOuterDisposeScope(); // (1 - keep) * min
     }
 
     /// <summary>[B, T, H] -> [B, H]: the mean over attended tokens, L2-normalised (sentence-transformers' pooling).</summary>
@@ -52,7 +53,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
         using var scope = NewDisposeScope();
         var mask = attentionMask.to(lastHidden.dtype).unsqueeze(-1);
         var summed = (lastHidden * mask).sum(1);
-        var counts = mask.sum(1).clamp_min(1e-9);
+        var counts = mask.sum(1).clamp_min(HeldScalars.Of(1e-9));
         return nn.functional.normalize(summed / counts, p: 2, dim: 1).MoveToOuterDisposeScope();
     }
 }

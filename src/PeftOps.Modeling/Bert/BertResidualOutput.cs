@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,6 +24,6 @@ public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.forward(dropout.forward(dense.forward(x)) + residual).MoveToOuterDisposeScope();
+        return LayerNorm.forward(dropout.forward(dense.forward(x)).Plus(residual)).MoveToOuterDisposeScope();
     }
 }

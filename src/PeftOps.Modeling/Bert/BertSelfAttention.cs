@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +47,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         // [B, heads, T, d]; the fused kernel's default scale is 1 / sqrt(d)
         var attended = fused
             ? nn.functional.scaled_dot_product_attention(q, k, v, additiveMask)
-            : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(headDim) + additiveMask, -1)), v);
+            : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask), -1)), v);
         return attended.transpose(1, 2).contiguous().view(b, t, heads * headDim).MoveToOuterDisposeScope();
     }
 }

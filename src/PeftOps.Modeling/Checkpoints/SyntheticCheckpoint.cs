@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -90,7 +91,7 @@ public static class SyntheticCheckpoint
     private static Tensor Random((string Name, long[] Shape, bool Norm) t, ScalarType dtype, double std, Generator generator) =>
         t.Norm ? ones(t.Shape, dtype)
         : t.Name.EndsWith(".bias", StringComparison.Ordinal) ? zeros(t.Shape, dtype)
-        : (randn(t.Shape, generator: generator) * std).to(dtype);
+        : randn(t.Shape, generator: generator).mul(HeldScalars.Of(std)).to(dtype);
 
     /// <summary>Every tensor of the checkpoint, in transformers' names and shapes.</summary>
     public static IEnumerable<(string Name, long[] Shape, bool Norm)> Tensors(DecoderShape s)

@@ -1,6 +1,7 @@
 using PeftOps.Modeling.Bert;
 using PeftOps.Modeling.Layers;
 using PeftOps.Modeling.Llama;
+using PeftOps.Modeling.Runtime;
 using PeftOps.Modeling.Tokenization;
 using static TorchSharp.torch;
 
@@ -81,7 +82,7 @@ public sealed class TransformerModel : IDisposable
                 nn.functional.mse_loss(logits.squeeze(-1), labels.to(logits.dtype)),
             ModelArchitecture.BertSequenceClassifier => nn.functional.cross_entropy(logits, labels),
             ModelArchitecture.LlamaCausalLm => LlamaForCausalLM.NextTokenLoss(logits,
-                labels ?? inputIds.masked_fill(attentionMask.eq(0), -100)),
+                labels ?? inputIds.masked_fill(attentionMask.eq(HeldScalars.Of(0L)), HeldScalars.Of(-100L))),
             _ => throw new InvalidOperationException("a bare encoder has no loss"),
         };
         return loss.MoveToOuterDisposeScope();

@@ -2,6 +2,7 @@ using PeftOps.Contracts;
 using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
 using PeftOps.Modeling.Llama;
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Modeling.Generation;
@@ -134,7 +135,7 @@ public sealed class Generator(TransformerModel model)
         using var chooser = new TokenChooser(options, rows, device);
         var (ids, keyMask) = LeftPadded(prompts, promptLength, device);
         // transformers 4.46.3: cumsum(attention_mask) - 1, padded slots set to 1
-        var positions = (keyMask.cumsum(1) - 1).masked_fill(keyMask.eq(0), 1);
+        var positions = keyMask.cumsum(1).sub(HeldScalars.One).masked_fill(keyMask.eq(HeldScalars.Of(0L)), HeldScalars.One);
         for (var step = 0; ; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -168,7 +169,7 @@ public sealed class Generator(TransformerModel model)
             // The inputs of the next step replace this step's, which are freed at once rather than with the scope.
             var (lastIds, lastPositions, lastMask) = (ids, positions, keyMask);
             ids = tensor(next, [rows, 1L], ScalarType.Int64, device);
-            positions = lastPositions[.., ^1..] + 1;
+            positions = lastPositions[.., ^1..].add(HeldScalars.One, HeldScalars.One);
             keyMask = cat([lastMask, ones(rows, 1, ScalarType.Int64, device)], 1);
             lastIds.Dispose();
             lastPositions.Dispose();

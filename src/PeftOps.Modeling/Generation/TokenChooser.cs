@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,7 +29,8 @@ internal sealed class TokenChooser : IDisposable
         using var scope = NewDisposeScope();
         if (options.Temperature == 0)
             return logits.argmax(-1).cpu().data<long>().ToArray();
-        var scores = logits.to(ScalarType.Float32) / options.Temperature;
+        using var temperature = options.Temperature.ToScalar();
+        var scores = logits.to(ScalarType.Float32).div(temperature);
         if (options.TopP < 1.0)
             scores = TopP(scores, options.TopP);
         var probs = nn.functional.softmax(scores, -1);
@@ -46,10 +48,11 @@ internal sealed class TokenChooser : IDisposable
     {
         var (sorted, indices) = scores.sort(-1, descending: false);
         var cumulative = nn.functional.softmax(sorted, -1).cumsum(-1);
-        var remove = cumulative.le(1 - topP);
+        using var dropUpTo = (1 - topP).ToScalar();
+        var remove = cumulative.le(dropUpTo);
         remove[.., -1] = tensor(false);
         var removeByToken = remove.scatter(1, indices, remove);
-        return scores.masked_fill(removeByToken, double.NegativeInfinity);
+        return scores.masked_fill(removeByToken, HeldScalars.Of(double.NegativeInfinity));
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, (Tensor Cos, Tens
             k = k.repeat_interleave(heads / kvHeads, dim: 1);
             v = v.repeat_interleave(heads / kvHeads, dim: 1);
         }
-        var scores = matmul(q, k.transpose(2, 3)) / Math.Sqrt(headDim) + additiveMask;
+        var scores = matmul(q, k.transpose(2, 3)).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask);
         var probs = nn.functional.softmax(scores, -1, ScalarType.Float32).to(q.dtype);
         var context = matmul(probs, v).transpose(1, 2).contiguous().view(b, t, heads * headDim);
         return o_proj.forward(context).MoveToOuterDisposeScope();
@@ -72,7 +73,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, Tensor, (Tensor Cos, Tens
         // Grouped-query attention without copying the cache per head: query head h reads key/value head h / groups,
         // so the groups' queries stack into one [B, kv_heads, groups * T, d] matrix per key/value head.
         var groups = heads / kvHeads;
-        var scores = matmul(q.reshape(b, kvHeads, groups * t, headDim), keys.transpose(2, 3)).view(b, heads, t, s) / Math.Sqrt(headDim) + additiveMask;
+        var scores = matmul(q.reshape(b, kvHeads, groups * t, headDim), keys.transpose(2, 3)).view(b, heads, t, s).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask);
         var probs = nn.functional.softmax(scores, -1, ScalarType.Float32).to(q.dtype);
         var context = matmul(probs.view(b, kvHeads, groups * t, s), values).view(b, heads, t, headDim)
             .transpose(1, 2).contiguous().view(b, t, heads * headDim);

@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,15 +24,15 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, Tensor, (Tensor Cos, T
     public override Tensor forward(Tensor hidden, Tensor additiveMask, (Tensor Cos, Tensor Sin) rope)
     {
         using var scope = NewDisposeScope();
-        var h = hidden + self_attn.forward(input_layernorm.forward(hidden), additiveMask, rope);
-        return (h + mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
+        var h = hidden.Plus(self_attn.forward(input_layernorm.forward(hidden), additiveMask, rope));
+        return h.Plus(mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same block over new tokens, attending over layer <paramref name="layer"/> of <paramref name="cache"/>.</summary>
     public Tensor forward(Tensor hidden, Tensor additiveMask, (Tensor Cos, Tensor Sin) rope, KvCache cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var h = hidden + self_attn.forward(input_layernorm.forward(hidden), additiveMask, rope, cache, layer);
-        return (h + mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
+        var h = hidden.Plus(self_attn.forward(input_layernorm.forward(hidden), additiveMask, rope, cache, layer));
+        return h.Plus(mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
     }
 }

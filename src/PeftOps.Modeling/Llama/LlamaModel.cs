@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -78,13 +79,13 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var device = keyMask.device;
-        var querySlots = arange(start, start + queries, dtype: ScalarType.Int64, device: device).unsqueeze(1);
-        var keySlots = arange(keyMask.shape[1], dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var querySlots = HeldScalars.Arange(start, start + queries, device).unsqueeze(1);
+        var keySlots = HeldScalars.Arange(keyMask.shape[1], device).unsqueeze(0);
         var band = keySlots.le(querySlots);
         if (slidingWindow is { } window)
-            band = band.logical_and(keySlots.gt(querySlots - window));
+            band = band.logical_and(keySlots.gt(querySlots.sub(HeldScalars.Of((long)window))));
         var visible = band.unsqueeze(0).unsqueeze(0).logical_and(keyMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2));
-        return zeros(visible.shape, dtype, device).masked_fill(visible.logical_not(), finfo(dtype).min).MoveToOuterDisposeScope();
+        return zeros(visible.shape, dtype, device).masked_fill(visible.logical_not(), HeldScalars.Of(finfo(dtype).min)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -101,6 +102,6 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor, Tensor>
         var causal = band.unsqueeze(0).unsqueeze(0);
         var keys = attentionMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(2);
         var visible = causal.logical_and(keys);
-        return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), finfo(dtype).min).MoveToOuterDisposeScope();
+        return zeros(visible.shape, dtype, attentionMask.device).masked_fill(visible.logical_not(), HeldScalars.Of(finfo(dtype).min)).MoveToOuterDisposeScope();
     }
 }

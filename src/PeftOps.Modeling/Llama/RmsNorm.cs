@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = x.to(ScalarType.Float32);
-        h = h * rsqrt(h.pow(2).mean([-1L], keepdim: true) + eps);
+        h = h * rsqrt(h.pow(HeldScalars.Of(2L)).mean([-1L], keepdim: true).Plus(eps));
         return (weight * h.to(x.dtype)).MoveToOuterDisposeScope();
     }
 }

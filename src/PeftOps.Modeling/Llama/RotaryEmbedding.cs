@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Modeling.Llama;
@@ -12,7 +13,7 @@ public static class RotaryEmbedding
     public static (Tensor Cos, Tensor Sin) Angles(long length, int headDim, double theta, Device device, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var positions = arange(length, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32);
+        var positions = HeldScalars.Arange(length, device).to(ScalarType.Float32);
         var freqs = outer(positions, InverseFrequencies(headDim, theta, device));
         var emb = cat([freqs, freqs], -1);
         var cos = emb.cos().to(dtype).unsqueeze(0).unsqueeze(0);
@@ -40,8 +41,8 @@ public static class RotaryEmbedding
     // [d/2]: theta^(-2i / d), in float32
     private static Tensor InverseFrequencies(int headDim, double theta, Device device)
     {
-        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32) / headDim;
-        return 1.0 / pow(tensor(theta, ScalarType.Float32, device), exponents);
+        var exponents = arange(HeldScalars.Of(0L), HeldScalars.Of(headDim), HeldScalars.Of(2L), ScalarType.Int64, device).to(ScalarType.Float32).div(HeldScalars.Of(headDim));
+        return pow(tensor(theta, ScalarType.Float32, device), exponents).reciprocal(); // 1 / theta^e
     }
 
     /// <param name="x">[B, heads, T, d]</param>
@@ -50,6 +51,6 @@ public static class RotaryEmbedding
         using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
         var rotated = cat([-x.narrow(-1, half, half), x.narrow(-1, 0, half)], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(rotated * sin).MoveToOuterDisposeScope();
     }
 }

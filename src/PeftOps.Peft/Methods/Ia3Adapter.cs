@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class Ia3Adapter : LinearAdapter
     public override bool CanMerge(AdaptableLinear layer, out string reason)
     {
         using var scope = NewDisposeScope();
-        var zeros = ia3_l.eq(0).sum().item<long>();
+        var zeros = ia3_l.eq(HeldScalars.Of(0L)).sum().item<long>();
         reason = zeros > 0 ? $"its ia3_l vector has {zeros} zero entries, so the merge could not be undone exactly" : "";
         return zeros == 0;
     }

@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Layers;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public sealed class LoraAdapter : LinearAdapter
     }
 
     /// <summary>[out, in] = s B A.</summary>
-    public Tensor DeltaWeight() => matmul(lora_B, lora_A) * Scaling;
+    public Tensor DeltaWeight() => matmul(lora_B, lora_A).mul(HeldScalars.Of(Scaling));
 
     public override Tensor Forward(Tensor input, AdaptableLinear layer)
     {
@@ -79,7 +80,7 @@ public sealed class LoraAdapter : LinearAdapter
         var x = dropout.forward(adapterInput);
         var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
         if (lora_magnitude_vector is null)
-            return (result + lora * Scaling).to(resultType).MoveToOuterDisposeScope();
+            return result.Plus(lora.mul(HeldScalars.Of(Scaling))).to(resultType).MoveToOuterDisposeScope();
 
         // With dropout active PEFT recomputes W0 x' on the dropped input; otherwise it reuses W0 x.
         // DoRA takes W0 in the adapter's dtype, as PEFT's DoraLinearLayer does.
@@ -87,16 +88,16 @@ public sealed class LoraAdapter : LinearAdapter
         var baseOut = training && dropout.p > 0 ? nn.functional.linear(x, weight) : nn.functional.linear(adapterInput, weight);
         Tensor norm;
         using (no_grad())
-            norm = RowNorm(weight, matmul(lora_B, lora_A) * Scaling);
+            norm = RowNorm(weight, DeltaWeight());
         var scale = (lora_magnitude_vector / norm).view(1, -1);
-        return (result + (scale - 1) * baseOut + scale * lora * Scaling).to(resultType).MoveToOuterDisposeScope();
+        return result.Plus(scale.sub(HeldScalars.One) * baseOut).Plus((scale * lora).mul(HeldScalars.Of(Scaling))).to(resultType).MoveToOuterDisposeScope();
     }
 
     /// <summary>DoRA's unmerge divides by m / |W0 + s B A|_row, so a zero magnitude entry would lose the base weights: such a merge is refused.</summary>
     public override bool CanMerge(AdaptableLinear layer, out string reason)
     {
         using var scope = NewDisposeScope();
-        var zeros = lora_magnitude_vector is null ? 0 : lora_magnitude_vector.eq(0).sum().item<long>();
+        var zeros = lora_magnitude_vector is null ? 0 : lora_magnitude_vector.eq(HeldScalars.Of(0L)).sum().item<long>();
         reason = zeros > 0 ? $"its lora_magnitude_vector has {zeros} zero entries, so the merge could not be undone" : "";
         return zeros == 0;
     }
@@ -112,11 +113,11 @@ public sealed class LoraAdapter : LinearAdapter
         var delta = DeltaWeight();
         if (lora_magnitude_vector is null)
         {
-            layer.weight.add_(delta);
+            layer.weight.PlusInPlace(delta);
             return;
         }
         var norm = RowNorm(layer.weight, delta);
-        layer.weight.copy_((lora_magnitude_vector / norm).view(-1, 1) * (layer.weight + delta));
+        layer.weight.copy_((lora_magnitude_vector / norm).view(-1, 1) * layer.weight.Plus(delta));
         mergedNorm = norm.DetachFromDisposeScope(); // owned here until Unmerge, whatever scope the caller merged in
     }
 
@@ -143,6 +144,6 @@ public sealed class LoraAdapter : LinearAdapter
     private static Tensor RowNorm(Tensor weight, Tensor delta)
     {
         using var scope = NewDisposeScope();
-        return linalg.norm(weight + delta, dims: [1]).MoveToOuterDisposeScope();
+        return linalg.norm(weight.Plus(delta), dims: [1]).MoveToOuterDisposeScope();
     }
 }

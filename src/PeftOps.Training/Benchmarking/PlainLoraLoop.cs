@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Bert;
+using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -62,12 +63,12 @@ public sealed class PlainLoraLoop : IDisposable
     {
         using var scope = NewDisposeScope();
         var (b, t) = (inputIds.shape[0], inputIds.shape[1]);
-        var positions = arange(t, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
+        var positions = HeldScalars.Arange(t, inputIds.device).unsqueeze(0);
         var x = Lookup(inputIds, "bert.embeddings.word_embeddings.weight")
-            + Lookup(positions, "bert.embeddings.position_embeddings.weight")
-            + Lookup(zeros_like(inputIds), "bert.embeddings.token_type_embeddings.weight");
+            .Plus(Lookup(positions, "bert.embeddings.position_embeddings.weight"))
+            .Plus(Lookup(zeros_like(inputIds), "bert.embeddings.token_type_embeddings.weight"));
         x = Drop(LayerNorm(x, "bert.embeddings.LayerNorm"), config.HiddenDropoutProb);
-        var mask = (1.0 - attentionMask.to(x.dtype).unsqueeze(1).unsqueeze(2)) * finfo(x.dtype).min;
+        var mask = BertModel.AdditiveMask(attentionMask, x.dtype);
         var (heads, d) = (config.NumAttentionHeads, config.HeadDim);
         for (var layer = 0; layer < config.NumHiddenLayers; layer++)
         {
@@ -78,11 +79,11 @@ public sealed class PlainLoraLoop : IDisposable
             var v = Split(Lora(x, p + "attention.self.value"));
             var attended = fusedAttention
                 ? F.scaled_dot_product_attention(q, k, v, mask, p: Training ? config.AttentionProbsDropoutProb : 0)
-                : matmul(Drop(F.softmax(matmul(q, k.transpose(-1, -2)) / Math.Sqrt(d) + mask, -1), config.AttentionProbsDropoutProb), v);
+                : matmul(Drop(F.softmax(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(d))).Plus(mask), -1), config.AttentionProbsDropoutProb), v);
             var context = attended.transpose(1, 2).contiguous().view(b, t, heads * d);
-            x = LayerNorm(Drop(Linear(context, p + "attention.output.dense"), config.HiddenDropoutProb) + x, p + "attention.output.LayerNorm");
+            x = LayerNorm(Drop(Linear(context, p + "attention.output.dense"), config.HiddenDropoutProb).Plus(x), p + "attention.output.LayerNorm");
             var inner = F.gelu(Linear(x, p + "intermediate.dense"));
-            x = LayerNorm(Drop(Linear(inner, p + "output.dense"), config.HiddenDropoutProb) + x, p + "output.LayerNorm");
+            x = LayerNorm(Drop(Linear(inner, p + "output.dense"), config.HiddenDropoutProb).Plus(x), p + "output.LayerNorm");
         }
         var pooled = tanh(Linear(x.select(1, 0), "bert.pooler.dense"));
         return Linear(Drop(pooled, config.ClassifierDropout ?? config.HiddenDropoutProb), "classifier").MoveToOuterDisposeScope();
@@ -107,7 +108,7 @@ public sealed class PlainLoraLoop : IDisposable
     private Tensor Linear(Tensor x, string name) => F.linear(x, w[name + ".weight"], w[name + ".bias"]);
 
     private Tensor Lora(Tensor x, string name) =>
-        Linear(x, name) + F.linear(F.linear(Drop(x, loraDropout), w[name + ".lora_A"]), w[name + ".lora_B"]) * scaling;
+        Linear(x, name).Plus(F.linear(F.linear(Drop(x, loraDropout), w[name + ".lora_A"]), w[name + ".lora_B"]).mul(HeldScalars.Of(scaling)));
 
     private Tensor LayerNorm(Tensor x, string name) =>
         F.layer_norm(x, [config.HiddenSize], w[name + ".weight"], w[name + ".bias"], config.LayerNormEps);

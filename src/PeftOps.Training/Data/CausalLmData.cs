@@ -2,6 +2,7 @@ using PeftOps.Configuration;
 using PeftOps.Contracts;
 using PeftOps.Modeling.Chat;
 using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training.Data;
@@ -51,7 +52,7 @@ public sealed class CausalLmData : ITrainingData
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var batch = Encode(model, chunk, model.Device);
-                var responseTokens = batch.Labels!.narrow(1, 1, batch.Labels.shape[1] - 1).ne(-100).sum().item<long>();
+                var responseTokens = batch.Labels!.narrow(1, 1, batch.Labels.shape[1] - 1).ne(HeldScalars.Of(-100L)).sum().item<long>();
                 sum += model.Loss(model.Logits(batch.InputIds, batch.AttentionMask), batch.Labels, batch.InputIds, batch.AttentionMask).item<float>() * responseTokens;
                 tokens += responseTokens;
             }

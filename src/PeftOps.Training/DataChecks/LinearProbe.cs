@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training.DataChecks;
@@ -77,21 +78,21 @@ public static class LinearProbe
     private static Tensor Fit(Tensor x, Tensor y, Tensor test, int classes, int seed)
     {
         var mean = x.mean([0], keepdim: true);
-        var std = x.std(0, keepdim: true).clamp_min(1e-6);
+        var std = x.std(0, keepdim: true).clamp_min(HeldScalars.Of(1e-6));
         var (xs, ts) = ((x - mean) / std, (test - mean) / std);
         using var generator = new Generator((ulong)seed);
-        var w = nn.Parameter(randn([x.shape[1], classes], generator: generator) * 0.01);
+        var w = nn.Parameter(randn([x.shape[1], classes], generator: generator).mul(HeldScalars.Of(0.01)));
         var b = nn.Parameter(zeros(classes));
         var optimizer = optim.Adam([w, b], lr: LearningRate);
         for (var step = 0; step < Steps; step++)
         {
             using var stepScope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(xs.matmul(w) + b, y) + L2 * w.pow(2).sum();
+            var loss = nn.functional.cross_entropy(xs.matmul(w).Plus(b), y).Plus(w.pow(HeldScalars.Of(2L)).sum().mul(HeldScalars.Of(L2)));
             loss.backward();
             optimizer.step();
         }
         using var _ = no_grad();
-        return nn.functional.softmax(ts.matmul(w) + b, 1);
+        return nn.functional.softmax(ts.matmul(w).Plus(b), 1);
     }
 }

@@ -1,4 +1,5 @@
 using PeftOps.Contracts;
+using PeftOps.Modeling.Runtime;
 using static TorchSharp.torch;
 
 namespace PeftOps.Training.DataChecks;
@@ -28,7 +29,7 @@ public static class NearDuplicates
             using var blockScope = NewDisposeScope();
             var e = tensor(block.SelectMany(i => evaluation[i]).ToArray(), [block.Length, dim]);
             var cosine = e.matmul(t.T);
-            var hits = nonzero(cosine.ge(threshold - 1e-6));
+            var hits = nonzero(cosine.ge(HeldScalars.Of(threshold - 1e-6)));
             if (hits.shape[0] == 0)
                 continue;
             var index = hits.data<long>().ToArray();

@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
 using PeftOps.Training.Data;
 using static TorchSharp.torch;
 
@@ -58,7 +59,7 @@ public sealed class EmbeddingAnchor : IDisposable
         using var scope = NewDisposeScope();
         using var rows = tensor(indices.Select(i => (long)i).ToArray(), device: anchors.device);
         var cosine = (embeddings * anchors.index_select(0, rows)).sum(-1);
-        return (Weight * (1.0 - cosine).mean()).MoveToOuterDisposeScope();
+        return cosine.neg().Plus(1.0).mean().mul(HeldScalars.Of(Weight)).MoveToOuterDisposeScope(); // Weight * mean(1 - cosine)
     }
 
     public void Dispose() => anchors.Dispose();

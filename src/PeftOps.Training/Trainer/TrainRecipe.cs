@@ -86,7 +86,7 @@ public static partial class TrainRecipe
                     var indices = batches[b];
                     using var batch = data.Encode(model, indices, device);
                     var loss = step.Backward(batch, indices);
-                    lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.add_(loss);
+                    lossSum = lossSum is null ? loss.MoveToOuterDisposeScope() : lossSum.PlusInPlace(loss);
                     tokensSeen += batch.Tokens;
                     examplesSeen += indices.Length;
                     if (++micro < t.GradientAccumulationSteps && b < batches.Count - 1)

@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Checkpoints;
+using PeftOps.Modeling.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -29,9 +30,9 @@ public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> p
         {
             ArgumentNullException.ThrowIfNull(indices);
             var (logits, embeddings) = model.LogitsAndEmbeddings(batch.InputIds, batch.AttentionMask, batch.HeadOnlyRows);
-            loss = model.Loss(logits, batch.Labels, batch.InputIds, batch.AttentionMask) + anchor.Loss(embeddings, indices);
+            loss = model.Loss(logits, batch.Labels, batch.InputIds, batch.AttentionMask).Plus(anchor.Loss(embeddings, indices));
         }
-        (loss / accumulation).backward();
+        loss.div(HeldScalars.Of(accumulation)).backward();
         return loss.detach().MoveToOuterDisposeScope();
     }
 
@@ -60,8 +61,8 @@ public sealed class TrainStep(TransformerModel model, IReadOnlyList<Parameter> p
         if (grads.Count == 0)
             return zeros(1);
         using var _ = no_grad();
-        var total = linalg.vector_norm(stack(grads.Select(g => linalg.vector_norm(g)).ToArray()));
-        var factor = (maxNorm / (total + 1e-6)).clamp_max(1.0);
+        var total = linalg.norm(stack(grads.Select(g => linalg.norm(g)).ToArray())); // the L2 norm of each, flattened
+        var factor = total.Plus(1e-6).reciprocal().mul(HeldScalars.Of(maxNorm)).clamp_max(HeldScalars.Of(1.0)); // min(1, maxNorm / (total + 1e-6))
         foreach (var g in grads)
             g.mul_(factor);
         return total;
