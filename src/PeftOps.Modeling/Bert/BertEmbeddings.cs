@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Layers;
 using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -12,7 +13,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     private readonly Embedding position_embeddings;
     private readonly Embedding token_type_embeddings;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
 
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
     {
@@ -20,7 +21,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new CounterDropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

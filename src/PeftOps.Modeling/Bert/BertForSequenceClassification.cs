@@ -9,14 +9,14 @@ namespace PeftOps.Modeling.Bert;
 public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertModel bert;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly AdaptableLinear classifier;
 
     public BertForSequenceClassification(BertConfig config) : base(nameof(BertForSequenceClassification))
     {
         Config = config;
         bert = new BertModel(config);
-        dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
+        dropout = new CounterDropout(config.ClassifierDropout ?? config.HiddenDropoutProb);
         classifier = new AdaptableLinear(config.HiddenSize, config.Labels.Count);
         RegisterComponents();
     }

@@ -11,13 +11,13 @@ public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly AdaptableLinear dense;
     private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
 
     public BertResidualOutput(BertConfig config, int inFeatures) : base(nameof(BertResidualOutput))
     {
         dense = new AdaptableLinear(inFeatures, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = nn.Dropout(config.HiddenDropoutProb);
+        dropout = new CounterDropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 

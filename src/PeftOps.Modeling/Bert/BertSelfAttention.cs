@@ -18,7 +18,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly AdaptableLinear query;
     private readonly AdaptableLinear key;
     private readonly AdaptableLinear value;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private readonly int heads;
     private readonly int headDim;
 
@@ -29,7 +29,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         query = new AdaptableLinear(config.HiddenSize, config.HiddenSize);
         key = new AdaptableLinear(config.HiddenSize, config.HiddenSize);
         value = new AdaptableLinear(config.HiddenSize, config.HiddenSize);
-        dropout = nn.Dropout(config.AttentionProbsDropoutProb);
+        dropout = new CounterDropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }
 

@@ -37,7 +37,7 @@ public static class ActivationCheckpoint
         var trainable = parameters.Where(p => p.requires_grad).ToArray();
         if (!is_grad_enabled() || (!input.requires_grad && trainable.Length == 0))
             return body(input, constants);
-        CheckpointFunction.ReleaseReturned();
+        ReturnedGradients.Release();
         object[] args = [new CheckpointFunction.Block(body, constants.Count), input, .. constants, .. trainable];
         return CheckpointFunction.apply(args);
     }

@@ -10,14 +10,6 @@ namespace PeftOps.Modeling.Layers;
 /// </summary>
 internal sealed class CheckpointFunction : autograd.SingleTensorFunction<CheckpointFunction>
 {
-    /// <summary>
-    /// Gradients this thread's last backward handed to libtorch. libtorch copies them (a reference each) when the
-    /// callback returns, so they are released at the next checkpointed forward or backward on the thread, not at
-    /// the end of the caller's dispose scope: a step does not keep one [B, T, H] gradient per layer until it ends.
-    /// </summary>
-    [ThreadStatic]
-    private static List<Tensor>? returned;
-
     public override string Name => nameof(CheckpointFunction);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -34,7 +26,7 @@ internal sealed class CheckpointFunction : autograd.SingleTensorFunction<Checkpo
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
-        ReleaseReturned();
+        ReturnedGradients.Release();
         var replay = (Replay)ctx.get_data(nameof(Replay));
         var result = new List<Tensor>();
         using (var scope = NewDisposeScope())
@@ -50,33 +42,13 @@ internal sealed class CheckpointFunction : autograd.SingleTensorFunction<Checkpo
                 Tensor[] wrt = replay.InputNeedsGrad ? [x, .. replay.Parameters] : replay.Parameters;
                 grads = [.. autograd.grad([y], wrt, [grad_output], retain_graph: false, create_graph: false, allow_unused: true)];
             }
-            var inputGrad = replay.InputNeedsGrad ? Keep(grads[0]) : null;
-            var parameterGrads = grads.Skip(replay.InputNeedsGrad ? 1 : 0).Select(Keep);
+            var inputGrad = replay.InputNeedsGrad ? ReturnedGradients.Keep(grads[0]) : null;
+            var parameterGrads = grads.Skip(replay.InputNeedsGrad ? 1 : 0).Select(ReturnedGradients.Keep);
             // one gradient per input of apply: none for the block and the constants
             result.AddRange([null!, inputGrad!, .. constants.Select(_ => (Tensor)null!), .. parameterGrads]);
         }
         grad_output.Dispose(); // libtorch handed over a new reference for this call; nothing reads it after us
         return result;
-    }
-
-    /// <summary>Disposes the gradients this thread's previous backward returned; libtorch holds its own references by now.</summary>
-    internal static void ReleaseReturned()
-    {
-        if (returned is null)
-            return;
-        foreach (var t in returned)
-            t.Dispose();
-        returned.Clear();
-    }
-
-    /// <summary>A gradient that outlives this callback (libtorch reads it after we return), released at the next one.</summary>
-    private static Tensor Keep(Tensor grad)
-    {
-        if (grad is null || grad.IsInvalid)
-            return null!;
-        grad.DetachFromDisposeScope();
-        (returned ??= []).Add(grad);
-        return grad;
     }
 
     /// <summary>The block and how many of apply's inputs after x are constants (the rest are parameters).</summary>

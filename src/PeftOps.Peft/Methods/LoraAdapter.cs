@@ -21,7 +21,7 @@ public sealed class LoraAdapter : LinearAdapter
     private readonly Parameter lora_A;
     private readonly Parameter lora_B;
     private readonly Parameter? lora_magnitude_vector;
-    private readonly Dropout dropout;
+    private readonly CounterDropout dropout;
     private Tensor? mergedNorm;
 
     public LoraAdapter(long inFeatures, long outFeatures, int r, double scaling, double dropoutProbability, bool dora) : base(nameof(LoraAdapter))
@@ -31,7 +31,7 @@ public sealed class LoraAdapter : LinearAdapter
         lora_A = new Parameter(zeros(r, inFeatures));
         lora_B = new Parameter(zeros(outFeatures, r));
         lora_magnitude_vector = dora ? new Parameter(ones(outFeatures)) : null;
-        dropout = nn.Dropout(dropoutProbability);
+        dropout = new CounterDropout(dropoutProbability);
         RegisterComponents();
     }
 

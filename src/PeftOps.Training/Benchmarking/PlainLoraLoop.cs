@@ -1,4 +1,5 @@
 using PeftOps.Modeling.Bert;
+using PeftOps.Modeling.Layers;
 using PeftOps.Modeling.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -113,7 +114,7 @@ public sealed class PlainLoraLoop : IDisposable
     private Tensor LayerNorm(Tensor x, string name) =>
         F.layer_norm(x, [config.HiddenSize], w[name + ".weight"], w[name + ".bias"], config.LayerNormEps);
 
-    private Tensor Drop(Tensor x, double p) => Training && p > 0 ? F.dropout(x, p, training: true) : x;
+    private Tensor Drop(Tensor x, double p) => Training && p > 0 ? CounterDropout.Drop(x, p) : x;
 
     public void Dispose()
     {
