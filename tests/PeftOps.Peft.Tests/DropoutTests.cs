@@ -1,3 +1,4 @@
+using PeftOps.Modeling.Layers;
 using PeftOps.Peft.Methods;
 using PeftOps.TestSupport;
 using static TorchSharp.torch;
@@ -27,7 +28,7 @@ public sealed class DropoutTests
 
         // [3, 10, 32] = W0 x + b + (alpha / r) B A dropout(x), the dropout mask drawn from the same seed
         manual_seed(123);
-        var dropped = nn.functional.dropout(x, 0.5, training: true);
+        var dropped = CounterDropout.Drop(x, 0.5);
         var expected = nn.functional.linear(x, layer.weight, layer.bias) + 2.0 * nn.functional.linear(nn.functional.linear(dropped, lora.A), lora.B);
         TensorAssert.Close(expected, y, 1e-5, "train-mode output");
         var noDropout = nn.functional.linear(x, layer.weight, layer.bias) + 2.0 * nn.functional.linear(nn.functional.linear(x, lora.A), lora.B);
@@ -56,7 +57,7 @@ public sealed class DropoutTests
         // PEFT: x' = dropout(x); scale = m / |W0 + s B A|_row;
         // y = W0 x + b + (scale - 1) W0 x' + scale s B A x'
         manual_seed(321);
-        var dropped = nn.functional.dropout(x, 0.5, training: true);
+        var dropped = CounterDropout.Drop(x, 0.5);
         var w = layer.weight + 2.0 * lora.B.matmul(lora.A);
         var scale = lora.Magnitude / w.pow(2).sum(1).sqrt();
         var expected = nn.functional.linear(x, layer.weight, layer.bias)

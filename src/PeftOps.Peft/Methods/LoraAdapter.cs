@@ -78,9 +78,14 @@ public sealed class LoraAdapter : LinearAdapter
         var resultType = result.dtype;
         var adapterInput = input.to(lora_A.dtype);
         var x = dropout.forward(adapterInput);
-        var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
         if (lora_magnitude_vector is null)
-            return result.Plus(lora.mul(HeldScalars.Of(Scaling))).to(resultType).MoveToOuterDisposeScope();
+        {
+            // s B (A x): s scales the [out, r] matrix, not the [.., out] activations, sparing a pass over them each way;
+            // the same bits as PEFT's (B (A x)) s when s is a power of two (alpha 2r, as here by default)
+            var scaled = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B.mul(HeldScalars.Of(Scaling)));
+            return result.Plus(scaled).to(resultType).MoveToOuterDisposeScope();
+        }
+        var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
 
         // With dropout active PEFT recomputes W0 x' on the dropped input; otherwise it reuses W0 x.
         // DoRA takes W0 in the adapter's dtype, as PEFT's DoraLinearLayer does.
