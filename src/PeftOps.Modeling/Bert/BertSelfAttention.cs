@@ -47,11 +47,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         // [B, heads, T, d]; the fused kernel's default scale is 1 / sqrt(d)
         var attended = fused
             ? nn.functional.scaled_dot_product_attention(q, k, v, additiveMask)
-            : matmul(dropout.forward(nn.functional.softmax(Masked(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(headDim))), additiveMask), -1)), v);
+            : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask), -1)), v);
         return attended.transpose(1, 2).contiguous().view(b, t, heads * headDim).MoveToOuterDisposeScope();
     }
-
-    // scores + mask; a batch with no padding has a mask of zeros, which adds nothing but a pass over [B, heads, T, T]
-    private static Tensor Masked(Tensor scores, Tensor additiveMask) =>
-        additiveMask.count_nonzero().item<long>() == 0 ? scores : scores.Plus(additiveMask);
 }
