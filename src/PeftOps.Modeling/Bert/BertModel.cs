@@ -44,7 +44,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
     {
         using var scope = NewDisposeScope();
         var keep = attentionMask.to(dtype).unsqueeze(1).unsqueeze(2);
-        return keep.neg().Plus(1.0).mul(HeldScalars.Of(finfo(dtype).min)).MoveToOuterDisposeScope(); // (1 - keep) * min
+        return keep.OneMinus().mul(HeldScalars.Of(finfo(dtype).min)).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, T, H] -> [B, H]: the mean over attended tokens, L2-normalised (sentence-transformers' pooling).</summary>

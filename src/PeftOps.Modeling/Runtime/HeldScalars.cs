@@ -42,4 +42,7 @@ public static class HeldScalars
 
     /// <summary><c>a + value</c>, for a constant <paramref name="value"/>.</summary>
     public static Tensor Plus(this Tensor a, double value) => a.add(Of(value), One);
+
+    /// <summary><c>1 - a</c>, computed as TorchSharp's operator does (<c>-a + 1</c>).</summary>
+    public static Tensor OneMinus(this Tensor a) => a.neg().Plus(1.0);
 }

@@ -59,7 +59,7 @@ public sealed class EmbeddingAnchor : IDisposable
         using var scope = NewDisposeScope();
         using var rows = tensor(indices.Select(i => (long)i).ToArray(), device: anchors.device);
         var cosine = (embeddings * anchors.index_select(0, rows)).sum(-1);
-        return cosine.neg().Plus(1.0).mean().mul(HeldScalars.Of(Weight)).MoveToOuterDisposeScope(); // Weight * mean(1 - cosine)
+        return cosine.OneMinus().mean().mul(HeldScalars.Of(Weight)).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => anchors.Dispose();
