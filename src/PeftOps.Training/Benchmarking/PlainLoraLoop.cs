@@ -109,7 +109,7 @@ public sealed class PlainLoraLoop : IDisposable
     private Tensor Linear(Tensor x, string name) => F.linear(x, w[name + ".weight"], w[name + ".bias"]);
 
     private Tensor Lora(Tensor x, string name) =>
-        Linear(x, name).Plus(F.linear(F.linear(Drop(x, loraDropout), w[name + ".lora_A"]), w[name + ".lora_B"]).mul(HeldScalars.Of(scaling)));
+        Linear(x, name).Plus(F.linear(F.linear(Drop(x, loraDropout), w[name + ".lora_A"]), w[name + ".lora_B"].mul(HeldScalars.Of(scaling))));
 
     private Tensor LayerNorm(Tensor x, string name) =>
         F.layer_norm(x, [config.HiddenSize], w[name + ".weight"], w[name + ".bias"], config.LayerNormEps);
