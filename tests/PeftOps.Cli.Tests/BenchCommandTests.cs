@@ -53,19 +53,21 @@ public sealed class BenchCommandTests
     }
 
     /// <summary>
-    /// all-MiniLM-L6-v2's step with LoRA on every layer, counted from the whole step down: each layer's forward (four
-    /// 384 x 384 projections, the 384 x 1536 pair, two attention products), the same backward, less what the lowest layer
-    /// needs no gradient for (its query, key and value inputs, and the key's attention product).
+    /// all-MiniLM-L6-v2's step with LoRA on every layer, counted from the whole step down: each layer below the top,
+    /// forward (four 384 x 384 projections, the 384 x 1536 pair, two attention products) and the same backward, less
+    /// what the lowest layer needs no gradient for (its query, key and value inputs, and the key's attention product);
+    /// the top layer, whose only row the pooler reads is [CLS]: key and value on every position, the rest on [CLS] alone.
     /// </summary>
     private static double MiniLmFloorFlops(int batch, int tokens)
     {
         const double H = 384, I = 1536, Layers = 6, Heads = 12, HeadDim = 32;
         double n = batch * tokens;
-        var linear = 2 * n * (4 * H * H + 2 * H * I);
-        var attentionProduct = 2.0 * batch * Heads * tokens * tokens * HeadDim;
-        var forward = Layers * (linear + 2 * attentionProduct);
-        var backward = Layers * (linear + 4 * attentionProduct) - 3 * (2 * n * H * H) - attentionProduct;
-        return forward + backward;
+        double Projections(double rows, double count) => 2 * rows * H * H * count;
+        double FeedForward(double rows) => 2 * rows * 2 * H * I;
+        double Attention(double queries) => 2.0 * batch * Heads * queries * tokens * HeadDim;
+        var below = (Layers - 1) * (2 * (Projections(n, 4) + FeedForward(n)) + 6 * Attention(tokens)) - Projections(n, 3) - Attention(tokens);
+        var top = 2 * (Projections(n, 2) + Projections(batch, 2) + FeedForward(batch)) + 6 * Attention(1);
+        return below + top;
     }
 
     /// <summary>

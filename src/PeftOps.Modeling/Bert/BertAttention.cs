@@ -16,9 +16,13 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, additiveMask, clsOnly: false);
+
+    /// <param name="clsOnly">Only the [CLS] position's output: [B, 1, H] (see <see cref="BertSelfAttention"/>).</param>
+    public Tensor forward(Tensor hidden, Tensor additiveMask, bool clsOnly)
     {
         using var scope = NewDisposeScope();
-        return output.forward(self.forward(hidden, additiveMask), hidden).MoveToOuterDisposeScope();
+        var residual = clsOnly ? hidden.narrow(1, 0, 1) : hidden;
+        return output.forward(self.forward(hidden, additiveMask, clsOnly), residual).MoveToOuterDisposeScope();
     }
 }

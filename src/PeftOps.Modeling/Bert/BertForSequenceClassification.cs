@@ -31,15 +31,14 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor, Te
     public Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
     {
         using var scope = NewDisposeScope();
-        var (_, pooled) = bert.forward(inputIds, attentionMask, headOnlyRows);
-        return Head(pooled).MoveToOuterDisposeScope();
+        return Head(bert.Pooled(inputIds, attentionMask, headOnlyRows)).MoveToOuterDisposeScope();
     }
 
     /// <summary>One encoder pass for the logits and the pooled features [B, H] the classifier reads.</summary>
     public (Tensor Logits, Tensor Pooled) ForwardWithPooled(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var (_, pooled) = bert.forward(inputIds, attentionMask, null);
+        var pooled = bert.Pooled(inputIds, attentionMask, null);
         return (Head(pooled).MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
     }
 

@@ -18,10 +18,14 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, additiveMask, clsOnly: false);
+
+    /// <param name="clsOnly">Only the [CLS] position's output, [B, 1, H]: the attention reads every position, and
+    /// everything after it runs on one row per sequence.</param>
+    public Tensor forward(Tensor hidden, Tensor additiveMask, bool clsOnly)
     {
         using var scope = NewDisposeScope();
-        var attended = attention.forward(hidden, additiveMask);
+        var attended = attention.forward(hidden, additiveMask, clsOnly);
         return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
     }
 }

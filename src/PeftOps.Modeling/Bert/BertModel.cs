@@ -33,10 +33,26 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, (Tensor LastHidden, Te
     public (Tensor LastHidden, Tensor Pooled) forward(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
     {
         using var scope = NewDisposeScope();
-        var hidden = encoder.forward(embeddings.forward(inputIds), AdditiveMask(attentionMask, embeddings.parameters().First().dtype));
-        var toPooler = headOnlyRows is null ? hidden : where(headOnlyRows.view(-1, 1, 1), hidden.detach(), hidden);
-        var pooled = pooler.forward(toPooler);
+        var (hidden, pooled) = Encode(inputIds, attentionMask, headOnlyRows, clsOnly: false);
         return (hidden.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The pooled output alone, [B, H]: the same values as <see cref="forward(Tensor, Tensor, Tensor?)"/>'s, for less
+    /// work, because the top layer computes only the [CLS] position the pooler reads (every position still attends
+    /// below it, and is a key and a value in it). A classifier's logits need nothing else.
+    /// </summary>
+    public Tensor Pooled(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows)
+    {
+        using var scope = NewDisposeScope();
+        return Encode(inputIds, attentionMask, headOnlyRows, clsOnly: true).Pooled.MoveToOuterDisposeScope();
+    }
+
+    private (Tensor Hidden, Tensor Pooled) Encode(Tensor inputIds, Tensor attentionMask, Tensor? headOnlyRows, bool clsOnly)
+    {
+        var hidden = encoder.forward(embeddings.forward(inputIds), AdditiveMask(attentionMask, embeddings.parameters().First().dtype), clsOnly);
+        var toPooler = headOnlyRows is null ? hidden : where(headOnlyRows.view(-1, 1, 1), hidden.detach(), hidden);
+        return (hidden, pooler.forward(toPooler));
     }
 
     /// <summary>[B, T] -> [B, 1, 1, T]: 0 where attended, the dtype's most negative value where masked.</summary>

@@ -35,12 +35,16 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 
     /// <param name="hidden">[B, T, H]</param>
     /// <param name="additiveMask">[B, 1, 1, T]</param>
-    public override Tensor forward(Tensor hidden, Tensor additiveMask)
+    public override Tensor forward(Tensor hidden, Tensor additiveMask) => forward(hidden, additiveMask, clsOnly: false);
+
+    /// <param name="clsOnly">Only the first ([CLS]) position queries: [B, 1, H] out, every position still a key and a value.</param>
+    public Tensor forward(Tensor hidden, Tensor additiveMask, bool clsOnly)
     {
         using var scope = NewDisposeScope();
-        var (b, t) = (hidden.shape[0], hidden.shape[1]);
-        Tensor Split(Tensor x) => x.view(b, t, heads, headDim).transpose(1, 2); // [B, heads, T, d]
-        var q = Split(query.forward(hidden));
+        var b = hidden.shape[0];
+        Tensor Split(Tensor x) => x.view(b, -1, heads, headDim).transpose(1, 2); // [B, heads, T, d]
+        var queries = clsOnly ? hidden.narrow(1, 0, 1) : hidden;
+        var q = Split(query.forward(queries));
         var k = Split(key.forward(hidden));
         var v = Split(value.forward(hidden));
         var fused = !(training && dropout.p > 0) && !(is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad));
@@ -48,6 +52,6 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var attended = fused
             ? nn.functional.scaled_dot_product_attention(q, k, v, additiveMask)
             : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask), -1)), v);
-        return attended.transpose(1, 2).contiguous().view(b, t, heads * headDim).MoveToOuterDisposeScope();
+        return attended.transpose(1, 2).contiguous().view(b, -1, heads * headDim).MoveToOuterDisposeScope();
     }
 }

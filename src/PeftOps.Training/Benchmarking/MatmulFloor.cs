@@ -22,29 +22,41 @@ public static class MatmulFloor
         public double Flops => 2.0 * Batch * M * K * N * Count;
     }
 
-    /// <summary>A BERT encoder's step at <paramref name="batch"/> x <paramref name="tokens"/> with every layer adapted.</summary>
+    /// <summary>
+    /// A BERT classifier's step at <paramref name="batch"/> x <paramref name="tokens"/> with every layer adapted. The
+    /// top layer's products are those of its [CLS] row alone, the only one the pooler reads
+    /// (<see cref="BertModel.Pooled"/>), except the key and value projections, which every position still needs.
+    /// </summary>
     public static IReadOnlyList<Product> Encoder(BertConfig config, int batch, int tokens)
     {
         ArgumentNullException.ThrowIfNull(config);
         long n = (long)batch * tokens, h = config.HiddenSize, i = config.IntermediateSize;
         long heads = config.NumAttentionHeads, d = h / heads, bh = batch * heads;
         var products = new List<Product>();
-        for (var layer = 0; layer < config.NumHiddenLayers; layer++)
+        var top = config.NumHiddenLayers - 1;
+        for (var layer = 0; layer <= top; layer++)
         {
             var lowest = layer == 0;
-            // forward: query, key, value, output; the feed-forward pair; scores and the weighted sum
-            products.Add(new Product(1, n, h, h, 4));
-            products.Add(new Product(1, n, h, i, 1));
-            products.Add(new Product(1, n, i, h, 1));
-            products.Add(new Product(bh, tokens, d, tokens, 1));
-            products.Add(new Product(bh, tokens, tokens, d, 1));
-            // backward: the input gradients of output (and, above the lowest layer, query, key and value), of the
-            // feed-forward pair, and of attention's products (the key's only above the lowest layer)
-            products.Add(new Product(1, n, h, h, lowest ? 1 : 4));
-            products.Add(new Product(1, n, i, h, 1));
-            products.Add(new Product(1, n, h, i, 1));
-            products.Add(new Product(bh, tokens, d, tokens, 1));
-            products.Add(new Product(bh, tokens, tokens, d, lowest ? 2 : 3));
+            // query rows: every position, or the top layer's [CLS] alone
+            long rows = layer == top ? batch : n, queries = layer == top ? 1 : tokens;
+            // forward: key and value; query and output; the feed-forward pair; scores and the weighted sum
+            products.Add(new Product(1, n, h, h, 2));
+            products.Add(new Product(1, rows, h, h, 2));
+            products.Add(new Product(1, rows, h, i, 1));
+            products.Add(new Product(1, rows, i, h, 1));
+            products.Add(new Product(bh, queries, d, tokens, 1));
+            products.Add(new Product(bh, queries, tokens, d, 1));
+            // backward: the input gradients of output and (above the lowest layer) query, key and value, of the
+            // feed-forward pair, and of attention's products: the probabilities' and the query's, and the value's and
+            // (above the lowest layer) the key's
+            products.Add(new Product(1, rows, h, h, lowest ? 1 : 2));
+            if (!lowest)
+                products.Add(new Product(1, n, h, h, 2));
+            products.Add(new Product(1, rows, i, h, 1));
+            products.Add(new Product(1, rows, h, i, 1));
+            products.Add(new Product(bh, queries, d, tokens, 1));
+            products.Add(new Product(bh, queries, tokens, d, 1));
+            products.Add(new Product(bh, tokens, queries, d, lowest ? 1 : 2));
         }
         return products;
     }
