@@ -82,8 +82,14 @@ public sealed class LoraAdapter : LinearAdapter
         {
             // s B (A x): s scales the [out, r] matrix, not the [.., out] activations, sparing a pass over them each way;
             // the same bits as PEFT's (B (A x)) s when s is a power of two (alpha 2r, as here by default)
-            var scaled = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B.mul(HeldScalars.Of(Scaling)));
-            return result.Plus(scaled).to(resultType).MoveToOuterDisposeScope();
+            var down = nn.functional.linear(x, lora_A);
+            var up = lora_B.mul(HeldScalars.Of(Scaling));
+            if (resultType != down.dtype)
+                return result.Plus(nn.functional.linear(down, up)).to(resultType).MoveToOuterDisposeScope();
+            // the product adds itself into the base output (addmm's beta 1): the same sum, without a [.., out]
+            // temporary and a separate pass to add it
+            var sum = addmm(result.reshape(-1, result.shape[^1]), down.reshape(-1, down.shape[^1]), up.t(), beta: 1, alpha: 1);
+            return sum.view(result.shape).MoveToOuterDisposeScope();
         }
         var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
 
