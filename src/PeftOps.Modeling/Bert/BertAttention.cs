@@ -23,6 +23,6 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var residual = clsOnly ? hidden.narrow(1, 0, 1) : hidden;
-        return output.forward(self.forward(hidden, additiveMask, clsOnly), residual).MoveToOuterDisposeScope();
+        return output.forward(self.forward(hidden, additiveMask, clsOnly), residual, BertLayer.ClsRowDraws(hidden, clsOnly)).MoveToOuterDisposeScope();
     }
 }

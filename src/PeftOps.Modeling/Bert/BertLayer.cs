@@ -26,6 +26,10 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var attended = attention.forward(hidden, additiveMask, clsOnly);
-        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+        return output.forward(intermediate.forward(attended), attended, ClsRowDraws(hidden, clsOnly)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>With <paramref name="clsOnly"/>, [B, 1, H] rows draw their dropout as row 0 of [B, T, H] would; else null.</summary>
+    internal static long[]? ClsRowDraws(Tensor hidden, bool clsOnly) =>
+        clsOnly ? [hidden.shape[1] * hidden.shape[2], hidden.shape[2], 1] : null;
 }

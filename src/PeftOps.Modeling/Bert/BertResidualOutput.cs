@@ -21,9 +21,14 @@ public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor residual)
+    public override Tensor forward(Tensor x, Tensor residual) => forward(x, residual, drawStrides: null);
+
+    /// <param name="drawStrides">For rows kept from a larger tensor: where they sit in it, so that dropout drops them as
+    /// it would there (<see cref="CounterDropout.Drop"/>); null otherwise.</param>
+    public Tensor forward(Tensor x, Tensor residual, long[]? drawStrides)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.forward(dropout.forward(dense.forward(x)).Plus(residual)).MoveToOuterDisposeScope();
+        // the residual is added in place: dense's and dropout's backwards do not read the output they hand on
+        return LayerNorm.forward(dropout.forward(dense.forward(x), drawStrides).PlusInPlace(residual)).MoveToOuterDisposeScope();
     }
 }

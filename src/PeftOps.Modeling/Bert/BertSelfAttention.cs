@@ -51,7 +51,15 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         // [B, heads, T, d]; the fused kernel's default scale is 1 / sqrt(d)
         var attended = fused
             ? nn.functional.scaled_dot_product_attention(q, k, v, additiveMask)
-            : matmul(dropout.forward(nn.functional.softmax(matmul(q, k.transpose(-1, -2)).div(HeldScalars.Of(Math.Sqrt(headDim))).Plus(additiveMask), -1)), v);
+            : matmul(dropout.forward(nn.functional.softmax(Scores(q, k, additiveMask), -1), clsOnly ? ClsRowDraws(k.shape[2]) : null), v);
         return attended.transpose(1, 2).contiguous().view(b, -1, heads * headDim).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The [CLS] query's probabilities [B, heads, 1, T] draw their dropout as row 0 of all T queries' would.</summary>
+    private long[] ClsRowDraws(long t) => [heads * t * t, t * t, t, 1];
+
+    /// <summary>q k^T / sqrt(d) + mask, scaled and masked in place in the product's own memory: neither step's
+    /// backward reads what it overwrites, and the products' backward reads q and k.</summary>
+    private Tensor Scores(Tensor q, Tensor k, Tensor additiveMask) =>
+        matmul(q, k.transpose(-1, -2)).div_(HeldScalars.Of(Math.Sqrt(headDim))).PlusInPlace(additiveMask);
 }

@@ -92,4 +92,26 @@ public sealed class CounterDropoutTests
         Assert.Equal(strided.shape, fromView.shape);
         Assert.True(fromView.equal(fromCopy).all().item<bool>());
     }
+    [Theory]
+    [InlineData(6, 48)]
+    [InlineData(7, 45)] // odd rows: some start on the high half of a pair
+    public void Rows_kept_from_a_larger_tensor_drop_as_they_would_there(int tokens, int width)
+    {
+        var mask = new CounterDropout.Mask(0.4, Seed: 99);
+        using var x = randn(5, tokens, width);
+        using var whole = mask.Apply(x);
+
+        foreach (var position in new[] { 0, 2 })
+        {
+            // a row slice of the tensor takes its places in it
+            using var view = x.narrow(1, position, 1);
+            var fromView = (mask with { Layout = CounterDropout.DrawLayout.Of(view, null) }).Apply(view);
+            Assert.True(fromView.equal(whole.narrow(1, position, 1)).all().item<bool>(), $"view of position {position}");
+        }
+        // rows computed apart, told the whole tensor's strides
+        using var rows = x.narrow(1, 0, 1).contiguous();
+        var fromRows = (mask with { Layout = CounterDropout.DrawLayout.Of(rows, [tokens * width, width, 1]) }).Apply(rows);
+        Assert.True(fromRows.equal(whole.narrow(1, 0, 1)).all().item<bool>(), "rows with strides");
+        Assert.Throws<ArgumentException>(() => CounterDropout.DrawLayout.Of(rows, [width, 1]));
+    }
 }
