@@ -78,11 +78,11 @@ public sealed class LoraAdapter : LinearAdapter
         var resultType = result.dtype;
         var adapterInput = input.to(lora_A.dtype);
         var x = dropout.forward(adapterInput);
+        var down = nn.functional.linear(x, lora_A); // A x, [.., r]
         if (lora_magnitude_vector is null)
         {
             // s B (A x): s scales the [out, r] matrix, not the [.., out] activations, sparing a pass over them each way;
             // the same bits as PEFT's (B (A x)) s when s is a power of two (alpha 2r, as here by default)
-            var down = nn.functional.linear(x, lora_A);
             var up = lora_B.mul(HeldScalars.Of(Scaling));
             if (resultType != down.dtype)
                 return result.Plus(nn.functional.linear(down, up)).to(resultType).MoveToOuterDisposeScope();
@@ -91,7 +91,7 @@ public sealed class LoraAdapter : LinearAdapter
             var sum = addmm(result.reshape(-1, result.shape[^1]), down.reshape(-1, down.shape[^1]), up.t(), beta: 1, alpha: 1);
             return sum.view(result.shape).MoveToOuterDisposeScope();
         }
-        var lora = nn.functional.linear(nn.functional.linear(x, lora_A), lora_B);
+        var lora = nn.functional.linear(down, lora_B);
 
         // With dropout active PEFT recomputes W0 x' on the dropped input; otherwise it reuses W0 x.
         // DoRA takes W0 in the adapter's dtype, as PEFT's DoraLinearLayer does.
